@@ -1,0 +1,132 @@
+-- trailhound database schema. Applied by src/store/db.ts; `meta.schema_version` must match
+-- SCHEMA_VERSION there. Column names of the `events` view are a public contract (issue 3):
+-- users' saved queries rely on them, so add columns, never rename or drop them.
+
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value BLOB
+) WITHOUT ROWID;
+
+-- One row per file (or zip entry) ever seen. A zip entry's path is `<zip path>!<entry name>`:
+-- a label, never opened as a path.
+CREATE TABLE IF NOT EXISTS files (
+  id           INTEGER PRIMARY KEY,
+  path         TEXT NOT NULL UNIQUE,
+  size_bytes   INTEGER,
+  mtime_ms     INTEGER,
+  sha256       TEXT,             -- of the bytes as stored on disk (compressed, if gzip)
+  kind         TEXT,             -- log | digest | other
+  format       TEXT,             -- records | array | ndjson | object | empty | ...
+  events_read  INTEGER NOT NULL DEFAULT 0,
+  events_new   INTEGER NOT NULL DEFAULT 0,
+  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing
+  indexed_at   TEXT
+);
+
+-- Everything that was skipped or could not be read, with where and why.
+CREATE TABLE IF NOT EXISTS problems (
+  id         INTEGER PRIMARY KEY,
+  file_id    INTEGER REFERENCES files(id),
+  path       TEXT NOT NULL,
+  position   TEXT,               -- "byte N", "line N", "record N", "entry NAME"
+  stage      TEXT NOT NULL,      -- read | decompress | decode | normalize | store
+  reason     TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS problems_by_file ON problems(file_id);
+
+-- The stored form of an event. `record_z` is the original record text, raw-deflated with the
+-- dictionary in meta('record_dictionary'); the `events` view inflates it on demand. Storing it
+-- compressed is what keeps the database smaller than the raw JSON (see ARCHITECTURE.md).
+CREATE TABLE IF NOT EXISTS event_rows (
+  id                          INTEGER PRIMARY KEY,
+  event_id                    TEXT,
+  content_sha256              TEXT,   -- set only when there is no eventID: the dedupe key then
+  event_time                  TEXT,   -- ISO-8601 UTC, YYYY-MM-DDTHH:MM:SSZ; NULL if unparseable
+  event_version               TEXT,
+  event_source                TEXT,
+  event_name                  TEXT,
+  event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2)
+  aws_region                  TEXT,
+  source_ip_address           TEXT,   -- raw, as logged (may be a service name or a comma list)
+  source_ip                   TEXT,   -- the first IP address in source_ip_address, if any
+  source_ipv4_int             INTEGER,-- that address as a 32-bit number, for CIDR ranges
+  user_agent                  TEXT,
+  error_code                  TEXT,
+  error_message               TEXT,
+  read_only                   INTEGER,
+  event_type                  TEXT,
+  event_category              TEXT,
+  management_event            INTEGER,
+  recipient_account_id        TEXT,
+  request_id                  TEXT,
+  shared_event_id             TEXT,
+  user_identity_type          TEXT,
+  user_identity_arn           TEXT,
+  user_identity_principal_id  TEXT,
+  user_identity_account_id    TEXT,
+  user_identity_access_key_id TEXT,
+  user_identity_user_name     TEXT,
+  user_identity_invoked_by    TEXT,
+  session_issuer_arn          TEXT,
+  session_issuer_type         TEXT,
+  session_issuer_user_name    TEXT,
+  session_mfa_authenticated   INTEGER,
+  file_id                     INTEGER NOT NULL REFERENCES files(id),
+  record_index                INTEGER NOT NULL,
+  record_z                    BLOB NOT NULL
+);
+
+-- One row per event: CloudTrail redelivers and exports overlap, so the same eventID is kept once;
+-- records without an eventID are kept once per distinct content.
+CREATE UNIQUE INDEX IF NOT EXISTS event_rows_event_id ON event_rows(event_id) WHERE event_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS event_rows_content ON event_rows(content_sha256) WHERE content_sha256 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS event_rows_time ON event_rows(event_time);
+CREATE INDEX IF NOT EXISTS event_rows_file ON event_rows(file_id, record_index);
+
+-- Full-text index. Contentless (the text lives compressed in record_z), with contentless_delete so
+-- re-indexing can remove rows. rowid = event_rows.id. unicode61 splits ARNs, IPs and bucket names into
+-- their parts; queries quote user text as phrases, so "arn:aws:iam::1:user/alice" still matches in order.
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+  action, identity, network, request, response, error, resources,
+  content = '', contentless_delete = 1,
+  tokenize = "unicode61 remove_diacritics 0"
+);
+
+-- CloudTrail digest files, recognised by path or content; verified by `trailhound verify`.
+CREATE TABLE IF NOT EXISTS digests (
+  file_id                    INTEGER PRIMARY KEY REFERENCES files(id),
+  account_id                 TEXT,
+  region                     TEXT,
+  digest_start_time          TEXT,
+  digest_end_time            TEXT,
+  digest_s3_bucket           TEXT,
+  digest_s3_object           TEXT,
+  previous_digest_s3_object  TEXT,
+  previous_digest_hash       TEXT,
+  previous_digest_signature  TEXT,
+  public_key_fingerprint     TEXT,
+  log_file_count             INTEGER,
+  content_sha256             TEXT,   -- of the uncompressed digest bytes, what a successor pins
+  body                       TEXT    -- the digest JSON as read
+);
+
+-- The public contract. Heavy JSON columns are computed from the stored record on demand.
+DROP VIEW IF EXISTS events;
+CREATE VIEW events AS
+SELECT
+  r.id AS row_id,
+  r.event_id, r.event_time, r.event_version, r.event_source, r.event_name, r.aws_region,
+  r.source_ip_address, r.user_agent, r.error_code, r.error_message, r.read_only, r.event_type,
+  r.event_category, r.management_event, r.recipient_account_id, r.request_id,
+  r.user_identity_type, r.user_identity_arn, r.user_identity_principal_id, r.user_identity_account_id,
+  r.user_identity_access_key_id, r.user_identity_user_name, r.user_identity_invoked_by,
+  r.session_issuer_arn, r.session_issuer_type, r.session_mfa_authenticated,
+  trailhound_record(r.record_z) -> '$.requestParameters' AS request_parameters,
+  trailhound_record(r.record_z) -> '$.responseElements' AS response_elements,
+  trailhound_record(r.record_z) -> '$.resources' AS resources,
+  trailhound_record(r.record_z) AS record,
+  r.event_name_base, r.source_ip, r.shared_event_id, r.session_issuer_user_name,
+  r.file_id, r.record_index,
+  (SELECT f.path FROM files f WHERE f.id = r.file_id) AS source_file
+FROM event_rows r;

@@ -1,0 +1,56 @@
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
+import { ExitCode, UserError, messageOf } from './errors.js';
+import { formatUserMessage } from './present/problem.js';
+import { isBrokenPipe } from './present/format.js';
+import { indexCommand } from './commands/index.js';
+import { sqlCommand } from './commands/sql.js';
+
+/** Thrown by yargs' failure hook: a usage error, exit code 2. */
+class UsageError extends Error {}
+
+/** The CLI entry: parses arguments, runs one command, and is the one place errors become exit codes. */
+export async function main(argv: readonly string[]): Promise<number> {
+  process.stdout.on('error', (error) => {
+    if (isBrokenPipe(error)) process.exit(process.exitCode ?? ExitCode.done);
+  });
+  try {
+    await buildParser(argv).parseAsync();
+    return Number(process.exitCode ?? ExitCode.done);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function buildParser(argv: readonly string[]) {
+  return yargs([...argv])
+    .scriptName('trailhound')
+    .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.')
+    .command(indexCommand as CommandModule)
+    .command(sqlCommand as CommandModule)
+    .demandCommand(1, 'name a command; see trailhound --help')
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    })
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns ?? 100));
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: 'see trailhound --help' }));
+    return ExitCode.usage;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, help: error.help }));
+    return error.exitCode;
+  }
+  if (isBrokenPipe(error)) return ExitCode.done;
+  process.stderr.write(formatUserMessage('error', { headline: 'unexpected failure', reason: messageOf(error), help: 'please report this with the command you ran' }));
+  return ExitCode.failed;
+}

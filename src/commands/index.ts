@@ -1,0 +1,93 @@
+import type { Argv, CommandModule } from 'yargs';
+import { ExitCode } from '../errors.js';
+import { DEFAULT_LIMITS } from '../index-file.js';
+import { indexPaths } from '../indexer.js';
+import type { IndexSummary } from '../indexer.js';
+import { openIndex } from '../store/db.js';
+import { IndexWriter } from '../store/ingest.js';
+import { walkSources } from '../sources/walk.js';
+import { createProgressLine, formatDuration } from '../present/progress.js';
+import { formatProblem } from '../present/problem.js';
+import { withDatabase } from './options.js';
+
+interface IndexArgs {
+  readonly paths: string[];
+  readonly db: string;
+  readonly 'max-decompressed-mb': number;
+}
+
+export const indexCommand: CommandModule<object, IndexArgs> = {
+  command: 'index <paths..>',
+  describe: 'Index CloudTrail archives (folders, .json.gz, .json, NDJSON, .zip) into the database',
+  builder: (yargs) =>
+    withDatabase(yargs as Argv<object>)
+      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files and folders to index, walked recursively' })
+      .option('max-decompressed-mb', {
+        type: 'number',
+        default: DEFAULT_LIMITS.maxDecompressedBytes / 1024 ** 2,
+        describe: 'stop reading a compressed file or zip entry past this many decompressed MiB (gzip bomb guard)',
+      })
+      .example('$0 index ~/cases/acme/AWSLogs --db acme.db', 'index a synced trail bucket')
+      .epilog('Re-running on the same paths reads only new or changed files. Problems are stored in the problems table.') as unknown as Argv<IndexArgs>,
+  handler: async (args) => {
+    process.exitCode = await runIndex(args);
+  },
+};
+
+export async function runIndex(args: IndexArgs): Promise<number> {
+  const index = openIndex(args.db);
+  const writer = new IndexWriter(index.db);
+  const startedMs = Date.now();
+  const totals = process.stderr.isTTY ? await countInputs(args.paths) : null;
+  const progress = createProgressLine(process.stderr);
+  let stopRequested = false;
+  const onSignal = () => { stopRequested = true; };
+  process.once('SIGINT', onSignal);
+  let summary: IndexSummary;
+  try {
+    summary = await indexPaths(args.paths, writer, {
+      limits: { ...DEFAULT_LIMITS, maxDecompressedBytes: Math.floor(args['max-decompressed-mb'] * 1024 ** 2) },
+      shouldStop: () => stopRequested,
+      onFile: (_source, live) => progress.update({
+        filesDone: live.filesSeen, filesTotal: totals?.files ?? null,
+        bytesDone: live.bytesRead + (totals ? unchangedBytesGuess(live) : 0), bytesTotal: totals?.bytes ?? null,
+        events: live.eventsRead,
+      }),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    progress.clear();
+    index.close();
+  }
+  process.stderr.write(formatSummary(summary, (Date.now() - startedMs) / 1000, args.db, stopRequested));
+  const nothingReadable = summary.filesSeen > 0 && summary.filesSeen === summary.filesFailed;
+  return nothingReadable || summary.filesSeen === 0 ? ExitCode.failed : ExitCode.done;
+}
+
+/** Unchanged files are skipped in no time; count them as done so the ETA is not thrown off. */
+function unchangedBytesGuess(summary: IndexSummary): number {
+  return summary.filesRead === 0 ? 0 : (summary.bytesRead / summary.filesRead) * summary.filesUnchanged;
+}
+
+async function countInputs(paths: readonly string[]): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for await (const source of walkSources(paths, { onProblem: () => undefined })) {
+    files++;
+    bytes += source.sizeBytes;
+  }
+  return { files, bytes };
+}
+
+export function formatSummary(summary: IndexSummary, seconds: number, db: string, interrupted: boolean): string {
+  const rate = seconds > 0 ? Math.round(summary.eventsRead / seconds) : 0;
+  const lines = [
+    `${interrupted ? 'interrupted; committed so far' : 'indexed'}: ${summary.filesSeen} files (${summary.filesRead} read, ${summary.filesUnchanged} unchanged, ${summary.filesPartial} partly read, ${summary.filesFailed} unreadable), ${summary.digests} digests`,
+    `events: ${summary.eventsRead} read, ${summary.eventsNew} new, in ${formatDuration(seconds)} (${rate} events/s) into ${db}`,
+  ];
+  if (summary.problems > 0) {
+    lines.push(`problems: ${summary.problems} (first ${summary.firstProblems.length} below; all with: trailhound sql "SELECT * FROM problems" --db ${db})`);
+  }
+  if (summary.filesSeen === 0) lines.push('error: no files found under the given paths');
+  return lines.join('\n') + '\n' + summary.firstProblems.map(formatProblem).join('');
+}

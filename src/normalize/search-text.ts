@@ -1,0 +1,68 @@
+import { isObject } from './identity.js';
+
+/** The text of one event for each full-text column of `events_fts`, decoded from JSON. */
+export interface SearchText {
+  readonly action: string;
+  readonly identity: string;
+  readonly network: string;
+  readonly request: string;
+  readonly response: string;
+  readonly error: string;
+  readonly resources: string;
+}
+
+/**
+ * CloudTrail caps requestParameters at 100 KB, but a hostile or corrupt file need not: the index
+ * keeps the first 32 KB of each column, the full record stays in `record`.
+ */
+const MAX_COLUMN_CHARS = 32 * 1024;
+/** Deeper structure than this adds nothing findable and could be hostile. */
+const MAX_FLATTEN_DEPTH = 32;
+
+export function toSearchText(record: Record<string, unknown>): SearchText {
+  return {
+    action: joinWords([record['eventSource'], record['eventName']]),
+    identity: flatten([record['userIdentity'], record['recipientAccountId']]),
+    network: flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]),
+    request: flatten([record['requestParameters'], record['additionalEventData']]),
+    response: flatten([record['responseElements'], record['serviceEventDetails']]),
+    error: joinWords([record['errorCode'], record['errorMessage']]),
+    resources: flatten([record['resources']]),
+  };
+}
+
+function joinWords(values: unknown[]): string {
+  return values.filter((value) => typeof value === 'string' && value !== '').join(' ');
+}
+
+/** Keys and scalar values of nested JSON, space separated, so `bucketName my-bucket` is findable. */
+function flatten(values: unknown[]): string {
+  const words: string[] = [];
+  const budget = { chars: MAX_COLUMN_CHARS };
+  for (const value of values) collectWords(value, words, budget, 0);
+  return words.join(' ');
+}
+
+function collectWords(value: unknown, words: string[], budget: { chars: number }, depth: number): void {
+  if (budget.chars <= 0 || value === null || value === undefined) return;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    addWord(String(value), words, budget);
+    return;
+  }
+  if (depth >= MAX_FLATTEN_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectWords(item, words, budget, depth + 1);
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      addWord(key, words, budget);
+      collectWords(item, words, budget, depth + 1);
+    }
+  }
+}
+
+function addWord(word: string, words: string[], budget: { chars: number }): void {
+  if (word === '') return;
+  const kept = word.length > budget.chars ? word.slice(0, budget.chars) : word;
+  words.push(kept);
+  budget.chars -= kept.length + 1;
+}

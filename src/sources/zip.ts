@@ -1,0 +1,87 @@
+import { Unzip, UnzipInflate } from 'fflate';
+import type { UnzipFile } from 'fflate';
+import { InputError } from '../errors.js';
+
+export const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
+
+export function isZip(head: Uint8Array): boolean {
+  return ZIP_MAGIC.every((byte, index) => head[index] === byte);
+}
+
+export interface ZipLimits {
+  /** Most entries read from one archive. */
+  readonly maxEntries: number;
+  /** Most decompressed bytes per entry: a zip bomb entry becomes a problem. */
+  readonly maxEntryBytes: number;
+  /** Most decompressed bytes over the whole archive. */
+  readonly maxTotalBytes: number;
+}
+
+/** Receives one entry's data; entry names are labels only, never used as paths. */
+export interface ZipEntryHandler {
+  onData(chunk: Buffer): void;
+  onEnd(error: InputError | null): void;
+}
+
+/**
+ * Streams a .zip one entry at a time through fflate, so memory is bounded by one chunk, whatever
+ * the archive holds. The local headers are read in order (no central directory), which also makes
+ * overlapping-entry bombs harmless: each byte is inflated once.
+ */
+export async function readZipEntries(
+  chunks: AsyncIterable<Buffer>,
+  limits: ZipLimits,
+  openEntry: (name: string, index: number) => ZipEntryHandler,
+): Promise<void> {
+  let entries = 0;
+  let totalBytes = 0;
+  let fatal: InputError | null = null;
+  let openEnd: ((error: InputError | null) => void) | null = null;
+  const unzip = new Unzip((file: UnzipFile) => {
+    if (fatal) return;
+    if (entries >= limits.maxEntries) {
+      fatal = new InputError('decompress', `the archive has more than ${limits.maxEntries} entries; the rest were not read`, `entry ${entries}`);
+      return;
+    }
+    const handler = openEntry(file.name, entries++);
+    let entryBytes = 0;
+    let ended = false;
+    const end = (error: InputError | null): void => {
+      if (ended) return;
+      ended = true;
+      handler.onEnd(error);
+    };
+    file.ondata = (error, data, final) => {
+      if (ended) return;
+      if (error) return end(new InputError('decompress', `zip entry is corrupt (${error.message})`));
+      entryBytes += data.length;
+      totalBytes += data.length;
+      if (entryBytes > limits.maxEntryBytes) {
+        file.terminate();
+        return end(new InputError('decompress', `zip entry decompresses to more than ${limits.maxEntryBytes} bytes (a zip bomb?); the rest was not read`));
+      }
+      if (totalBytes > limits.maxTotalBytes) {
+        file.terminate();
+        fatal = new InputError('decompress', `the archive decompresses to more than ${limits.maxTotalBytes} bytes; the rest was not read`);
+        return end(fatal);
+      }
+      handler.onData(Buffer.from(data.buffer, data.byteOffset, data.length));
+      if (final) end(null);
+    };
+    try {
+      file.start();
+    } catch (error) {
+      end(new InputError('decompress', `zip entry cannot be read (${error instanceof Error ? error.message : String(error)})`));
+    }
+    openEnd = end;
+  });
+  unzip.register(UnzipInflate);
+  for await (const chunk of chunks) {
+    unzip.push(chunk, false);
+    if (fatal) throw fatal;
+  }
+  unzip.push(new Uint8Array(0), true);
+  // An entry still open here was cut off by the end of the archive; ending twice is a no-op.
+  (openEnd as ((error: InputError | null) => void) | null)?.(new InputError('decompress', 'the archive ends inside this entry (truncated?)'));
+  if (fatal) throw fatal;
+}

@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, UserError, messageOf } from '../errors.js';
+import { createRecordReader } from './record-blocks.js';
+import { acquireWriterLock } from './writer-lock.js';
+import type { WriterLock } from './writer-lock.js';
+
+export type { SqliteDatabase };
+
+/** Bumped whenever schema.sql changes incompatibly; a newer database is refused, never rewritten. */
+export const SCHEMA_VERSION = 1;
+
+/** A database opened for indexing: the one writer, holding the writer lock until closed. */
+export interface IndexDatabase {
+  readonly db: SqliteDatabase;
+  readonly path: string;
+  close(): void;
+}
+
+/** Opens (creating if needed) the index for writing, applying schema.sql. */
+export function openIndex(path: string): IndexDatabase {
+  const lock = acquireWriterLock(path);
+  try {
+    const db = openConnection(path, { readonly: false });
+    checkSchemaVersion(db, path);
+    db.exec(readSchema());
+    db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    return { db, path, close: () => closeWriter(db, lock) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** Opens an existing index read-only, as `sql`, `search` and the terminal UI use it. */
+export function openReadOnly(path: string): SqliteDatabase {
+  if (!existsSync(path)) {
+    throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
+  }
+  const db = openConnection(path, { readonly: true });
+  checkSchemaVersion(db, path);
+  db.pragma('query_only = 1');
+  return db;
+}
+
+function openConnection(path: string, options: { readonly: boolean }): SqliteDatabase {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) tuneForWriting(db);
+  } catch (error) {
+    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+  }
+  db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  return db;
+}
+
+/** WAL lets searches and the UI read while an index or watch writes. */
+function tuneForWriting(db: SqliteDatabase): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+}
+
+function describeOpenError(error: unknown): string {
+  const message = messageOf(error);
+  if (/not a database|file is encrypted/i.test(message)) return 'the file is not a trailhound database (not SQLite); it was left untouched';
+  if (/malformed/i.test(message)) return 'the database file is corrupt; it was left untouched';
+  return message;
+}
+
+function checkSchemaVersion(db: SqliteDatabase, path: string): void {
+  let version: number | null;
+  try {
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get();
+    const tableCount = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
+    if (!hasMeta && tableCount.n > 0) {
+      throw new UserError(`cannot open database ${path}`, 'it is an SQLite file, but not a trailhound database; it was left untouched', ExitCode.failed);
+    }
+    const row = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number } | undefined) : undefined;
+    version = row ? Number(row.value) : null;
+  } catch (error) {
+    db.close();
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+  }
+  if (version !== null && version > SCHEMA_VERSION) {
+    db.close();
+    throw new UserError(
+      `cannot open database ${path}`,
+      `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); it was left untouched`,
+      ExitCode.failed,
+      'upgrade trailhound, or index into a new --db file',
+    );
+  }
+}
+
+function closeWriter(db: SqliteDatabase, lock: WriterLock): void {
+  try {
+    db.pragma('optimize');
+    db.close();
+  } finally {
+    lock.release();
+  }
+}
+
+/** schema.sql sits at the package root, above src/ when run by vitest and above dist/src/ when built. */
+function readSchema(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'schema.sql'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('schema.sql not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return readFileSync(join(dir, 'schema.sql'), 'utf8');
+}

@@ -1,0 +1,205 @@
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { Problem } from '../errors.js';
+import type { TrailEvent } from '../normalize/event.js';
+import type { DigestInfo } from '../normalize/digest.js';
+import type { LayoutKind } from '../decode/records.js';
+import type { RecordBlock } from './record-blocks.js';
+
+/** Events of one file, in file order, with their texts packed into one compressed block. */
+export interface EventBatch {
+  readonly events: readonly TrailEvent[];
+  readonly recordIndexes: readonly number[];
+  /** sha256 of the record text, for events without an eventID (their dedupe key); else null. */
+  readonly contentHashes: readonly (string | null)[];
+  readonly block: RecordBlock;
+}
+
+export type FileStatus = 'done' | 'partial' | 'failed';
+export type FileKind = 'log' | 'digest' | 'archive' | 'other';
+
+/** How reading one file (or zip entry) ended. */
+export interface FileOutcome {
+  readonly sha256: string | null;
+  readonly contentSha256: string | null;
+  readonly kind: FileKind;
+  readonly format: LayoutKind | 'zip';
+  readonly eventsRead: number;
+  readonly status: FileStatus;
+}
+
+/** Where decoded output goes: the store's writer, or a message port when decoding in a worker. */
+export interface FileSink {
+  batch(batch: EventBatch): void;
+  problem(problem: Problem): void;
+  digest(digest: DigestInfo): void;
+  finish(outcome: FileOutcome): void;
+}
+
+/** What the files table knows of a path, to decide whether it must be read again. */
+export interface KnownFile {
+  readonly id: number;
+  readonly sizeBytes: number | null;
+  readonly mtimeMs: number | null;
+  readonly status: string;
+}
+
+/** Rows per transaction: large enough to amortise the commit, small enough to stay responsive. */
+const ROWS_PER_TRANSACTION = 20_000;
+
+const EVENT_COLUMNS = [
+  'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
+  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'user_agent', 'error_code', 'error_message',
+  'read_only', 'event_type', 'event_category', 'management_event', 'recipient_account_id', 'request_id',
+  'shared_event_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
+  'user_identity_account_id', 'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by',
+  'session_issuer_arn', 'session_issuer_type', 'session_issuer_user_name', 'session_mfa_authenticated',
+  'file_id', 'record_index', 'block_id', 'block_offset', 'block_length',
+] as const;
+
+/**
+ * The only writer to the index. Work is grouped in transactions that end only between files or
+ * batches, and a file is marked done in the same transaction as its last events, so a crash at any
+ * moment leaves a database where every 'done' file is complete and re-running resumes the rest.
+ */
+export class IndexWriter {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private rowsInTransaction = 0;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = prepareStatements(db);
+  }
+
+  knownFile(path: string): KnownFile | undefined {
+    return this.statements.findFile.get(path) as KnownFile | undefined;
+  }
+
+  /** Registers a file as being read; its previous state stays until `finishFile` commits the new one. */
+  beginFile(path: string, sizeBytes: number | null, mtimeMs: number | null): number {
+    this.ensureTransaction();
+    const row = this.statements.upsertFile.get(path, sizeBytes, mtimeMs) as { id: number };
+    return row.id;
+  }
+
+  /** Inserts a batch; returns how many events were new (the rest were already indexed). */
+  addBatch(fileId: number, batch: EventBatch): number {
+    this.ensureTransaction();
+    const blockId = Number(this.statements.insertBlock.run(batch.block.data).lastInsertRowid);
+    let added = 0;
+    batch.events.forEach((event, i) => {
+      const values = eventValues(event, batch.contentHashes[i] ?? null, fileId, batch.recordIndexes[i]!, blockId, batch.block, i);
+      const result = this.statements.insertEvent.run(values);
+      if (result.changes === 1) {
+        added++;
+        this.insertSearchText(Number(result.lastInsertRowid), event);
+      }
+    });
+    if (added === 0) this.statements.deleteBlock.run(blockId);
+    this.rowsInTransaction += batch.events.length;
+    return added;
+  }
+
+  addProblem(fileId: number | null, problem: Problem): void {
+    this.ensureTransaction();
+    this.statements.insertProblem.run(fileId, problem.path, problem.position, problem.stage, problem.reason, new Date().toISOString());
+    this.rowsInTransaction++;
+  }
+
+  addDigest(fileId: number, digest: DigestInfo): void {
+    this.ensureTransaction();
+    this.statements.upsertDigest.run(
+      fileId, digest.accountId, digest.region, digest.digestStartTime, digest.digestEndTime, digest.digestS3Bucket,
+      digest.digestS3Object, digest.previousDigestS3Object, digest.previousDigestHash, digest.previousDigestSignature,
+      digest.publicKeyFingerprint, digest.logFileCount, digest.contentSha256, digest.body,
+    );
+  }
+
+  /** Clears a file's old problems: they described an earlier version of it. */
+  forgetProblems(fileId: number): void {
+    this.ensureTransaction();
+    this.statements.deleteProblems.run(fileId);
+  }
+
+  finishFile(fileId: number, outcome: FileOutcome, eventsNew: number): void {
+    this.ensureTransaction();
+    this.statements.finishFile.run(
+      outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
+      outcome.status, new Date().toISOString(), fileId,
+    );
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+  }
+
+  markMissing(path: string): void {
+    this.ensureTransaction();
+    this.statements.markMissing.run(path);
+  }
+
+  /** Ends the open transaction, if any; called between files when a batch is full, and at the end. */
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.rowsInTransaction = 0;
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.rowsInTransaction = 0;
+  }
+
+  private ensureTransaction(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+  }
+
+  private insertSearchText(rowid: number, event: TrailEvent): void {
+    const text = event.searchText;
+    this.statements.insertFts.run(rowid, text.action, text.identity, text.network, text.request, text.response, text.error, text.resources);
+  }
+}
+
+function eventValues(
+  event: TrailEvent,
+  contentHash: string | null,
+  fileId: number,
+  recordIndex: number,
+  blockId: number,
+  block: EventBatch['block'],
+  i: number,
+): unknown[] {
+  const who = event.principal;
+  return [
+    event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
+    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.userAgent, event.errorCode, event.errorMessage,
+    event.readOnly, event.eventType, event.eventCategory, event.managementEvent, event.recipientAccountId, event.requestId,
+    event.sharedEventId, who.type, who.arn, who.principalId,
+    who.accountId, who.accessKeyId, who.userName, who.invokedBy,
+    who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
+    fileId, recordIndex, blockId, block.offsets[i], block.lengths[i],
+  ];
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  const placeholders = EVENT_COLUMNS.map(() => '?').join(', ');
+  return {
+    findFile: db.prepare('SELECT id, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, status FROM files WHERE path = ?'),
+    upsertFile: db.prepare(
+      `INSERT INTO files(path, size_bytes, mtime_ms, status) VALUES (?, ?, ?, 'indexing')
+       ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, status = 'indexing'
+       RETURNING id`,
+    ),
+    finishFile: db.prepare(
+      `UPDATE files SET sha256 = ?, content_sha256 = ?, kind = ?, format = ?, events_read = ?, events_new = ?, status = ?, indexed_at = ?
+       WHERE id = ?`,
+    ),
+    markMissing: db.prepare("UPDATE files SET status = 'missing' WHERE path = ?"),
+    insertBlock: db.prepare('INSERT INTO record_blocks(data) VALUES (?)'),
+    deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
+    insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
+    insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
+    upsertDigest: db.prepare(
+      `INSERT OR REPLACE INTO digests(file_id, account_id, region, digest_start_time, digest_end_time, digest_s3_bucket,
+         digest_s3_object, previous_digest_s3_object, previous_digest_hash, previous_digest_signature,
+         public_key_fingerprint, log_file_count, content_sha256, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}

@@ -1,0 +1,63 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { ExitCode, UserError } from '../errors.js';
+
+/** Proof that this process is the one writer of a database. */
+export interface WriterLock {
+  release(): void;
+}
+
+/**
+ * SQLite would serialise two writers, but two indexers interleaving transactions on one case file
+ * is never intended: the second gets a clear error naming the first (issue 5). A lock left by a
+ * process that no longer runs (kill -9) is taken over.
+ */
+export function acquireWriterLock(databasePath: string): WriterLock {
+  const lockPath = `${databasePath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return { release: () => removeQuietly(lockPath) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readHolder(lockPath);
+      if (holder !== null && holder !== process.pid && isRunning(holder)) {
+        throw new UserError(
+          `cannot write to ${databasePath}`,
+          `it is already being indexed by PID ${holder}`,
+          ExitCode.failed,
+          'wait for that process, or search the database read-only meanwhile',
+        );
+      }
+      removeQuietly(lockPath);
+    }
+  }
+  throw new UserError(`cannot write to ${databasePath}`, `could not create the lock file ${lockPath}`, ExitCode.failed);
+}
+
+function readHolder(lockPath: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null; // vanished between open and read: the next attempt creates it
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone: the lock is released either way
+  }
+}

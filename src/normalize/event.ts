@@ -45,7 +45,10 @@ export type Classified =
  * Keys of which any one makes an object a CloudTrail record: old and odd records lack most fields,
  * but eventName and eventSource alone also describe an API in catalogues (TrailDiscover metadata).
  */
-const EVENT_KEYS = ['eventVersion', 'eventTime', '@timestamp', 'eventID', 'userIdentity', 'awsRegion', 'sourceIPAddress', 'requestParameters', 'eventType'];
+const EVENT_KEYS = [
+  'eventVersion', 'eventTime', '@timestamp', 'eventID', 'userIdentity', 'awsRegion', 'sourceIPAddress',
+  'requestParameters', 'responseElements', 'errorCode', 'eventType', 'requestID', 'recipientAccountId',
+];
 
 /** `UpdateFunctionCode20150331v2` → `UpdateFunctionCode` (CLOUDTRAIL.md §3). */
 const VERSIONED_NAME = /^([A-Za-z]+?)[0-9][0-9v_]*$/;

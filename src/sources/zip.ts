@@ -55,11 +55,11 @@ export async function readZipEntries(
       if (ended) return;
       if (error) return end(new InputError('decompress', `zip entry is corrupt (${error.message})`));
       entryBytes += data.length;
-      totalBytes += data.length;
       if (entryBytes > limits.maxEntryBytes) {
         file.terminate();
         return end(new InputError('decompress', `zip entry decompresses to more than ${limits.maxEntryBytes} bytes (a zip bomb?); the rest was not read`));
       }
+      totalBytes += data.length;
       if (totalBytes > limits.maxTotalBytes) {
         file.terminate();
         fatal = new InputError('decompress', `the archive decompresses to more than ${limits.maxTotalBytes} bytes; the rest was not read`);
@@ -76,11 +76,17 @@ export async function readZipEntries(
     openEnd = end;
   });
   unzip.register(UnzipInflate);
-  for await (const chunk of chunks) {
-    unzip.push(chunk, false);
-    if (fatal) throw fatal;
+  try {
+    for await (const chunk of chunks) {
+      unzip.push(chunk, false);
+      if (fatal) throw fatal;
+    }
+    unzip.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error instanceof InputError && error.stage !== 'decompress') throw error;
+    if (error === fatal) throw error;
+    fatal = new InputError('decompress', `the archive is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`);
   }
-  unzip.push(new Uint8Array(0), true);
   // An entry still open here was cut off by the end of the archive; ending twice is a no-op.
   (openEnd as ((error: InputError | null) => void) | null)?.(new InputError('decompress', 'the archive ends inside this entry (truncated?)'));
   if (fatal) throw fatal;

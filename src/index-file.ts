@@ -17,7 +17,8 @@ import { readFileChunks } from './sources/read.js';
 import { isZip, readZipEntries } from './sources/zip.js';
 import type { SourceFile, PathHint } from './sources/walk.js';
 import { packRecordBlock } from './store/record-blocks.js';
-import type { EventBatch, FileOutcome, FileSink, FileStatus } from './store/ingest.js';
+import { toEventRow, toSearchRow } from './store/ingest.js';
+import type { FileOutcome, FileSink, FileStatus } from './store/ingest.js';
 
 /** Limits that keep one hostile file from costing unbounded time or memory. */
 export interface ReadLimits {
@@ -135,7 +136,7 @@ async function readHead(path: string): Promise<Buffer | null> {
 class FileDecoder {
   private readonly contentHash: Hash = createHash('sha256');
   private readonly splitter: RecordSplitter;
-  private pending: { events: TrailEvent[]; indexes: number[]; hashes: (string | null)[]; bytes: number } = emptyPending();
+  private pending: PendingBatch = emptyPending();
   private eventsRead = 0;
   private problemsStored = 0;
   private problemsOverflow = 0;
@@ -239,9 +240,10 @@ class FileDecoder {
   private addEvent(event: TrailEvent, value: unknown, raw: RawValue): void {
     if (event.timeProblem) this.problem('normalize', positionOf(raw), `${event.timeProblem}; kept with no time`);
     const pending = this.pending;
-    pending.events.push(event);
+    pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(value) : null));
+    pending.searchTexts.push(toSearchRow(event));
+    pending.texts.push(event.recordText);
     pending.indexes.push(raw.index);
-    pending.hashes.push(event.eventId === null ? contentKey(value) : null);
     pending.bytes += event.recordText.length;
     this.eventsRead++;
     if (pending.bytes >= BLOCK_TARGET_BYTES) this.flushBatch();
@@ -255,11 +257,10 @@ class FileDecoder {
   }
 
   private flushBatch(): void {
-    const { events, indexes, hashes } = this.pending;
-    if (events.length === 0) return;
+    const { rows, searchTexts, texts, indexes } = this.pending;
+    if (rows.length === 0) return;
     this.pending = emptyPending();
-    const block = packRecordBlock(events.map((event) => event.recordText));
-    this.sink.batch({ events, recordIndexes: indexes, contentHashes: hashes, block });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(texts) });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {
@@ -277,8 +278,16 @@ function contentKey(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
-function emptyPending(): { events: TrailEvent[]; indexes: number[]; hashes: (string | null)[]; bytes: number } {
-  return { events: [], indexes: [], hashes: [], bytes: 0 };
+interface PendingBatch {
+  rows: unknown[][];
+  searchTexts: string[][];
+  texts: string[];
+  indexes: number[];
+  bytes: number;
+}
+
+function emptyPending(): PendingBatch {
+  return { rows: [], searchTexts: [], texts: [], indexes: [], bytes: 0 };
 }
 
 function positionOf(at: { index: number; line: number; byteOffset: number }): string {

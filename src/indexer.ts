@@ -1,6 +1,7 @@
 import type { Problem } from './errors.js';
 import { indexSourceFile } from './index-file.js';
 import type { EntryInfo, ReadLimits } from './index-file.js';
+import { DecodePool } from './decode-pool.js';
 import type { EventBatch, FileOutcome, FileSink, IndexWriter } from './store/ingest.js';
 import type { DigestInfo } from './normalize/digest.js';
 import { walkSources } from './sources/walk.js';
@@ -31,6 +32,8 @@ export function countProblem(summary: IndexSummary, problem: Problem): void {
 
 export interface IndexOptions {
   readonly limits: ReadLimits;
+  /** Decoding threads; 0 decodes on the calling thread (tests, where the compiled worker is absent). */
+  readonly workers: number;
   /** Called after each file; `summary` is live, not a copy. */
   readonly onFile?: (source: SourceFile, summary: IndexSummary) => void;
   /** Stop between files (SIGINT): what is done is committed, the rest is read on the next run. */
@@ -51,31 +54,45 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
     writer.addProblem(null, problem);
     countProblem(summary, problem);
   };
+  const pool = options.workers > 0 ? new DecodePool(options.workers) : null;
+  const pending = new Set<Promise<void>>();
   try {
     for await (const source of walkSources(paths, { onProblem: recordWalkProblem })) {
       if (options.shouldStop?.()) break;
-      await indexOneSource(source, writer, options.limits, summary);
-      options.onFile?.(source, summary);
+      summary.filesSeen++;
+      if (isUnchanged(writer, source)) {
+        summary.filesUnchanged++;
+        continue;
+      }
+      summary.filesRead++;
+      summary.bytesRead += source.sizeBytes;
+      const openSink = (entry: EntryInfo) => new WriterSink(writer, entry, summary);
+      const done = pool ? (await pool.submit(source, options.limits, openSink)).done : indexSourceFile(source, options.limits, openSink);
+      track(pending, done.then(() => options.onFile?.(source, summary)));
+      if (!pool) await done;
     }
+    await Promise.all(pending);
+    pool?.throwIfFailed();
     writer.commit();
   } catch (error) {
     writer.rollback();
     throw error;
+  } finally {
+    await pool?.close();
   }
   return summary;
 }
 
-/** Reads one file unless it is unchanged since it was last read; updates `summary`. */
-export async function indexOneSource(source: SourceFile, writer: IndexWriter, limits: ReadLimits, summary: IndexSummary): Promise<void> {
-  summary.filesSeen++;
+function track(pending: Set<Promise<void>>, promise: Promise<void>): void {
+  pending.add(promise);
+  void promise.finally(() => pending.delete(promise));
+}
+
+/** Same size and mtime as when it was last read completely: skip it (re-runs are no-ops). */
+export function isUnchanged(writer: IndexWriter, source: SourceFile): boolean {
   const known = writer.knownFile(source.path);
-  if (known && known.status !== 'indexing' && known.status !== 'missing' && known.sizeBytes === source.sizeBytes && known.mtimeMs === source.mtimeMs) {
-    summary.filesUnchanged++;
-    return;
-  }
-  summary.filesRead++;
-  summary.bytesRead += source.sizeBytes;
-  await indexSourceFile(source, limits, (entry) => new WriterSink(writer, entry, summary));
+  return known !== undefined && known.status !== 'indexing' && known.status !== 'missing'
+    && known.sizeBytes === source.sizeBytes && known.mtimeMs === source.mtimeMs;
 }
 
 /** Routes one file's output into the writer, keeping the counts. */

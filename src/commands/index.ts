@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { availableParallelism } from 'node:os';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
 import { indexPaths } from '../indexer.js';
@@ -14,6 +15,7 @@ interface IndexArgs {
   readonly paths: string[];
   readonly db: string;
   readonly 'max-decompressed-mb': number;
+  readonly workers: number;
 }
 
 export const indexCommand: CommandModule<object, IndexArgs> = {
@@ -26,6 +28,11 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
         type: 'number',
         default: DEFAULT_LIMITS.maxDecompressedBytes / 1024 ** 2,
         describe: 'stop reading a compressed file or zip entry past this many decompressed MiB (gzip bomb guard)',
+      })
+      .option('workers', {
+        type: 'number',
+        default: availableParallelism(),
+        describe: 'threads that decode files while the main thread writes; 0 decodes on the main thread',
       })
       .example('$0 index ~/cases/acme/AWSLogs --db acme.db', 'index a synced trail bucket')
       .epilog('Re-running on the same paths reads only new or changed files. Problems are stored in the problems table.') as unknown as Argv<IndexArgs>,
@@ -47,6 +54,7 @@ export async function runIndex(args: IndexArgs): Promise<number> {
   try {
     summary = await indexPaths(args.paths, writer, {
       limits: { ...DEFAULT_LIMITS, maxDecompressedBytes: Math.floor(args['max-decompressed-mb'] * 1024 ** 2) },
+      workers: Math.max(0, Math.floor(args.workers)),
       shouldStop: () => stopRequested,
       onFile: (_source, live) => progress.update({
         filesDone: live.filesSeen, filesTotal: totals?.files ?? null,

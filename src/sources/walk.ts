@@ -1,4 +1,4 @@
-import { opendir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Problem } from '../errors.js';
 import { messageOf } from '../errors.js';
@@ -20,7 +20,9 @@ export interface WalkCallbacks {
 
 /**
  * Walks files and folders recursively, in name order so runs are repeatable. Symlinked folders are
- * followed once each (by real path), so a symlink loop ends instead of recursing forever.
+ * followed once each (by real path), so a symlink loop ends instead of recursing forever. The file
+ * system calls are synchronous on purpose: an async stat per file made the walk, not the decoding,
+ * the pace of indexing (measured on the grycap corpus: 0.4 ms per file spent waiting).
  */
 export async function* walkSources(paths: readonly string[], callbacks: WalkCallbacks): AsyncGenerator<SourceFile> {
   const visitedDirs = new Set<string>();
@@ -30,7 +32,7 @@ export async function* walkSources(paths: readonly string[], callbacks: WalkCall
 async function* walkPath(path: string, visitedDirs: Set<string>, callbacks: WalkCallbacks): AsyncGenerator<SourceFile> {
   let info;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     callbacks.onProblem({ path, position: null, stage: 'read', reason: describeStatError(error) });
     return;
@@ -45,12 +47,12 @@ async function* walkPath(path: string, visitedDirs: Set<string>, callbacks: Walk
 }
 
 async function* walkDirectory(path: string, visitedDirs: Set<string>, callbacks: WalkCallbacks): AsyncGenerator<SourceFile> {
-  const real = await realpath(path).catch(() => path);
+  const real = realPathOf(path);
   if (visitedDirs.has(real)) return;
   visitedDirs.add(real);
   let names: string[];
   try {
-    names = await listNames(path);
+    names = readdirSync(path).sort();
   } catch (error) {
     callbacks.onProblem({ path, position: null, stage: 'read', reason: `cannot list folder: ${describeStatError(error)}` });
     return;
@@ -58,10 +60,12 @@ async function* walkDirectory(path: string, visitedDirs: Set<string>, callbacks:
   for (const name of names) yield* walkPath(join(path, name), visitedDirs, callbacks);
 }
 
-async function listNames(path: string): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of await opendir(path)) names.push(entry.name);
-  return names.sort();
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // listing it next reports the reason
+  }
 }
 
 /** Anchored on the S3 layout's folder names, wherever the prefix before AWSLogs/ puts them. */

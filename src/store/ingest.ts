@@ -5,12 +5,16 @@ import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import type { RecordBlock } from './record-blocks.js';
 
-/** Events of one file, in file order, with their texts packed into one compressed block. */
+/**
+ * Events of one file, in file order, as plain row values (cheap to pass between threads), with
+ * their record texts packed into one compressed block.
+ */
 export interface EventBatch {
-  readonly events: readonly TrailEvent[];
+  /** Values for EVENT_COLUMNS up to, not including, file_id (see toEventRow). */
+  readonly rows: readonly (readonly unknown[])[];
+  /** The text of each event for the columns of events_fts. */
+  readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
-  /** sha256 of the record text, for events without an eventID (their dedupe key); else null. */
-  readonly contentHashes: readonly (string | null)[];
   readonly block: RecordBlock;
 }
 
@@ -83,18 +87,18 @@ export class IndexWriter {
   /** Inserts a batch; returns how many events were new (the rest were already indexed). */
   addBatch(fileId: number, batch: EventBatch): number {
     this.ensureTransaction();
-    const blockId = Number(this.statements.insertBlock.run(batch.block.data).lastInsertRowid);
+    const { block } = batch;
+    const blockId = Number(this.statements.insertBlock.run(block.data).lastInsertRowid);
     let added = 0;
-    batch.events.forEach((event, i) => {
-      const values = eventValues(event, batch.contentHashes[i] ?? null, fileId, batch.recordIndexes[i]!, blockId, batch.block, i);
-      const result = this.statements.insertEvent.run(values);
+    for (let i = 0; i < batch.rows.length; i++) {
+      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
       if (result.changes === 1) {
         added++;
-        this.insertSearchText(Number(result.lastInsertRowid), event);
+        this.statements.insertFts.run(result.lastInsertRowid, ...batch.searchTexts[i]!);
       }
-    });
+    }
     if (added === 0) this.statements.deleteBlock.run(blockId);
-    this.rowsInTransaction += batch.events.length;
+    this.rowsInTransaction += batch.rows.length;
     return added;
   }
 
@@ -148,21 +152,10 @@ export class IndexWriter {
     if (!this.db.inTransaction) this.db.exec('BEGIN');
   }
 
-  private insertSearchText(rowid: number, event: TrailEvent): void {
-    const text = event.searchText;
-    this.statements.insertFts.run(rowid, text.action, text.identity, text.network, text.request, text.response, text.error, text.resources);
-  }
 }
 
-function eventValues(
-  event: TrailEvent,
-  contentHash: string | null,
-  fileId: number,
-  recordIndex: number,
-  blockId: number,
-  block: EventBatch['block'],
-  i: number,
-): unknown[] {
+/** The values of one event for the columns of event_rows that come from the record itself. */
+export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
     event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
@@ -171,8 +164,12 @@ function eventValues(
     event.sharedEventId, who.type, who.arn, who.principalId,
     who.accountId, who.accessKeyId, who.userName, who.invokedBy,
     who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
-    fileId, recordIndex, blockId, block.offsets[i], block.lengths[i],
   ];
+}
+
+export function toSearchRow(event: TrailEvent): string[] {
+  const text = event.searchText;
+  return [text.action, text.identity, text.network, text.request, text.response, text.error, text.resources];
 }
 
 function prepareStatements(db: SqliteDatabase) {

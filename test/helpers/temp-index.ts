@@ -27,7 +27,7 @@ export async function indexInto(paths: string[], options: { dbPath?: string; lim
   const dbPath = options.dbPath ?? join(tempDir(), 'index.db');
   const index = openIndex(dbPath);
   try {
-    const summary = await indexPaths(paths, new IndexWriter(index.db), { limits: { ...DEFAULT_LIMITS, ...options.limits } });
+    const summary = await indexPaths(paths, new IndexWriter(index.db), { limits: { ...DEFAULT_LIMITS, ...options.limits }, workers: 0 });
     return { summary, dbPath };
   } finally {
     index.close();

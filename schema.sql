@@ -93,12 +93,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS event_rows_content ON event_rows(content_sha25
 CREATE INDEX IF NOT EXISTS event_rows_time ON event_rows(event_time);
 CREATE INDEX IF NOT EXISTS event_rows_file ON event_rows(file_id, record_index);
 
--- Full-text index. Contentless (the text lives compressed in record_blocks), with contentless_delete so
--- re-indexing can remove rows. rowid = event_rows.id. unicode61 splits ARNs, IPs and bucket names into
--- their parts; queries quote user text as phrases, so "arn:aws:iam::1:user/alice" still matches in order.
+-- Full-text index. Contentless (the text lives compressed in record_blocks) and without per-row
+-- column sizes (results are ordered by time, never by rank). Events are never deleted, so
+-- contentless_delete is not needed. rowid = event_rows.id. unicode61 splits ARNs, IPs and bucket names
+-- into their parts; queries quote user text as phrases, so "arn:aws:iam::1:user/alice" still matches.
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
   action, identity, network, request, response, error, resources,
-  content = '', contentless_delete = 1,
+  content = '', columnsize = 0,
   tokenize = "unicode61 remove_diacritics 0"
 );
 

@@ -68,6 +68,12 @@ const EVENT_COLUMNS = [
 export class IndexWriter {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private rowsInTransaction = 0;
+  /**
+   * Full-text rows wait here and are written just before COMMIT: FTS5 flushes its pending terms at
+   * every statement savepoint, so interleaving them with other writes made one tiny index segment per
+   * statement and cost 1 ms per file in merges (measured on a 176k-event corpus).
+   */
+  private pendingSearchRows: unknown[][] = [];
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
@@ -94,7 +100,7 @@ export class IndexWriter {
       const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
       if (result.changes === 1) {
         added++;
-        this.statements.insertFts.run(result.lastInsertRowid, ...batch.searchTexts[i]!);
+        this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
       }
     }
     if (added === 0) this.statements.deleteBlock.run(blockId);
@@ -139,11 +145,14 @@ export class IndexWriter {
 
   /** Ends the open transaction, if any; called between files when a batch is full, and at the end. */
   commit(): void {
+    for (const row of this.pendingSearchRows) this.statements.insertFts.run(row);
+    this.pendingSearchRows = [];
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.rowsInTransaction = 0;
   }
 
   rollback(): void {
+    this.pendingSearchRows = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rowsInTransaction = 0;
   }

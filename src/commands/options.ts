@@ -9,7 +9,7 @@ export function withDatabase<T>(yargs: Argv<T>) {
   return yargs.option('db', {
     type: 'string',
     describe: 'the SQLite index file',
-    default: process.env['TRAILHOUND_DB'] ?? DEFAULT_DB,
+    default: process.env['TRAILHOUND_DB'] || DEFAULT_DB,
     defaultDescription: '$TRAILHOUND_DB or ./trailhound.db',
   });
 }

@@ -1,0 +1,155 @@
+import { describe, expect, test } from 'vitest';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { runCli, stabilise } from './helpers/run-cli.js';
+import { tempDir } from './helpers/temp-index.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+function indexedFixtures(...names: string[]): string {
+  const dir = tempDir();
+  for (const name of names) copyFileSync(join(fixtures, name), join(dir, name));
+  const db = join(dir, 'case.db');
+  const result = runCli(['index', dir, '--db', db]);
+  expect(result.status).toBe(0);
+  return db;
+}
+
+describe('trailhound index', () => {
+  test('prints a summary on stderr, nothing on stdout, and exits 0 when problems were recorded', () => {
+    const dir = tempDir();
+    for (const name of ['records-object.json', 'not-json.txt']) copyFileSync(join(fixtures, name), join(dir, name));
+    const db = join(dir, 'case.db');
+    const result = runCli(['index', dir, '--db', db]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(stabilise(result.stderr, { [dir]: '{tmp}' })).toBe(
+      [
+        'indexed: 2 files (2 read, 0 unchanged, 0 partly read, 1 unreadable), 0 digests',
+        'events: 2 read, 2 new, in {ms} ({rate} events/s) into {tmp}/case.db',
+        'problems: 1 (first 1 below; all with: trailhound sql "SELECT * FROM problems" --db {tmp}/case.db)',
+        'warning: skipped input (decode)',
+        ' reason: not JSON: unexpected byte 0x68',
+        '  where: {tmp}/not-json.txt, byte 0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a second run reads nothing new', () => {
+    const dir = tempDir();
+    copyFileSync(join(fixtures, 'records-object.json'), join(dir, 'a.json'));
+    const db = join(dir, 'case.db');
+    runCli(['index', dir, '--db', db]);
+    const again = runCli(['index', dir, '--db', db]);
+    expect(again.status).toBe(0);
+    expect(again.stderr.split('\n')[0]).toBe('indexed: 1 files (0 read, 1 unchanged, 0 partly read, 0 unreadable), 0 digests');
+  });
+
+  test('nothing readable is a failure, exit 1', () => {
+    const dir = tempDir();
+    const result = runCli(['index', join(dir, 'no-such-folder'), '--db', join(dir, 'x.db')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('error: no files found under the given paths');
+  });
+
+  test('a file that is not a database is refused and left untouched', () => {
+    const dir = tempDir();
+    const notDb = join(dir, 'notes.db');
+    writeFileSync(notDb, 'my precious notes, not SQLite at all, long enough to look like a header........');
+    const result = runCli(['index', fixtures, '--db', notDb]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n`);
+    expect(readFileSync(notDb, 'utf8')).toBe('my precious notes, not SQLite at all, long enough to look like a header........');
+  });
+
+  test('a database from a newer trailhound is refused, never rewritten', () => {
+    const db = indexedFixtures('records-object.json');
+    const raw = new Database(db);
+    raw.prepare("UPDATE meta SET value = 99 WHERE key = 'schema_version'").run();
+    raw.close();
+    const result = runCli(['sql', 'SELECT 1', '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `error: cannot open database ${db}\n reason: it was written by a newer trailhound (schema 99; this one reads 1); it was left untouched\n   help: upgrade trailhound, or index into a new --db file\n`,
+    );
+  });
+});
+
+describe('trailhound sql', () => {
+  test('answers in every format', () => {
+    const db = indexedFixtures('records-object.json');
+    const query = 'SELECT event_id, event_name, source_ip_address FROM events ORDER BY event_id';
+    expect(JSON.parse(runCli(['sql', query, '--db', db, '--format', 'json']).stdout)).toEqual([
+      { event_id: '00000000-0000-0000-0000-000000000001', event_name: 'RunTask', source_ip_address: '203.0.113.1' },
+      { event_id: '00000000-0000-0000-0000-000000000002', event_name: 'RunTask', source_ip_address: '203.0.113.2' },
+    ]);
+    expect(runCli(['sql', query, '--db', db, '--format', 'csv']).stdout).toBe(
+      'event_id,event_name,source_ip_address\r\n00000000-0000-0000-0000-000000000001,RunTask,203.0.113.1\r\n00000000-0000-0000-0000-000000000002,RunTask,203.0.113.2\r\n',
+    );
+    const ndjson = runCli(['sql', query, '--db', db, '--format', 'ndjson']).stdout.trim().split('\n');
+    expect(ndjson.map((line) => JSON.parse(line).event_id)).toEqual(['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002']);
+  });
+
+  test('json_extract works on the record column for any field', () => {
+    const db = indexedFixtures('assumed-role-session.json');
+    const result = runCli(['sql', "SELECT json_extract(record, '$.userIdentity.sessionContext.attributes.creationDate') AS created FROM events", '--db', db, '--format', 'json']);
+    expect(JSON.parse(result.stdout)).toEqual([{ created: '2026-03-02T09:00:00Z' }]);
+  });
+
+  test.each([
+    ['DELETE FROM event_rows', 'only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)'],
+    ["ATTACH DATABASE '/tmp/other.db' AS other", 'ATTACH is refused: trailhound sql reads only the index'],
+    ['PRAGMA writable_schema = 1', 'PRAGMA writable_schema with a value is refused: it would change the connection'],
+    ['PRAGMA query_only(0)', 'PRAGMA query_only with a value is refused: it would change the connection'],
+  ])('refuses %s', (statement, reason) => {
+    const db = indexedFixtures('records-object.json');
+    const result = runCli(['sql', statement, '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: statement refused\n reason: ${reason}\n`);
+  });
+
+  test('load_extension is not available', () => {
+    const db = indexedFixtures('records-object.json');
+    const result = runCli(['sql', "SELECT load_extension('/tmp/evil.so')", '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n');
+  });
+
+  test('bad SQL is a one-line reason and exit 1', () => {
+    const db = indexedFixtures('records-object.json');
+    const result = runCli(['sql', 'SELEC nothing', '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n');
+  });
+
+  test('table output escapes control characters from the logs', () => {
+    const dir = tempDir();
+    const hostile = { eventVersion: '1.08', eventID: 'x', eventTime: '2026-03-02T10:00:00Z', userAgent: 'curl\u001b]52;c;ZXZpbA==\u0007\u001b[31mred\r\u202Eevil' };
+    writeFileSync(join(dir, 'hostile.json'), JSON.stringify(hostile));
+    const db = join(dir, 'case.db');
+    runCli(['index', dir, '--db', db]);
+    const result = runCli(['sql', 'SELECT user_agent FROM events', '--db', db]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(result.stdout).toContain('curl');
+  });
+});
+
+describe('help', () => {
+  test.each(['index', 'sql'])('%s --help describes the command and its options', (command) => {
+    const result = runCli([command, '--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`trailhound ${command}`);
+    expect(result.stdout).toContain('--db');
+  });
+
+  test('an unknown command is a usage error, exit 2', () => {
+    const result = runCli(['frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: bad usage\n reason: Unknown argument: frobnicate\n/);
+  });
+});

@@ -96,4 +96,3 @@ describe('hostile file systems', () => {
     expect(db.prepare('SELECT event_id FROM events').all()).toEqual([{ event_id: 'other' }]);
   });
 });
-});

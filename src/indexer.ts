@@ -102,7 +102,7 @@ class WriterSink implements FileSink {
 
   constructor(
     private readonly writer: IndexWriter,
-    private readonly entry: EntryInfo,
+    entry: EntryInfo,
     private readonly summary: IndexSummary,
   ) {
     this.fileId = writer.beginFile(entry.path, entry.sizeBytes, entry.mtimeMs);

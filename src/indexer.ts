@@ -36,6 +36,8 @@ export interface IndexOptions {
   readonly workers: number;
   /** Called after each file; `summary` is live, not a copy. */
   readonly onFile?: (source: SourceFile, summary: IndexSummary) => void;
+  /** Files never to read: the database and its companions, when it lives inside the archive. */
+  readonly exclude?: ReadonlySet<string>;
   /** Stop between files (SIGINT): what is done is committed, the rest is read on the next run. */
   readonly shouldStop?: () => boolean;
 }
@@ -57,7 +59,7 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
   const pool = options.workers > 0 ? new DecodePool(options.workers) : null;
   const pending = new Set<Promise<void>>();
   try {
-    for await (const source of walkSources(paths, { onProblem: recordWalkProblem })) {
+    for await (const source of walkSources(paths, { onProblem: recordWalkProblem, exclude: options.exclude ?? new Set() })) {
       if (options.shouldStop?.()) break;
       summary.filesSeen++;
       if (isUnchanged(writer, source)) {

@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
 import { indexPaths } from '../indexer.js';
 import type { IndexSummary } from '../indexer.js';
-import { openIndex } from '../store/db.js';
+import { databaseFiles, openIndex } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { walkSources } from '../sources/walk.js';
 import { createProgressLine, formatDuration } from '../present/progress.js';
@@ -45,7 +45,8 @@ export async function runIndex(args: IndexArgs): Promise<number> {
   const index = openIndex(args.db);
   const writer = new IndexWriter(index.db);
   const startedMs = Date.now();
-  const totals = process.stderr.isTTY ? await countInputs(args.paths) : null;
+  const exclude = databaseFiles(args.db);
+  const totals = process.stderr.isTTY ? await countInputs(args.paths, exclude) : null;
   const progress = createProgressLine(process.stderr);
   let stopRequested = false;
   const onSignal = () => { stopRequested = true; };
@@ -55,6 +56,7 @@ export async function runIndex(args: IndexArgs): Promise<number> {
     summary = await indexPaths(args.paths, writer, {
       limits: { ...DEFAULT_LIMITS, maxDecompressedBytes: Math.floor(args['max-decompressed-mb'] * 1024 ** 2) },
       workers: Math.max(0, Math.floor(args.workers)),
+      exclude,
       shouldStop: () => stopRequested,
       onFile: (_source, live) => progress.update({
         filesDone: live.filesSeen, filesTotal: totals?.files ?? null,
@@ -77,10 +79,11 @@ function unchangedBytesGuess(summary: IndexSummary): number {
   return summary.filesRead === 0 ? 0 : (summary.bytesRead / summary.filesRead) * summary.filesUnchanged;
 }
 
-async function countInputs(paths: readonly string[]): Promise<{ files: number; bytes: number }> {
+async function countInputs(paths: readonly string[], exclude: ReadonlySet<string>): Promise<{ files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
-  for await (const source of walkSources(paths, { onProblem: () => undefined })) {
+  // Problems are reported by the walk that indexes; this one only counts.
+  for await (const source of walkSources(paths, { onProblem: () => undefined, exclude })) {
     files++;
     bytes += source.sizeBytes;
   }

@@ -16,6 +16,8 @@ export interface SourceFile {
 
 export interface WalkCallbacks {
   readonly onProblem: (problem: Problem) => void;
+  /** Absolute paths never to read, such as the index itself when it sits inside the archive. */
+  readonly exclude?: ReadonlySet<string>;
 }
 
 /**
@@ -38,6 +40,7 @@ async function* walkPath(path: string, visitedDirs: Set<string>, callbacks: Walk
     return;
   }
   if (info.isFile()) {
+    if (callbacks.exclude?.has(path)) return;
     yield { path, sizeBytes: info.size, mtimeMs: Math.floor(info.mtimeMs), hint: pathHint(path) };
   } else if (info.isDirectory()) {
     yield* walkDirectory(path, visitedDirs, callbacks);

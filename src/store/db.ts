@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
 import { createRecordReader } from './record-blocks.js';
@@ -18,6 +18,12 @@ export interface IndexDatabase {
   readonly db: SqliteDatabase;
   readonly path: string;
   close(): void;
+}
+
+/** The database file and the files SQLite and the writer lock keep beside it. */
+export function databaseFiles(path: string): Set<string> {
+  const absolute = resolve(path);
+  return new Set(['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix));
 }
 
 /** Opens (creating if needed) the index for writing, applying schema.sql. */

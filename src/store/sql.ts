@@ -30,7 +30,16 @@ export function prepareReadOnlySql(db: SqliteDatabase, sql: string): SqlResult {
   }
   if (!statement.readonly || !statement.reader) refuse('only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)');
   const columns = statement.columns().map((column) => column.name);
-  return { columns, rows: statement.iterate() as IterableIterator<Record<string, unknown>> };
+  return { columns, rows: failingAsUserError(statement.iterate() as IterableIterator<Record<string, unknown>>) };
+}
+
+/** Errors raised while stepping (a function refused at run time, say) read like errors raised at prepare. */
+function* failingAsUserError(rows: IterableIterator<Record<string, unknown>>): IterableIterator<Record<string, unknown>> {
+  try {
+    yield* rows;
+  } catch (error) {
+    throw new UserError('bad SQL', messageOf(error), ExitCode.failed);
+  }
 }
 
 function checkPragma(sql: string): void {

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS } from '../../src/index-file.js';
 import type { ReadLimits } from '../../src/index-file.js';
 import { indexPaths } from '../../src/indexer.js';
 import type { IndexSummary } from '../../src/indexer.js';
-import { openIndex, openReadOnly } from '../../src/store/db.js';
+import { databaseFiles, openIndex, openReadOnly } from '../../src/store/db.js';
 import type { SqliteDatabase } from '../../src/store/db.js';
 import { IndexWriter } from '../../src/store/ingest.js';
 
@@ -27,7 +27,7 @@ export async function indexInto(paths: string[], options: { dbPath?: string; lim
   const dbPath = options.dbPath ?? join(tempDir(), 'index.db');
   const index = openIndex(dbPath);
   try {
-    const summary = await indexPaths(paths, new IndexWriter(index.db), { limits: { ...DEFAULT_LIMITS, ...options.limits }, workers: 0 });
+    const summary = await indexPaths(paths, new IndexWriter(index.db), { limits: { ...DEFAULT_LIMITS, ...options.limits }, workers: 0, exclude: databaseFiles(dbPath) });
     return { summary, dbPath };
   } finally {
     index.close();

@@ -1,0 +1,19 @@
+import { neutralizeCsvFormula } from './safe-text.js';
+import type { Rows, TextSink } from './format.js';
+
+/** RFC 4180 CSV with CRLF line ends; every text cell is guarded against formula injection. */
+export async function writeCsv(rows: Rows, columns: readonly string[], write: TextSink): Promise<void> {
+  await write(csvLine(columns));
+  for await (const row of rows) await write(csvLine(columns.map((column) => row[column])));
+}
+
+export function csvLine(values: readonly unknown[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const text = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : neutralizeCsvFormula(String(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,53 @@
+import { writeCsv } from './csv.js';
+import { writeJsonArray, writeNdjson } from './json.js';
+import { writeTable } from './table.js';
+
+/** The one `--format` option's values, shared by every data command. */
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export type Row = Record<string, unknown>;
+export type Rows = Iterable<Row> | AsyncIterable<Row>;
+
+/** Where output goes: stdout, or anything with the same write/drain contract. */
+export interface Output {
+  write(chunk: string): boolean;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+export interface WriteOptions {
+  /** Terminal columns for tables; Infinity when piped. */
+  readonly maxWidth: number;
+  /** Columns holding JSON text (such as `record`), embedded as JSON rather than as strings. */
+  readonly jsonColumns?: readonly string[];
+}
+
+/** Streams rows in one format; only the table writer looks ahead (a bounded number of rows). */
+export async function writeRows(format: OutputFormat, rows: Rows, columns: readonly string[], out: Output, options: WriteOptions): Promise<void> {
+  const sink = createBackpressuredWriter(out);
+  switch (format) {
+    case 'table':
+      return writeTable(rows, columns, sink, options.maxWidth);
+    case 'json':
+      return writeJsonArray(rows, columns, sink, options.jsonColumns ?? []);
+    case 'ndjson':
+      return writeNdjson(rows, columns, sink, options.jsonColumns ?? []);
+    case 'csv':
+      return writeCsv(rows, columns, sink);
+  }
+}
+
+/** Writes that wait for 'drain' when the stream's buffer is full, so a slow pipe bounds memory. */
+export type TextSink = (text: string) => Promise<void> | void;
+
+export function createBackpressuredWriter(out: Output): TextSink {
+  return (text) => {
+    if (out.write(text) || !out.once) return;
+    return new Promise<void>((resolve) => out.once!('drain', resolve));
+  };
+}
+
+/** A closed pipe (`trailhound sql … | head`) ends output quietly; it is not an error. */
+export function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}

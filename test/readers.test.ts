@@ -187,3 +187,21 @@ describe('quirks of real records (CLOUDTRAIL.md §3)', () => {
     expect(hit).toEqual({ n: 1 });
   });
 });
+
+describe('digests', () => {
+  test('a digest file is recorded as a digest, with its chain fields decoded, not as events', async () => {
+    const { db, file, eventIds, problems } = await indexFixture('digest-with-escaped-slashes.json');
+    expect(eventIds).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(file).toEqual({ status: 'done', kind: 'digest', format: 'object', events_read: 0 });
+    expect(db.prepare('SELECT account_id, region, digest_end_time, digest_s3_object, previous_digest_s3_object, public_key_fingerprint, log_file_count FROM digests').get()).toEqual({
+      account_id: '111122223333',
+      region: 'eu-west-1',
+      digest_end_time: '2026-03-02T11:00:00Z',
+      digest_s3_object: 'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T110000Z.json.gz',
+      previous_digest_s3_object: 'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T100000Z.json.gz',
+      public_key_fingerprint: '7f3f401420072e50a65a141430817ab3',
+      log_file_count: 1,
+    });
+  });
+});

@@ -1,7 +1,11 @@
-import { neutralizeCsvFormula } from './safe-text.js';
+import { escapeForTerminal, neutralizeCsvFormula } from './safe-text.js';
 import type { Rows, TextSink } from './format.js';
 
-/** RFC 4180 CSV with CRLF line ends; every text cell is guarded against formula injection. */
+/**
+ * RFC 4180 CSV with CRLF line ends. Every text cell is escaped like terminal text (CSV is read on
+ * terminals too, and no CloudTrail field needs a raw control character) and guarded against formula
+ * injection. JSON and NDJSON are the formats that carry values exactly.
+ */
 export async function writeCsv(rows: Rows, columns: readonly string[], write: TextSink): Promise<void> {
   await write(csvLine(columns));
   for await (const row of rows) await write(csvLine(columns.map((column) => row[column])));
@@ -14,6 +18,6 @@ export function csvLine(values: readonly unknown[]): string {
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const text = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : neutralizeCsvFormula(String(value));
+  const text = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : neutralizeCsvFormula(escapeForTerminal(String(value)));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

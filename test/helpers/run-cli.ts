@@ -26,5 +26,5 @@ export function stabilise(text: string, replacements: Record<string, string> = {
   let stable = text;
   for (const [value, placeholder] of Object.entries(replacements)) stable = stable.split(value).join(placeholder);
   return stable
-    .replace(/in \d+(?:m\d+)?s \(\d+ events\/s\)/g, 'in {ms} ({rate} events/s)');
+    .replace(/in [\d.]+(?:m\d+)?s \(\d+ events\/s\)/g, 'in {ms} ({rate} events/s)');
 }

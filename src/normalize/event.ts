@@ -68,7 +68,7 @@ export function classifyValue(value: unknown, text: string): Classified {
   const inner = unwrap(value);
   if (inner) return { kind: 'wrapped', inner };
   if ('Records' in value) return { kind: 'rejected', reason: `"Records" is ${describeType(value['Records'])}, not an array of events` };
-  return { kind: 'rejected', reason: `not a CloudTrail event (keys: ${Object.keys(value).slice(0, 6).join(', ') || 'none'})` };
+  return { kind: 'rejected', reason: `not a CloudTrail event (keys: ${describeKeys(value)})` };
 }
 
 export function isDigest(value: Record<string, unknown>): boolean {
@@ -101,6 +101,13 @@ function parseEmbedded(text: unknown): { value: unknown; text: string } {
   } catch {
     return { value: text, text: JSON.stringify(text) };
   }
+}
+
+/** The first few keys, each cut short: enough to recognise the file, bounded whatever it holds. */
+function describeKeys(value: Record<string, unknown>): string {
+  const keys = Object.keys(value);
+  const shown = keys.slice(0, 6).map((key) => (key.length > 40 ? `${key.slice(0, 40)}…` : key));
+  return keys.length === 0 ? 'none' : shown.join(', ') + (keys.length > 6 ? `, … ${keys.length - 6} more` : '');
 }
 
 export function describeType(value: unknown): string {

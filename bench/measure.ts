@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/trailhound.js', import.meta.url));
@@ -30,15 +30,16 @@ export function listFiles(dir: string): string[] {
   });
 }
 
-/** The floor any Node indexer stands on: read, gunzip (node:zlib streams) and JSON.parse every log file. */
-export async function measureFloor(logFiles: readonly string[]): Promise<{ seconds: number; events: number; rawJsonBytes: number }> {
+/**
+ * The floor any Node indexer stands on: read, gunzip and JSON.parse every log file, one after the
+ * other on one thread, the fastest plain way (whole-file reads; streams cost more on small files).
+ */
+export function measureFloor(logFiles: readonly string[]): { seconds: number; events: number; rawJsonBytes: number } {
   const started = process.hrtime.bigint();
   let events = 0;
   let rawJsonBytes = 0;
   for (const path of logFiles) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = gunzipSync(readFileSync(path)).toString('utf8');
     rawJsonBytes += Buffer.byteLength(text);
     events += (JSON.parse(text) as { Records: unknown[] }).Records.length;
   }

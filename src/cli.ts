@@ -5,6 +5,7 @@ import { formatUserMessage } from './present/problem.js';
 import { isBrokenPipe } from './present/format.js';
 import { indexCommand } from './commands/index.js';
 import { sqlCommand } from './commands/sql.js';
+import { searchCommand } from './commands/search.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -28,6 +29,7 @@ function buildParser(argv: readonly string[]) {
     .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.')
     .command(indexCommand as CommandModule)
     .command(sqlCommand as CommandModule)
+    .command(searchCommand as CommandModule)
     .demandCommand(1, 'name a command; see trailhound --help')
     .strict()
     .exitProcess(false)
@@ -47,7 +49,7 @@ function reportError(error: unknown): number {
     return ExitCode.usage;
   }
   if (error instanceof UserError) {
-    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, help: error.help }));
+    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, where: error.where, help: error.help }));
     return error.exitCode;
   }
   if (isBrokenPipe(error)) return ExitCode.done;

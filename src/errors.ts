@@ -26,6 +26,8 @@ export class UserError extends Error {
     readonly reason: string,
     readonly exitCode: ExitCode = ExitCode.failed,
     readonly help?: string,
+    /** Where the problem is, when it is in the user's own input (a query, with a caret under it). */
+    readonly where?: string,
   ) {
     super(`${headline}: ${reason}`);
     this.name = 'UserError';

@@ -1,15 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UserError, messageOf } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
 import { prepareReadOnlySql } from '../store/sql.js';
 import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
 import { withDatabase, withFormat } from './options.js';
+import { terminalWidth } from './terminal.js';
 
 interface SqlArgs {
   readonly query: string;
   readonly db: string;
   readonly format: OutputFormat;
+  readonly params: string | undefined;
 }
 
 export const sqlCommand: CommandModule<object, SqlArgs> = {
@@ -18,6 +20,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
   builder: (yargs) =>
     withFormat(withDatabase(yargs as Argv<object>))
       .positional('query', { type: 'string', demandOption: true, describe: 'one SELECT, WITH, VALUES, EXPLAIN or schema PRAGMA' })
+      .option('params', { type: 'string', describe: 'values for the ?s of the statement, as a JSON array (what trailhound search --sql prints)' })
       .example('$0 sql "SELECT event_name, count(*) n FROM events GROUP BY 1 ORDER BY n DESC LIMIT 10"', 'top actions')
       .example(`$0 sql "SELECT json_extract(record, '$.requestParameters.cluster') FROM events WHERE event_source = 'ecs.amazonaws.com'" --format csv`, 'any record field')
       .epilog('The database is opened read-only: writes, ATTACH and pragmas that change state are refused.') as unknown as Argv<SqlArgs>,
@@ -29,7 +32,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
 export async function runSql(args: SqlArgs): Promise<number> {
   const db = openReadOnly(args.db);
   try {
-    const result = prepareReadOnlySql(db, args.query);
+    const result = prepareReadOnlySql(db, args.query, parseParams(args.params));
     await writeRows(args.format, result.rows, result.columns, process.stdout, { maxWidth: terminalWidth() });
     return ExitCode.done;
   } finally {
@@ -37,6 +40,17 @@ export async function runSql(args: SqlArgs): Promise<number> {
   }
 }
 
-function terminalWidth(): number {
-  return process.stdout.isTTY ? process.stdout.columns ?? 80 : Number.POSITIVE_INFINITY;
+
+function parseParams(text: string | undefined): unknown[] {
+  if (text === undefined) return [];
+  let params: unknown;
+  try {
+    params = JSON.parse(text);
+  } catch (error) {
+    throw new UserError('bad --params', `not JSON: ${messageOf(error)}`, ExitCode.usage);
+  }
+  if (!Array.isArray(params) || !params.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) {
+    throw new UserError('bad --params', 'expected a JSON array of strings, numbers, booleans or nulls', ExitCode.usage);
+  }
+  return params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }

@@ -22,6 +22,17 @@ export async function writeRawJsonLines(texts: Iterable<string> | AsyncIterable<
   for await (const text of texts) await write(`${escapeJsonForTerminal(compactJson(text))}\n`);
 }
 
+/** Original records as one JSON array, streamed. */
+export async function writeRawJsonArray(texts: Iterable<string> | AsyncIterable<string>, write: TextSink): Promise<void> {
+  await write('[');
+  let first = true;
+  for await (const text of texts) {
+    await write(`${first ? '\n' : ',\n'}${escapeJsonForTerminal(compactJson(text))}`);
+    first = false;
+  }
+  await write(first ? ']\n' : '\n]\n');
+}
+
 /**
  * JSON text of one row. Columns holding JSON text are embedded as JSON. Output stays valid JSON and
  * carries no raw C1 or bidi characters, which JSON.stringify alone would pass through.

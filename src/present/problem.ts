@@ -12,10 +12,15 @@ export interface UserMessage {
 /** Renders a message for stderr; paths and reasons may come from hostile files, so all is escaped. */
 export function formatUserMessage(level: 'error' | 'warning', message: UserMessage): string {
   const lines = [`${level}: ${escapeForTerminal(message.headline)}`];
-  if (message.reason) lines.push(` reason: ${escapeForTerminal(message.reason)}`);
-  if (message.where) lines.push(`  where: ${escapeForTerminal(message.where)}`);
-  if (message.help) lines.push(`   help: ${escapeForTerminal(message.help)}`);
+  if (message.reason) lines.push(labelled(' reason', message.reason));
+  if (message.where) lines.push(labelled('  where', message.where));
+  if (message.help) lines.push(labelled('   help', message.help));
   return lines.join('\n') + '\n';
+}
+
+/** Each line escaped on its own, so a caret line can sit under the text it points at. */
+function labelled(label: string, text: string): string {
+  return text.split('\n').map((line, i) => `${i === 0 ? `${label}:` : ' '.repeat(label.length + 1)} ${escapeForTerminal(line)}`).join('\n');
 }
 
 export function formatProblem(problem: Problem): string {

@@ -18,7 +18,7 @@ const INTROSPECTION_PRAGMAS = new Set([
  * `query_only`, statements that return no rows (writes, pragma assignments), ATTACH and DETACH are
  * refused up front, so the message says why rather than "attempt to write a readonly database".
  */
-export function prepareReadOnlySql(db: SqliteDatabase, sql: string): SqlResult {
+export function prepareReadOnlySql(db: SqliteDatabase, sql: string, params: readonly unknown[] = []): SqlResult {
   const keyword = firstKeyword(sql);
   if (keyword === 'ATTACH' || keyword === 'DETACH') refuse(`${keyword} is refused: trailhound sql reads only the index`);
   if (keyword === 'PRAGMA') checkPragma(sql);
@@ -30,7 +30,7 @@ export function prepareReadOnlySql(db: SqliteDatabase, sql: string): SqlResult {
   }
   if (!statement.readonly || !statement.reader) refuse('only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)');
   const columns = statement.columns().map((column) => column.name);
-  return { columns, rows: failingAsUserError(statement.iterate() as IterableIterator<Record<string, unknown>>) };
+  return { columns, rows: failingAsUserError(statement.iterate(...params) as IterableIterator<Record<string, unknown>>) };
 }
 
 /** Errors raised while stepping (a function refused at run time, say) read like errors raised at prepare. */

@@ -1,0 +1,105 @@
+import type { Argv, CommandModule } from 'yargs';
+import { ExitCode } from '../errors.js';
+import { openReadOnly } from '../store/db.js';
+import { compileQuery } from '../search/compile.js';
+import type { CompiledQuery } from '../search/compile.js';
+import { countFacets, countMatches, runSearch, searchStatement } from '../search/engine.js';
+import type { SortOrder } from '../search/engine.js';
+import { FIELDS } from '../search/fields.js';
+import { createBackpressuredWriter, writeRows } from '../present/format.js';
+import type { OutputFormat } from '../present/format.js';
+import { writeRawJsonArray, writeRawJsonLines } from '../present/json.js';
+import { escapeJsonForTerminal } from '../present/safe-text.js';
+import { CSV_LABELS, LIST_LABELS, toCsvRow, toListRow } from '../present/event-row.js';
+import { withDatabase, withFormat } from './options.js';
+import { terminalWidth } from './terminal.js';
+
+interface SearchArgs {
+  readonly query: string;
+  readonly db: string;
+  readonly format: OutputFormat;
+  readonly limit: number;
+  readonly offset: number;
+  readonly sort: 'newest' | 'time' | 'oldest';
+  readonly count: boolean;
+  readonly facets: boolean;
+  readonly sql: boolean;
+}
+
+export const searchCommand: CommandModule<object, SearchArgs> = {
+  command: 'search [query]',
+  describe: 'Find events with the search language: who did what, when, from where',
+  builder: (yargs) =>
+    withFormat(withDatabase(yargs as Argv<object>))
+      .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - negates, OR and ( ) group' })
+      .option('limit', { type: 'number', default: 50, describe: 'events per page' })
+      .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
+      .option('sort', { choices: ['newest', 'time', 'oldest'] as const, default: 'newest' as const, describe: 'newest first, or oldest first (time, oldest)' })
+      .option('count', { type: 'boolean', default: false, describe: 'print only the number of matches' })
+      .option('facets', { type: 'boolean', default: false, describe: 'counts by action, identity, source IP, region, account and error code' })
+      .option('sql', { type: 'boolean', default: false, describe: 'print the SQL statement and its parameters instead of running it' })
+      .example('$0 search "action:RunTask since:7d"', 'tasks started in the last week')
+      .example('$0 search "key:AKIAQ* -error:*" --format ndjson | jq .requestParameters', 'successful calls by a key, as original records')
+      .example('$0 search "ip:198.51.100.0/24 (action:Create* OR action:Delete*)" --sort time', 'an incident, oldest first')
+      .example('$0 search "error:AccessDenied*" --facets', 'who is being denied, and where')
+      .epilog(fieldsHelp()) as unknown as Argv<SearchArgs>,
+  handler: async (args) => {
+    process.exitCode = await runSearchCommand(args);
+  },
+};
+
+function fieldsHelp(): string {
+  return `Fields (case-insensitive, * wildcards where it makes sense):\n${FIELDS.map((field) => `  ${`${field.name}:`.padEnd(10)} ${field.help}`).join('\n')}\n` +
+    'json and ndjson print the original records; csv neutralises formulas; table escapes control characters.';
+}
+
+export async function runSearchCommand(args: SearchArgs): Promise<number> {
+  const compiled = compileQuery(args.query);
+  const sort: SortOrder = args.sort === 'newest' ? 'newest' : 'oldest';
+  const page = { sort, limit: Math.max(0, Math.floor(args.limit)), offset: Math.max(0, Math.floor(args.offset)) };
+  if (args.sql) return printSql(compiled, page, args.format);
+  const db = openReadOnly(args.db);
+  try {
+    if (args.count) return printCount(countMatches(db, compiled), args.format);
+    if (args.facets) return await printFacets(db, compiled, args.format);
+    const json = args.format === 'json' || args.format === 'ndjson';
+    const rows = runSearch(db, compiled, page, { withRecord: json });
+    const write = createBackpressuredWriter(process.stdout);
+    if (args.format === 'ndjson') await writeRawJsonLines(mapRows(rows, (row) => row.record!), write);
+    else if (args.format === 'json') await writeRawJsonArray(mapRows(rows, (row) => row.record!), write);
+    else if (args.format === 'csv') await writeRows('csv', mapRows(rows, toCsvRow), CSV_LABELS, process.stdout, { maxWidth: Infinity });
+    else await writeRows('table', mapRows(rows, toListRow), LIST_LABELS, process.stdout, { maxWidth: terminalWidth() });
+    return ExitCode.done;
+  } finally {
+    db.close();
+  }
+}
+
+function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
+  for (const row of rows) yield map(row);
+}
+
+/** The statement as `trailhound sql --params` takes it: user values stay bound, never spliced. */
+function printSql(compiled: CompiledQuery, page: { sort: SortOrder; limit: number; offset: number }, format: OutputFormat): number {
+  const statement = searchStatement(compiled, page);
+  if (format === 'json' || format === 'ndjson') process.stdout.write(`${JSON.stringify({ sql: statement.sql, params: statement.params })}\n`);
+  else process.stdout.write(`${statement.sql};\n-- --params '${JSON.stringify(statement.params).replace(/'/g, "'\\''")}'\n`);
+  return ExitCode.done;
+}
+
+function printCount(count: number, format: OutputFormat): number {
+  process.stdout.write(format === 'json' || format === 'ndjson' ? `${JSON.stringify({ count })}\n` : format === 'csv' ? `count\n${count}\n` : `${count}\n`);
+  return ExitCode.done;
+}
+
+async function printFacets(db: Parameters<typeof countFacets>[0], compiled: CompiledQuery, format: OutputFormat): Promise<number> {
+  const result = countFacets(db, compiled);
+  const rows = Object.entries(result.facets).flatMap(([facet, values]) => values.map(({ value, count }) => ({ facet, value, count })));
+  if (format === 'json' || format === 'ndjson') {
+    process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(result))}\n`);
+  } else {
+    await writeRows(format, rows, ['facet', 'value', 'count'], process.stdout, { maxWidth: terminalWidth() });
+  }
+  if (!result.complete && format === 'table') process.stderr.write(`counts cover the newest ${result.counted} matches\n`);
+  return ExitCode.done;
+}

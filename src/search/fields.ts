@@ -1,0 +1,118 @@
+import { baseEventName, ipv4ToInt } from '../normalize/event.js';
+import { freeTextExpression, inColumns, patternExpression } from './fts.js';
+import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseTimeBound, toLikePattern } from './values.js';
+
+/** A piece of SQL over the `events` view (aliased `e`) and the values bound to its `?`s, in order. */
+export interface SqlPart {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface FieldContext {
+  /** "Now" for relative times; fixed in tests. */
+  readonly now: Date;
+}
+
+interface FieldSpec {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly help: string;
+  readonly compile: (value: string, context: FieldContext) => SqlPart;
+}
+
+const part = (sql: string, ...params: unknown[]): SqlPart => ({ sql, params });
+
+/** Rows whose full-text columns match an FTS5 expression (bound, never spliced). */
+export function ftsMatch(expression: string): SqlPart {
+  return part('e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', expression);
+}
+
+function and(...parts: (SqlPart | null)[]): SqlPart {
+  const present = parts.filter((p): p is SqlPart => p !== null);
+  return { sql: present.map((p) => p.sql).join(' AND '), params: present.flatMap((p) => p.params) };
+}
+
+/**
+ * One text column against a value: exact (case-insensitive), `*` wildcards, or `*` alone for "any".
+ * A literal prefix becomes a range so the column's NOCASE index is used, then LIKE checks the rest.
+ */
+function textColumn(column: string, value: string): SqlPart {
+  if (value === '*') return part(`${column} IS NOT NULL`);
+  if (!hasWildcard(value)) return part(`${column} = ? COLLATE NOCASE`, value);
+  const like = part(`${column} LIKE ? ESCAPE '\\'`, toLikePattern(value));
+  const prefix = literalPrefix(value);
+  if (prefix === '') return like;
+  return and(part(`${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, prefix, `${prefix}\u{10FFFF}`), like);
+}
+
+/** Several columns, any of which may hold the value, narrowed first through one full-text column. */
+function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string): SqlPart {
+  const alternatives = columns.map((column) => textColumn(column, value));
+  const either = { sql: `(${alternatives.map((p) => p.sql).join(' OR ')})`, params: alternatives.flatMap((p) => p.params) };
+  if (value === '*') return either;
+  const expression = patternExpression(value);
+  return and(expression === null ? null : ftsMatch(inColumns(ftsColumns, expression)), either);
+}
+
+const IDENTITY_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
+
+function compileAction(value: string): SqlPart {
+  return textColumn('e.event_name_base', hasWildcard(value) ? value : baseEventName(value));
+}
+
+/** `ecs` is short for ecs.amazonaws.com; anything with a dot or a wildcard is taken as written. */
+function compileSource(value: string): SqlPart {
+  return textColumn('e.event_source', value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`);
+}
+
+function compileIp(value: string): SqlPart {
+  if (value.includes('/')) {
+    const { first, last } = parseIpv4Cidr(value);
+    return part('e.source_ipv4_int BETWEEN ? AND ?', first, last);
+  }
+  const ipv4 = ipv4ToInt(value);
+  if (ipv4 !== null) return part('e.source_ipv4_int = ?', ipv4);
+  return anyColumnVia(['network'], ['e.source_ip_address'], value);
+}
+
+function compileError(value: string): SqlPart {
+  return textColumn('e.error_code', value);
+}
+
+/** A resource is whatever names it in the request or the resources list: matched as words. */
+function compileResource(value: string): SqlPart {
+  const expression = hasWildcard(value) ? patternExpression(value) : freeTextExpression(value);
+  if (expression === null) throw new BadValueError(`"${value}" needs at least one whole word besides wildcards`);
+  return ftsMatch(inColumns(['request', 'resources', 'response'], expression));
+}
+
+function compileAccount(value: string): SqlPart {
+  if (!/^[\d*]+$/.test(value)) throw new BadValueError(`"${value}" is not an account id (12 digits, * wildcards allowed)`);
+  return anyColumnVia(['identity'], ['e.recipient_account_id', 'e.user_identity_account_id'], value);
+}
+
+export const FIELDS: readonly FieldSpec[] = [
+  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
+  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
+  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v) },
+  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v) => textColumn('e.user_identity_type', v) },
+  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v) },
+  { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },
+  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v) => textColumn('e.aws_region', v) },
+  { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },
+  { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
+  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError },
+  { name: 'readonly', aliases: ['ro', 'read_only'], help: 'readonly:true or readonly:false', compile: (v) => part('e.read_only = ?', parseBoolean(v)) },
+  { name: 'since', aliases: ['after'], help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)) },
+  { name: 'until', aliases: ['before'], help: 'until:2024-05-01 (whole day), until:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time <= ?', parseTimeBound(v, 'until', c.now)) },
+];
+
+const BY_NAME = new Map(FIELDS.flatMap((field) => [field.name, ...field.aliases].map((name) => [name, field] as const)));
+
+export function findField(name: string): FieldSpec | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+export function fieldNames(): string[] {
+  return FIELDS.map((field) => field.name);
+}

@@ -95,7 +95,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
   { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
   { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v) },
-  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v) => textColumn('e.user_identity_type', v) },
+  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v) => anyColumnVia(['identity'], ['e.user_identity_type'], v) },
   { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v) },
   { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },
   { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v) => textColumn('e.aws_region', v) },

@@ -1,0 +1,149 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery } from '../src/search/compile.js';
+import { countFacets, countMatches, runSearch, searchStatement } from '../src/search/engine.js';
+import { openReadOnly } from '../src/store/db.js';
+import type { SqliteDatabase } from '../src/store/db.js';
+import { indexInto } from './helpers/temp-index.js';
+import { runCli } from './helpers/run-cli.js';
+
+/** The samples' records, read straight from the files with no trailhound code, one per eventID. */
+type Rec = Record<string, any>;
+const SAMPLES = new URL('../samples/AWSLogs', import.meta.url).pathname;
+
+function sampleRecords(): Rec[] {
+  const byId = new Map<string, Rec>();
+  for (const entry of readdirSync(SAMPLES, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.parentPath.includes('/CloudTrail/')) continue;
+    for (const record of JSON.parse(gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString()).Records) byId.set(record.eventID, record);
+  }
+  return [...byId.values()];
+}
+
+const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
+const ipv4 = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+const identityValues = (r: Rec) => [r.userIdentity?.arn, r.userIdentity?.userName, r.userIdentity?.principalId, r.userIdentity?.sessionContext?.sessionIssuer?.arn, r.userIdentity?.sessionContext?.sessionIssuer?.userName].map(lower);
+const words = (value: unknown) => JSON.stringify(value ?? null).toLowerCase().match(/[a-z0-9]+/g) ?? [];
+const containsPhrase = (value: unknown, phrase: string[]) => {
+  const all = words(value);
+  return all.some((_, i) => phrase.every((word, j) => all[i + j] === word));
+};
+
+/** Each documented filter, and the same question asked of the raw records in plain TypeScript. */
+const CASES: [string, (r: Rec) => boolean][] = [
+  ['action:RunTask', (r) => r.eventName === 'RunTask'],
+  ['action:delete*', (r) => r.eventName.toLowerCase().startsWith('delete')],
+  ['source:ecs', (r) => r.eventSource === 'ecs.amazonaws.com'],
+  ['user:ci-deploy', (r) => identityValues(r).includes('ci-deploy')],
+  ['user:*deploy', (r) => identityValues(r).some((v) => v?.endsWith('deploy'))],
+  ['user:arn:aws:sts::111122223333:assumed-role/GitHubActionsDeploy/*', (r) => identityValues(r).some((v) => v?.startsWith('arn:aws:sts::111122223333:assumed-role/githubactionsdeploy/'))],
+  ['type:AssumedRole', (r) => r.userIdentity?.type === 'AssumedRole'],
+  ['type:Root', (r) => r.userIdentity?.type === 'Root'],
+  ['key:ASIA*', (r) => String(r.userIdentity?.accessKeyId ?? '').startsWith('ASIA')],
+  ['ip:198.51.100.0/24', (r) => /^198\.51\.100\.\d+$/.test(r.sourceIPAddress)],
+  ['ip:192.0.2.0/25', (r) => /^\d+\.\d+\.\d+\.\d+$/.test(r.sourceIPAddress) && ipv4(r.sourceIPAddress) >= ipv4('192.0.2.0') && ipv4(r.sourceIPAddress) <= ipv4('192.0.2.127')],
+  ['ip:ecs.amazonaws.com', (r) => r.sourceIPAddress === 'ecs.amazonaws.com'],
+  ['region:eu-west-1', (r) => r.awsRegion === 'eu-west-1'],
+  ['account:444455556666', (r) => r.recipientAccountId === '444455556666' || r.userIdentity?.accountId === '444455556666'],
+  ['resource:default-sync', (r) => containsPhrase([r.requestParameters, r.resources, r.responseElements], ['default', 'sync'])],
+  ['error:AccessDenied*', (r) => String(r.errorCode ?? '').toLowerCase().startsWith('accessdenied')],
+  ['error:*', (r) => r.errorCode !== undefined],
+  ['-error:*', (r) => r.errorCode === undefined],
+  ['readonly:false', (r) => r.readOnly === false],
+  ['since:2026-03-03T14:00Z until:2026-03-03T14:30Z', (r) => r.eventTime >= '2026-03-03T14:00:00Z' && r.eventTime <= '2026-03-03T14:30:00Z'],
+  ['until:2026-03-02', (r) => r.eventTime < '2026-03-03'],
+  ['xmrig', (r) => words(r).includes('xmrig')],
+  ['"sync-worker"', (r) => containsPhrase(r, ['sync', 'worker'])],
+  ['user:ci-deploy (action:CreateService OR action:RunTask) -region:us-east-1', (r) => identityValues(r).includes('ci-deploy') && ['CreateService', 'RunTask'].includes(r.eventName) && r.awsRegion !== 'us-east-1'],
+  ['ip:198.51.100.23 -error:* since:2026-03-03', (r) => r.sourceIPAddress === '198.51.100.23' && r.errorCode === undefined && r.eventTime >= '2026-03-03'],
+];
+
+describe('search over samples/, answers computed from the raw files', () => {
+  let db: SqliteDatabase;
+  let records: Rec[];
+  let dbPath: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    records = sampleRecords();
+    dir = mkdtempSync(join(tmpdir(), 'trailhound-search-'));
+    dbPath = (await indexInto([SAMPLES], { dbPath: join(dir, 'index.db') })).dbPath;
+    db = openReadOnly(dbPath);
+  }, 60_000);
+
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(CASES)('%s', (query, predicate) => {
+    const compiled = compileQuery(query);
+    const expected = records.filter(predicate).map((r) => r.eventID).sort();
+    const found = [...runSearch(db, compiled, { sort: 'newest', limit: 100_000, offset: 0 }, { withRecord: true })].map((row) => JSON.parse(row.record!).eventID).sort();
+    expect(found).toEqual(expected);
+    expect(countMatches(db, compiled)).toBe(expected.length);
+  });
+
+  it('orders newest first by default and oldest first on request, and pages without overlap', () => {
+    const compiled = compileQuery('source:ecs');
+    const newest = [...runSearch(db, compiled, { sort: 'newest', limit: 40, offset: 0 })];
+    const times = newest.map((row) => row.event_time!);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(times[0]).toBe(records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().at(-1));
+    const oldest = [...runSearch(db, compiled, { sort: 'oldest', limit: 5, offset: 0 })].map((row) => row.event_time);
+    expect(oldest).toEqual([...oldest].sort());
+    const secondPage = [...runSearch(db, compiled, { sort: 'newest', limit: 20, offset: 20 })].map((row) => row.row_id);
+    expect(secondPage).toEqual(newest.slice(20).map((row) => row.row_id));
+  });
+
+  it('counts facets for the current query', () => {
+    const facets = countFacets(db, compileQuery('error:AccessDenied*'));
+    const denied = records.filter((r) => String(r.errorCode ?? '').startsWith('AccessDenied'));
+    const byAction = new Map<string, number>();
+    for (const r of denied) byAction.set(r.eventName, (byAction.get(r.eventName) ?? 0) + 1);
+    const top = [...byAction.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+    expect(facets.complete).toBe(true);
+    expect(facets.counted).toBe(denied.length);
+    expect(facets.facets.action[0]).toEqual({ value: top[0], count: top[1] });
+    expect(facets.facets.error.reduce((sum, f) => sum + f.count, 0)).toBe(denied.length);
+  });
+
+  it('answers every selective filter from an index or the full-text table, never by scanning events', () => {
+    const selective = CASES.map(([query]) => query).filter((query) => !/^(-?error:\*|readonly:|user:\*|until:)/.test(query));
+    for (const query of selective) {
+      const statement = searchStatement(compileQuery(query), { sort: 'newest', limit: 50, offset: 0 });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.filter((detail) => /^SCAN r\b/.test(detail)), `${query}\n${plan.join('\n')}`).toEqual([]);
+    }
+  });
+
+  it('reads broad filters along the time index, stopping at the page size', () => {
+    for (const query of ['error:*', '-error:*', 'readonly:false', '']) {
+      const statement = searchStatement(compileQuery(query), { sort: 'newest', limit: 50, offset: 0 });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.every((detail) => !/^SCAN r$/.test(detail)), plan.join('\n')).toBe(true);
+      expect(plan.some((detail) => /USING (COVERING )?INDEX event_rows_(time|error)/.test(detail)), plan.join('\n')).toBe(true);
+    }
+  });
+
+  it('CLI: ndjson prints the original records, --sql runs in trailhound sql, bad queries exit 2', () => {
+    const ndjson = runCli(['search', 'xmrig', '--format', 'ndjson', '--db', dbPath]);
+    expect(ndjson.status).toBe(0);
+    const lines = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((r) => r.eventID)).toEqual(records.filter((r) => words(r).includes('xmrig')).map((r) => r.eventID));
+    const sql = runCli(['search', 'action:RunTask region:ap-southeast-2', '--sql', '--format', 'json']);
+    const { sql: statement, params } = JSON.parse(sql.stdout);
+    const viaSql = runCli(['sql', statement, '--params', JSON.stringify(params), '--format', 'ndjson', '--db', dbPath]);
+    expect(viaSql.status).toBe(0);
+    const expected = records.filter((r) => r.eventName === 'RunTask' && r.awsRegion === 'ap-southeast-2').length;
+    expect(viaSql.stdout.trim().split('\n')).toHaveLength(Math.min(50, expected));
+    const count = runCli(['search', 'action:RunTask region:ap-southeast-2', '--count', '--db', dbPath]);
+    expect(count.stdout.trim()).toBe(String(expected));
+    const bad = runCli(['search', 'acton:RunTask', '--db', dbPath]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('did you mean "action:"?');
+  });
+});

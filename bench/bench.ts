@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { generateArchive, SMALL_SET } from '../scripts/samplegen/archive.js';
 import { fileBytes, listFiles, measureFloor, runTimed } from './measure.js';
 import { line, printTable, writeJson } from './report.js';
+import { searchLatency } from './search-latency.js';
 import type { BenchLine } from './report.js';
 
 /**
@@ -70,7 +71,7 @@ function rate(perSecond: number): string {
 function main(): void {
   mkdirSync(cacheDir, { recursive: true });
   const rawJsonBytes = ensureCorpus();
-  const lines = indexing(rawJsonBytes);
+  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath)];
   printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON`, lines);
   writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), lines });
 }

@@ -40,7 +40,12 @@ export interface IndexOptions {
   readonly exclude?: ReadonlySet<string>;
   /** Stop between files (SIGINT): what is done is committed, the rest is read on the next run. */
   readonly shouldStop?: () => boolean;
+  /** Build plain indexes at the end once this many new events (and more than the index held) arrive. */
+  readonly deferIndexesAfter?: number;
 }
+
+/** Below this, rebuilding indexes at the end costs more than keeping them up to date. */
+export const DEFAULT_DEFER_INDEXES_AFTER = 100_000;
 
 export function emptySummary(): IndexSummary {
   return { filesSeen: 0, filesRead: 0, filesUnchanged: 0, filesFailed: 0, filesPartial: 0, digests: 0, eventsRead: 0, eventsNew: 0, problems: 0, bytesRead: 0, firstProblems: [] };
@@ -58,6 +63,7 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
   };
   const pool = options.workers > 0 ? new DecodePool(options.workers) : null;
   const pending = new Set<Promise<void>>();
+  writer.allowDeferredIndexes(options.deferIndexesAfter ?? DEFAULT_DEFER_INDEXES_AFTER);
   try {
     for await (const source of walkSources(paths, { onProblem: recordWalkProblem, exclude: options.exclude ?? new Set() })) {
       if (options.shouldStop?.()) break;
@@ -76,6 +82,7 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
     await Promise.all(pending);
     pool?.throwIfFailed();
     writer.commit();
+    writer.restoreIndexes();
   } catch (error) {
     writer.rollback();
     throw error;

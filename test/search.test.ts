@@ -26,7 +26,7 @@ function sampleRecords(): Rec[] {
 const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
 const ipv4 = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 const identityValues = (r: Rec) => [r.userIdentity?.arn, r.userIdentity?.userName, r.userIdentity?.principalId, r.userIdentity?.sessionContext?.sessionIssuer?.arn, r.userIdentity?.sessionContext?.sessionIssuer?.userName].map(lower);
-const words = (value: unknown) => JSON.stringify(value ?? null).toLowerCase().match(/[a-z0-9]+/g) ?? [];
+const words = (value: unknown): string[] => JSON.stringify(value ?? null).toLowerCase().match(/[a-z0-9]+/g) ?? [];
 const containsPhrase = (value: unknown, phrase: string[]) => {
   const all = words(value);
   return all.some((_, i) => phrase.every((word, j) => all[i + j] === word));
@@ -85,6 +85,20 @@ describe('search over samples/, answers computed from the raw files', () => {
     const found = [...runSearch(db, compiled, { sort: 'newest', limit: 100_000, offset: 0 }, { withRecord: true })].map((row) => JSON.parse(row.record!).eventID).sort();
     expect(found).toEqual(expected);
     expect(countMatches(db, compiled)).toBe(expected.length);
+  });
+
+  it('a first page, found among the newest events or through indexes, holds the newest matches', () => {
+    for (const [query, predicate] of CASES) {
+      const compiled = compileQuery(query);
+      for (const sort of ['newest', 'oldest'] as const) {
+        const page = [...runSearch(db, compiled, { sort, limit: 50, offset: 0 })];
+        const times = records.filter(predicate).map((r) => r.eventTime as string).sort();
+        const expected = sort === 'newest' ? times.reverse().slice(0, 50) : times.slice(0, 50);
+        expect(page.map((row) => row.event_time), `${query} ${sort}`).toEqual(expected);
+        const statement = searchStatement(compiled, { sort, limit: 50, offset: 0 });
+        expect(page.map((row) => row.row_id)).toEqual((db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+      }
+    }
   });
 
   it('orders newest first by default and oldest first on request, and pages without overlap', () => {

@@ -19,13 +19,18 @@ export class QueryError extends UserError {
   }
 }
 
-/** A search, compiled: the WHERE clause over `events e` and its bound values. */
+/**
+ * A search, compiled: the WHERE clause over `events e` and its bound values, in two equivalent
+ * forms: `where` finds few matches fast through indexes, `rowWhere` tests one row cheaply.
+ */
 export interface CompiledQuery {
   readonly query: string;
   readonly where: SqlPart;
+  readonly rowWhere: SqlPart;
 }
 
-export function compileQuery(query: string, context: FieldContext = { now: new Date() }): CompiledQuery {
+export function compileQuery(query: string, options: { now?: Date } = {}): CompiledQuery {
+  const now = options.now ?? new Date();
   let tree: QueryNode;
   try {
     tree = parseQuery(query);
@@ -33,7 +38,7 @@ export function compileQuery(query: string, context: FieldContext = { now: new D
     if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length);
     throw error;
   }
-  return { query, where: compileNode(tree, query, context) };
+  return { query, where: compileNode(tree, query, { now, narrow: true }), rowWhere: compileNode(tree, query, { now, narrow: false }) };
 }
 
 function compileNode(node: QueryNode, query: string, context: FieldContext): SqlPart {

@@ -25,22 +25,65 @@ export const LIST_COLUMNS = [
 
 export type EventListRow = { [K in (typeof LIST_COLUMNS)[number]]: K extends 'row_id' ? number : string | null } & { record?: string };
 
+/**
+ * The search as one statement: the page's row ids are chosen first from indexes alone (no record
+ * is read for the rows skipped), then those rows are read. This is what `--sql` prints.
+ */
 export function searchStatement(compiled: CompiledQuery, page: Page, options: { withRecord?: boolean } = {}): SqlPart {
-  const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
-  const columns = LIST_COLUMNS.map((column) => `e.${column}`).concat(options.withRecord ? ['e.record'] : []);
+  const order = orderBy(page);
   return {
-    sql: `SELECT ${columns.join(', ')}\nFROM events e\nWHERE ${compiled.where.sql}\nORDER BY e.event_time ${direction}, e.row_id ${direction}\nLIMIT ? OFFSET ?`,
+    sql: `SELECT ${listColumns(options)}\nFROM events e\nWHERE e.row_id IN (\n  SELECT e.row_id FROM events e\n  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ? OFFSET ?)\n${order}`,
     params: [...compiled.where.params, page.limit, page.offset],
   };
+}
+
+/**
+ * The same page looked for among the newest `window` events only, testing each row. When the query
+ * is broad that finds the page after a few thousand rows, where the indexed form would first gather
+ * every match (hundreds of thousands) to sort them. A full page found there is the right page: any
+ * match outside the window sorts after every event inside it.
+ */
+export function recentWindowStatement(compiled: CompiledQuery, page: Page, window: number): SqlPart {
+  const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
+  return {
+    sql: `SELECT e.row_id FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ?) e\n` +
+      `WHERE ${compiled.rowWhere.sql}\n${orderBy(page)}\nLIMIT ? OFFSET ?`,
+    params: [window, ...compiled.rowWhere.params, page.limit, page.offset],
+  };
+}
+
+function orderBy(page: Page): string {
+  const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
+  return `ORDER BY e.event_time ${direction}, e.row_id ${direction}`;
+}
+
+function listColumns(options: { withRecord?: boolean }): string {
+  return LIST_COLUMNS.map((column) => `e.${column}`).concat(options.withRecord ? ['e.record'] : []).join(', ');
 }
 
 export function countStatement(compiled: CompiledQuery): SqlPart {
   return { sql: `SELECT count(*) AS n FROM events e WHERE ${compiled.where.sql}`, params: compiled.where.params };
 }
 
+/** Newest events looked at before falling back to the indexed statement; pages deeper than a tenth of it go straight there. */
+const RECENT_WINDOW = 5_000;
+
 export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Page, options: { withRecord?: boolean } = {}): IterableIterator<EventListRow> {
-  const statement = searchStatement(compiled, page, options);
-  yield* run(() => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<EventListRow>);
+  const ids = page.offset + page.limit <= RECENT_WINDOW / 10 ? pageFromRecentWindow(db, compiled, page) : null;
+  if (ids === null) {
+    const statement = searchStatement(compiled, page, options);
+    yield* run(() => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<EventListRow>);
+    return;
+  }
+  const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy(page)}`;
+  yield* run(() => db.prepare(sql).iterate(JSON.stringify(ids)) as IterableIterator<EventListRow>);
+}
+
+/** The page's row ids if the newest events hold a full page of matches, else null. */
+function pageFromRecentWindow(db: SqliteDatabase, compiled: CompiledQuery, page: Page): number[] | null {
+  const statement = recentWindowStatement(compiled, page, RECENT_WINDOW);
+  const ids = run(() => db.prepare(statement.sql).pluck().all(...statement.params) as number[]);
+  return ids.length === page.limit ? ids : null;
 }
 
 export function countMatches(db: SqliteDatabase, compiled: CompiledQuery): number {
@@ -68,25 +111,32 @@ export interface FacetCounts {
 }
 
 /**
- * Counts by action, identity, IP, region, account and error. Over a very broad query the counts
- * cover the newest `sample` matches, which keeps the answer interactive on millions of events; the
- * result says so (`complete: false`) and the TUI and CLI print it.
+ * Counts by action, identity, IP, region, account and error over the newest `sample` matches (all
+ * of them when there are fewer; the result says which). The matches' ids come first, from indexes
+ * or from a newest-first scan, and only those rows are read.
  */
-export function facetStatement(compiled: CompiledQuery, options: { sample: number; top: number }): SqlPart {
+export function facetStatement(compiled: CompiledQuery, options: { sample: number; top: number; scanNewest: boolean }): SqlPart {
   const dimensions = FACETS.map(([name, expression]) => `${expression} AS ${name}`).join(', ');
   const perFacet = FACETS.map(
     ([name], i) => `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
   );
+  const ids = options.scanNewest
+    // The inner LIMIT keeps SQLite from flattening the subquery, so rows come newest first.
+    ? { sql: `SELECT e.row_id FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT -1) e WHERE ${compiled.rowWhere.sql} LIMIT ?`, params: compiled.rowWhere.params }
+    : { sql: `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?`, params: compiled.where.params };
   return {
-    sql: `WITH matched AS MATERIALIZED (SELECT ${dimensions} FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC LIMIT ?)\n` +
+    sql: `WITH matched AS MATERIALIZED (SELECT ${dimensions} FROM events e WHERE e.row_id IN (${ids.sql}))\n` +
       `${perFacet.join('\nUNION ALL ')}\nUNION ALL SELECT -1, NULL, count(*) FROM matched`,
-    params: [...compiled.where.params, options.sample],
+    params: [...ids.params, options.sample],
   };
 }
 
+/** Share of the newest events that match, above which scanning newest first beats gathering every match. */
+const BROAD_QUERY_SHARE = 0.2;
+
 export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options: { sample?: number; top?: number } = {}): FacetCounts {
-  const sample = options.sample ?? 20_000;
-  const statement = facetStatement(compiled, { sample, top: options.top ?? 10 });
+  const sample = options.sample ?? 10_000;
+  const statement = facetStatement(compiled, { sample, top: options.top ?? 10, scanNewest: shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE });
   const rows = run(() => db.prepare(statement.sql).all(...statement.params) as { facet: number; value: string | null; n: number }[]);
   const facets = Object.fromEntries(FACETS.map(([name]) => [name, [] as { value: string | null; count: number }[]])) as FacetCounts['facets'];
   let counted = 0;
@@ -95,6 +145,12 @@ export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options
     else facets[FACETS[row.facet]![0]].push({ value: row.value, count: row.n });
   }
   return { counted, complete: counted < sample, facets };
+}
+
+function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): number {
+  const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT ?) e WHERE ${compiled.rowWhere.sql}`;
+  const { n, total } = run(() => db.prepare(sql).get(RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params) as { n: number; total: number });
+  return total === 0 ? 0 : n / total;
 }
 
 /** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */

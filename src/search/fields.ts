@@ -11,6 +11,12 @@ export interface SqlPart {
 export interface FieldContext {
   /** "Now" for relative times; fixed in tests. */
   readonly now: Date;
+  /**
+   * Whether exact column checks are preceded by a full-text lookup that finds candidates fast when
+   * they are few. Without it the filter is cheap to test row by row, which is what a scan of the
+   * newest events needs (engine.ts).
+   */
+  readonly narrow: boolean;
 }
 
 interface FieldSpec {
@@ -46,10 +52,10 @@ function textColumn(column: string, value: string): SqlPart {
 }
 
 /** Several columns, any of which may hold the value, narrowed first through one full-text column. */
-function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string): SqlPart {
+function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string, context: FieldContext): SqlPart {
   const alternatives = columns.map((column) => textColumn(column, value));
   const either = { sql: `(${alternatives.map((p) => p.sql).join(' OR ')})`, params: alternatives.flatMap((p) => p.params) };
-  if (value === '*') return either;
+  if (value === '*' || !context.narrow) return either;
   const expression = patternExpression(value);
   return and(expression === null ? null : ftsMatch(inColumns(ftsColumns, expression)), either);
 }
@@ -65,14 +71,14 @@ function compileSource(value: string): SqlPart {
   return textColumn('e.event_source', value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`);
 }
 
-function compileIp(value: string): SqlPart {
+function compileIp(value: string, context: FieldContext): SqlPart {
   if (value.includes('/')) {
     const { first, last } = parseIpv4Cidr(value);
     return part('e.source_ipv4_int BETWEEN ? AND ?', first, last);
   }
   const ipv4 = ipv4ToInt(value);
   if (ipv4 !== null) return part('e.source_ipv4_int = ?', ipv4);
-  return anyColumnVia(['network'], ['e.source_ip_address'], value);
+  return anyColumnVia(['network'], ['e.source_ip_address'], value, context);
 }
 
 function compileError(value: string): SqlPart {
@@ -86,17 +92,17 @@ function compileResource(value: string): SqlPart {
   return ftsMatch(inColumns(['request', 'resources', 'response'], expression));
 }
 
-function compileAccount(value: string): SqlPart {
+function compileAccount(value: string, context: FieldContext): SqlPart {
   if (!/^[\d*]+$/.test(value)) throw new BadValueError(`"${value}" is not an account id (12 digits, * wildcards allowed)`);
-  return anyColumnVia(['identity'], ['e.recipient_account_id', 'e.user_identity_account_id'], value);
+  return anyColumnVia(['identity'], ['e.recipient_account_id', 'e.user_identity_account_id'], value, context);
 }
 
 export const FIELDS: readonly FieldSpec[] = [
   { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
   { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
-  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v) },
-  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v) => anyColumnVia(['identity'], ['e.user_identity_type'], v) },
-  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v) },
+  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v, c) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v, c) },
+  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c) },
+  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c) },
   { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },
   { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v) => textColumn('e.aws_region', v) },
   { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },

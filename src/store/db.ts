@@ -129,6 +129,11 @@ function closeWriter(db: SqliteDatabase, lock: WriterLock): void {
   }
 }
 
+/** The plain (non-unique) indexes on event_rows, as schema.sql creates them: a bulk load may defer these. */
+export function eventRowIndexes(): { name: string; sql: string }[] {
+  return [...readSchema().matchAll(/^CREATE INDEX IF NOT EXISTS (\w+) ON event_rows\b[^;]*;/gm)].map((match) => ({ name: match[1]!, sql: match[0] }));
+}
+
 /** schema.sql sits at the package root, above src/ when run by vitest and above dist/src/ when built. */
 function readSchema(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

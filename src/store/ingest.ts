@@ -4,6 +4,7 @@ import type { TrailEvent } from '../normalize/event.js';
 import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import type { RecordBlock } from './record-blocks.js';
+import { eventRowIndexes } from './db.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
@@ -74,9 +75,37 @@ export class IndexWriter {
    * statement and cost 1 ms per file in merges (measured on a 176k-event corpus).
    */
   private pendingSearchRows: unknown[][] = [];
+  private eventsAdded = 0;
+  private deferIndexesAfter = Number.POSITIVE_INFINITY;
+  private indexesDeferred = false;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+  }
+
+  /**
+   * Lets a large load build the plain event_rows indexes once at the end, by sorting, instead of
+   * row by row: once this run has added more than `minimum` events and more than the index held,
+   * they are dropped. A crash before `restoreIndexes` leaves a consistent database without them,
+   * and the next open (openIndex applies schema.sql) builds them again.
+   */
+  allowDeferredIndexes(minimum: number): void {
+    const existing = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM event_rows').get() as { n: number }).n;
+    this.deferIndexesAfter = Math.max(minimum, existing);
+  }
+
+  restoreIndexes(): void {
+    if (!this.indexesDeferred) return;
+    this.commit();
+    for (const index of eventRowIndexes()) this.db.exec(index.sql);
+    this.indexesDeferred = false;
+  }
+
+  private deferIndexesIfLarge(): void {
+    if (this.indexesDeferred || this.eventsAdded <= this.deferIndexesAfter) return;
+    this.commit();
+    for (const index of eventRowIndexes()) this.db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+    this.indexesDeferred = true;
   }
 
   knownFile(path: string): KnownFile | undefined {
@@ -105,6 +134,7 @@ export class IndexWriter {
     }
     if (added === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
+    this.eventsAdded += added;
     return added;
   }
 
@@ -136,6 +166,7 @@ export class IndexWriter {
       outcome.status, new Date().toISOString(), fileId,
     );
     if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+    this.deferIndexesIfLarge();
   }
 
   markMissing(path: string): void {

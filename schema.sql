@@ -153,3 +153,17 @@ SELECT
   (SELECT f.path FROM files f WHERE f.id = r.file_id) AS source_file
 FROM event_rows r
 LEFT JOIN record_blocks b ON b.id = r.block_id;
+
+-- Verdicts of `trailhound verify`, the latest per file and kind (a re-run replaces them), so a search
+-- can tell events from verified files: JOIN files f ON f.path = v.path AND v.kind = 'log'.
+-- kind: digest | chain-link | log | gap. verdict: valid | invalid | missing | unverifiable (digest);
+-- valid | start | archive-start | broken | missing | unverifiable (chain-link);
+-- valid | modified | missing | not-covered | unverifiable (log); gap (gap).
+CREATE TABLE IF NOT EXISTS verification (
+  path        TEXT NOT NULL,     -- absolute path of the file, or where a missing file was expected
+  kind        TEXT NOT NULL,
+  verdict     TEXT NOT NULL,
+  detail      TEXT,
+  verified_at TEXT NOT NULL,     -- ISO-8601 UTC time of the verify run
+  PRIMARY KEY (path, kind)
+) WITHOUT ROWID;

@@ -5,6 +5,7 @@ import { formatUserMessage } from './present/problem.js';
 import { isBrokenPipe } from './present/format.js';
 import { indexCommand } from './commands/index.js';
 import { sqlCommand } from './commands/sql.js';
+import { verifyCommand } from './commands/verify.js';
 import { searchCommand } from './commands/search.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
@@ -29,6 +30,7 @@ function buildParser(argv: readonly string[]) {
     .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.')
     .command(indexCommand as CommandModule)
     .command(sqlCommand as CommandModule)
+    .command(verifyCommand as CommandModule)
     .command(searchCommand as CommandModule)
     .demandCommand(1, 'name a command; see trailhound --help')
     .strict()

@@ -17,6 +17,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     input: options.input,
     encoding: 'utf8',
     timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

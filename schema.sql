@@ -44,30 +44,24 @@ CREATE TABLE IF NOT EXISTS record_blocks (
   data BLOB NOT NULL
 );
 
--- The stored form of an event: the columns searches filter on, and where its record text lives.
+-- The stored form of an event: the columns searches filter on or list, and where its record text
+-- lives. Every other contract column of `events` is read from the record when asked for: storing
+-- them cost a third of the row and of the insert time (ARCHITECTURE.md).
 CREATE TABLE IF NOT EXISTS event_rows (
   id                          INTEGER PRIMARY KEY,
   event_id                    TEXT,
   content_sha256              TEXT,   -- set only when there is no eventID: the dedupe key then
   event_time                  TEXT,   -- ISO-8601 UTC, YYYY-MM-DDTHH:MM:SSZ; NULL if unparseable
-  event_version               TEXT,
   event_source                TEXT,
   event_name                  TEXT,
-  event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2)
+  event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2), NULL if the same
   aws_region                  TEXT,
   source_ip_address           TEXT,   -- raw, as logged (may be a service name or a comma list)
   source_ip                   TEXT,   -- the first IP address in source_ip_address, if any
   source_ipv4_int             INTEGER,-- that address as a 32-bit number, for CIDR ranges
-  user_agent                  TEXT,
   error_code                  TEXT,
-  error_message               TEXT,
   read_only                   INTEGER,
-  event_type                  TEXT,
-  event_category              TEXT,
-  management_event            INTEGER,
   recipient_account_id        TEXT,
-  request_id                  TEXT,
-  shared_event_id             TEXT,
   user_identity_type          TEXT,
   user_identity_arn           TEXT,
   user_identity_principal_id  TEXT,
@@ -76,9 +70,7 @@ CREATE TABLE IF NOT EXISTS event_rows (
   user_identity_user_name     TEXT,
   user_identity_invoked_by    TEXT,
   session_issuer_arn          TEXT,
-  session_issuer_type         TEXT,
   session_issuer_user_name    TEXT,
-  session_mfa_authenticated   INTEGER,
   file_id                     INTEGER NOT NULL REFERENCES files(id),
   record_index                INTEGER NOT NULL,
   block_id                    INTEGER NOT NULL REFERENCES record_blocks(id),
@@ -86,12 +78,9 @@ CREATE TABLE IF NOT EXISTS event_rows (
   block_length                INTEGER NOT NULL   -- its length in bytes (UTF-8)
 );
 
--- One row per event: CloudTrail redelivers and exports overlap, so the same eventID is kept once;
--- records without an eventID are kept once per distinct content.
 CREATE UNIQUE INDEX IF NOT EXISTS event_rows_event_id ON event_rows(event_id) WHERE event_id IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS event_rows_content ON event_rows(content_sha256) WHERE content_sha256 IS NOT NULL;
 CREATE INDEX IF NOT EXISTS event_rows_time ON event_rows(event_time);
-CREATE INDEX IF NOT EXISTS event_rows_file ON event_rows(file_id, record_index);
 
 -- Full-text index. Contentless (the text lives compressed in record_blocks) and without per-row
 -- column sizes (results are ordered by time, never by rank). Events are never deleted, so
@@ -104,15 +93,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 );
 
 -- Search indexes, chosen for the filters of the search language (src/search/fields.ts).
--- Each index costs database size (issue 8 caps the file at 1.0x the raw JSON): add one only for a
--- filter that would otherwise scan the whole table. Text keys are NOCASE because filters are
--- case-insensitive; event_time second so "newest 50 matching" reads the index in order and stops.
--- Identity, key, account and resource filters go through events_fts instead.
-CREATE INDEX IF NOT EXISTS event_rows_action ON event_rows(event_name_base COLLATE NOCASE, event_time);
-CREATE INDEX IF NOT EXISTS event_rows_source ON event_rows(event_source COLLATE NOCASE, event_time);
-CREATE INDEX IF NOT EXISTS event_rows_region ON event_rows(aws_region COLLATE NOCASE, event_time);
-CREATE INDEX IF NOT EXISTS event_rows_error ON event_rows(error_code COLLATE NOCASE, event_time);
-CREATE INDEX IF NOT EXISTS event_rows_ipv4 ON event_rows(source_ipv4_int, event_time);
+-- Each index costs database size and indexing time (a plain index cost about 2 us per event to
+-- build): the time index orders every page and serves time ranges; IPv4 ranges (CIDR) need a
+-- B-tree. Every other filter finds its few matches through events_fts, and a broad one is answered
+-- by reading the newest events in time order (src/search/engine.ts).
+CREATE INDEX IF NOT EXISTS event_rows_ipv4 ON event_rows(source_ipv4_int, event_time) WHERE source_ipv4_int IS NOT NULL;
 -- (end of search indexes)
 
 -- CloudTrail digest files, recognised by path or content; verified by `trailhound verify`.
@@ -138,18 +123,29 @@ DROP VIEW IF EXISTS events;
 CREATE VIEW events AS
 SELECT
   r.id AS row_id,
-  r.event_id, r.event_time, r.event_version, r.event_source, r.event_name, r.aws_region,
-  r.source_ip_address, r.user_agent, r.error_code, r.error_message, r.read_only, r.event_type,
-  r.event_category, r.management_event, r.recipient_account_id, r.request_id,
+  r.event_id, r.event_time,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventVersion', '') AS event_version,
+  r.event_source, r.event_name, r.aws_region, r.source_ip_address,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userAgent', '') AS user_agent,
+  r.error_code,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.errorMessage', '') AS error_message,
+  r.read_only,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventType', '') AS event_type,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventCategory', '') AS event_category,
+  CASE lower(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.managementEvent') WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN '0' THEN 0 END AS management_event,
+  r.recipient_account_id,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.requestID', '') AS request_id,
   r.user_identity_type, r.user_identity_arn, r.user_identity_principal_id, r.user_identity_account_id,
-  r.user_identity_access_key_id, r.user_identity_user_name, r.user_identity_invoked_by,
-  r.session_issuer_arn, r.session_issuer_type, r.session_mfa_authenticated,
+  r.user_identity_access_key_id, r.user_identity_user_name, r.user_identity_invoked_by, r.session_issuer_arn,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userIdentity.sessionContext.sessionIssuer.type', '') AS session_issuer_type,
+  CASE lower(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userIdentity.sessionContext.attributes.mfaAuthenticated') WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN '0' THEN 0 END AS session_mfa_authenticated,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.requestParameters' AS request_parameters,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.responseElements' AS response_elements,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.resources' AS resources,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) AS record,
-  r.event_name_base, r.source_ip, r.source_ipv4_int, r.shared_event_id, r.session_issuer_user_name,
-  r.file_id, r.record_index,
+  coalesce(r.event_name_base, r.event_name) AS event_name_base, r.source_ip, r.source_ipv4_int,
+  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.sharedEventID', '') AS shared_event_id,
+  r.session_issuer_user_name, r.file_id, r.record_index,
   (SELECT f.path FROM files f WHERE f.id = r.file_id) AS source_file
 FROM event_rows r
 LEFT JOIN record_blocks b ON b.id = r.block_id;

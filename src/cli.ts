@@ -7,6 +7,9 @@ import { indexCommand } from './commands/index.js';
 import { sqlCommand } from './commands/sql.js';
 import { verifyCommand } from './commands/verify.js';
 import { searchCommand } from './commands/search.js';
+import { summaryCommand } from './commands/summary.js';
+import { timelineCommand } from './commands/timeline.js';
+import { exportCommand } from './commands/export.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -32,6 +35,9 @@ function buildParser(argv: readonly string[]) {
     .command(sqlCommand as CommandModule)
     .command(verifyCommand as CommandModule)
     .command(searchCommand as CommandModule)
+    .command(summaryCommand as CommandModule)
+    .command(timelineCommand as CommandModule)
+    .command(exportCommand as CommandModule)
     .demandCommand(1, 'name a command; see trailhound --help')
     .strict()
     .exitProcess(false)

@@ -45,7 +45,7 @@ export interface IndexOptions {
 }
 
 /** Below this, rebuilding indexes at the end costs more than keeping them up to date. */
-export const DEFAULT_DEFER_INDEXES_AFTER = 100_000;
+export const DEFAULT_DEFER_INDEXES_AFTER = 10_000;
 
 export function emptySummary(): IndexSummary {
   return { filesSeen: 0, filesRead: 0, filesUnchanged: 0, filesFailed: 0, filesPartial: 0, digests: 0, eventsRead: 0, eventsNew: 0, problems: 0, bytesRead: 0, firstProblems: [] };

@@ -43,26 +43,37 @@ describe('parsing', () => {
 });
 
 describe('compiling to SQL with bound parameters', () => {
-  it.each([
-    ['action:RunTask', 'e.event_name_base = ? COLLATE NOCASE', ['RunTask']],
-    ['action:CreateService20141113', 'e.event_name_base = ? COLLATE NOCASE', ['CreateService']],
-    ['source:ecs', 'e.event_source = ? COLLATE NOCASE', ['ecs.amazonaws.com']],
-    ['ip:203.0.113.0/24', 'e.source_ipv4_int BETWEEN ? AND ?', [3405803776, 3405804031]],
-    ['ip:203.0.113.9', 'e.source_ipv4_int = ?', [3405803785]],
-    ['error:*', 'e.error_code IS NOT NULL', []],
-    ['readonly:false', 'e.read_only = ?', [0]],
-    ['since:24h', 'e.event_time >= ?', ['2026-03-04T12:00:00Z']],
-    ['until:2024-05-01', 'e.event_time <= ?', ['2024-05-01T23:59:59Z']],
-    ['-error:*', 'NOT coalesce((e.error_code IS NOT NULL), 0)', []],
-  ])('%s', (query, sql, params) => {
-    expect(compile(query)).toEqual({ sql, params });
+  const viaFts = (column: string, expression: string, check: string, ...params: unknown[]) => ({
+    sql: `e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND (${check})`,
+    params: [`{${column}} : (${expression})`, ...params],
   });
 
-  it('gives a prefix range the index can seek, then LIKE for the rest', () => {
-    expect(compile('action:Delete*')).toEqual({
-      sql: "e.event_name_base >= ? COLLATE NOCASE AND e.event_name_base < ? COLLATE NOCASE AND e.event_name_base LIKE ? ESCAPE '\\'",
-      params: ['Delete', 'Delete\u{10FFFF}', 'Delete%'],
-    });
+  it.each([
+    ['action:RunTask', viaFts('action', '"RunTask"', 'e.event_name_base = ? COLLATE NOCASE', 'RunTask')],
+    ['action:CreateService20141113', viaFts('action', '"CreateService"', 'e.event_name_base = ? COLLATE NOCASE', 'CreateService')],
+    ['source:ecs', viaFts('action', '"ecs amazonaws com"', 'e.event_source = ? COLLATE NOCASE', 'ecs.amazonaws.com')],
+    ['error:AccessDenied', viaFts('error', '"AccessDenied"', 'e.error_code = ? COLLATE NOCASE', 'AccessDenied')],
+    ['ip:203.0.113.0/24', { sql: 'e.source_ipv4_int BETWEEN ? AND ?', params: [3405803776, 3405804031] }],
+    ['ip:203.0.113.9', { sql: 'e.source_ipv4_int = ?', params: [3405803785] }],
+    ['error:*', { sql: '(e.error_code IS NOT NULL)', params: [] }],
+    ['readonly:false', { sql: 'e.read_only = ?', params: [0] }],
+    ['since:24h', { sql: 'e.event_time >= ?', params: ['2026-03-04T12:00:00Z'] }],
+    ['until:2024-05-01', { sql: 'e.event_time <= ?', params: ['2024-05-01T23:59:59Z'] }],
+    ['-error:*', { sql: 'NOT coalesce(((e.error_code IS NOT NULL)), 0)', params: [] }],
+  ])('%s', (query, expected) => {
+    expect(compile(query)).toEqual(expected);
+  });
+
+  it('checks a wildcard with a range on its literal prefix, then LIKE for the rest', () => {
+    expect(compile('action:Delete*')).toEqual(viaFts(
+      'action', '"Delete" *',
+      "e.event_name_base >= ? COLLATE NOCASE AND e.event_name_base < ? COLLATE NOCASE AND e.event_name_base LIKE ? ESCAPE '\\'",
+      'Delete', 'Delete\u{10FFFF}', 'Delete%',
+    ));
+  });
+
+  it('tests rows without the full-text lookup when scanning the newest events', () => {
+    expect(compileQuery('action:RunTask', { now }).rowWhere).toEqual({ sql: '(e.event_name_base = ? COLLATE NOCASE)', params: ['RunTask'] });
   });
 
   it('narrows identity filters through the full-text index, then checks the columns exactly', () => {

@@ -2,6 +2,7 @@ import { isObject, flagField, textField, toPrincipal } from './identity.js';
 import type { Principal } from './identity.js';
 import { toIsoSeconds } from './time.js';
 import { toSearchText } from './search-text.js';
+import { baseEventName } from './event-name.js';
 import type { SearchText } from './search-text.js';
 
 /** One CloudTrail event, shaped for the `event_rows` table. Everything but `recordText` may be null. */
@@ -50,8 +51,6 @@ const EVENT_KEYS = [
   'requestParameters', 'responseElements', 'errorCode', 'eventType', 'requestID', 'recipientAccountId',
 ];
 
-/** `UpdateFunctionCode20150331v2` → `UpdateFunctionCode` (CLOUDTRAIL.md §3). */
-const VERSIONED_NAME = /^([A-Za-z]+?)[0-9][0-9v_]*$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const IPV6 = /^[0-9A-Fa-f:.]+$/;
 
@@ -157,10 +156,6 @@ function describeBadTime(rawTime: unknown): string {
   return `eventTime ${JSON.stringify(rawTime)?.slice(0, 80)} is not a time`;
 }
 
-export function baseEventName(eventName: string): string {
-  const match = VERSIONED_NAME.exec(eventName);
-  return match ? match[1]! : eventName;
-}
 
 /** The first address of a raw sourceIPAddress ("81.2.69.142, 192.168.10.10"); service names give null. */
 export function firstIpAddress(raw: string | null): string | null {

@@ -1,3 +1,4 @@
+import { baseEventName } from './event-name.js';
 import { isObject } from './identity.js';
 
 /** The text of one event for each full-text column of `events_fts`, decoded from JSON. */
@@ -21,7 +22,7 @@ const MAX_FLATTEN_DEPTH = 32;
 
 export function toSearchText(record: Record<string, unknown>): SearchText {
   return {
-    action: joinWords([record['eventSource'], record['eventName']]),
+    action: joinWords([record['eventSource'], ...actionNames(record['eventName'])]),
     identity: joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]),
     network: flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]),
     request: flatten([record['requestParameters'], record['additionalEventData']]),
@@ -29,6 +30,13 @@ export function toSearchText(record: Record<string, unknown>): SearchText {
     error: joinWords([record['errorCode'], record['errorMessage']]),
     resources: flatten([record['resources']]),
   };
+}
+
+/** The name as logged and, when it carries an API version, without it: `action:CreateService` finds both. */
+function actionNames(eventName: unknown): unknown[] {
+  if (typeof eventName !== 'string') return [eventName];
+  const base = baseEventName(eventName);
+  return base === eventName ? [eventName] : [eventName, base];
 }
 
 /**

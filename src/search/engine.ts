@@ -91,6 +91,19 @@ export function countMatches(db: SqliteDatabase, compiled: CompiledQuery): numbe
   return run(() => (db.prepare(statement.sql).get(...statement.params) as { n: number }).n);
 }
 
+/**
+ * The number of matches up to `cap` (`capped` when there are more): what an interactive screen can
+ * afford to show on every keystroke. A broad query stops counting after `cap` rows, newest first.
+ */
+export function countMatchesUpTo(db: SqliteDatabase, compiled: CompiledQuery, cap: number): { count: number; capped: boolean } {
+  const broad = shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE;
+  const where = broad ? compiled.rowWhere : compiled.where;
+  const source = broad ? '(SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT -1) e' : 'events e';
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${source} WHERE ${where.sql} LIMIT ?)`;
+  const count = run(() => (db.prepare(sql).get(...where.params, cap + 1) as { n: number }).n);
+  return { count: Math.min(count, cap), capped: count > cap };
+}
+
 /** Each facet: a label and the SQL expression over `events e` whose values are counted. */
 export const FACETS = [
   ['action', 'e.event_name'],

@@ -1,4 +1,5 @@
-import { baseEventName, ipv4ToInt } from '../normalize/event.js';
+import { ipv4ToInt } from '../normalize/event.js';
+import { baseEventName } from '../normalize/event-name.js';
 import { freeTextExpression, inColumns, patternExpression } from './fts.js';
 import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseTimeBound, toLikePattern } from './values.js';
 
@@ -62,13 +63,13 @@ function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[],
 
 const IDENTITY_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
 
-function compileAction(value: string): SqlPart {
-  return textColumn('e.event_name_base', hasWildcard(value) ? value : baseEventName(value));
+function compileAction(value: string, context: FieldContext): SqlPart {
+  return anyColumnVia(['action'], ['e.event_name_base'], hasWildcard(value) ? value : baseEventName(value), context);
 }
 
 /** `ecs` is short for ecs.amazonaws.com; anything with a dot or a wildcard is taken as written. */
-function compileSource(value: string): SqlPart {
-  return textColumn('e.event_source', value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`);
+function compileSource(value: string, context: FieldContext): SqlPart {
+  return anyColumnVia(['action'], ['e.event_source'], value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`, context);
 }
 
 function compileIp(value: string, context: FieldContext): SqlPart {
@@ -81,8 +82,8 @@ function compileIp(value: string, context: FieldContext): SqlPart {
   return anyColumnVia(['network'], ['e.source_ip_address'], value, context);
 }
 
-function compileError(value: string): SqlPart {
-  return textColumn('e.error_code', value);
+function compileError(value: string, context: FieldContext): SqlPart {
+  return anyColumnVia(['error'], ['e.error_code'], value, context);
 }
 
 /** A resource is whatever names it in the request or the resources list: matched as words. */
@@ -104,7 +105,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c) },
   { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c) },
   { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },
-  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v) => textColumn('e.aws_region', v) },
+  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c) },
   { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },
   { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
   { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError },

@@ -52,12 +52,11 @@ export interface KnownFile {
 const ROWS_PER_TRANSACTION = 20_000;
 
 const EVENT_COLUMNS = [
-  'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
-  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'user_agent', 'error_code', 'error_message',
-  'read_only', 'event_type', 'event_category', 'management_event', 'recipient_account_id', 'request_id',
-  'shared_event_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
+  'event_id', 'content_sha256', 'event_time', 'event_source', 'event_name', 'event_name_base',
+  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'error_code',
+  'read_only', 'recipient_account_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
   'user_identity_account_id', 'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by',
-  'session_issuer_arn', 'session_issuer_type', 'session_issuer_user_name', 'session_mfa_authenticated',
+  'session_issuer_arn', 'session_issuer_user_name',
   'file_id', 'record_index', 'block_id', 'block_offset', 'block_length',
 ] as const;
 
@@ -198,12 +197,11 @@ export class IndexWriter {
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
-    event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
-    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.userAgent, event.errorCode, event.errorMessage,
-    event.readOnly, event.eventType, event.eventCategory, event.managementEvent, event.recipientAccountId, event.requestId,
-    event.sharedEventId, who.type, who.arn, who.principalId,
+    event.eventId, contentHash, event.eventTime, event.eventSource, event.eventName, event.eventNameBase === event.eventName ? null : event.eventNameBase,
+    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.errorCode,
+    event.readOnly, event.recipientAccountId, who.type, who.arn, who.principalId,
     who.accountId, who.accessKeyId, who.userName, who.invokedBy,
-    who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
+    who.sessionIssuerArn, who.sessionIssuerUserName,
   ];
 }
 

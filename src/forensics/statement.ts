@@ -1,0 +1,86 @@
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { ExitCode, UserError, messageOf } from '../errors.js';
+import type { SqlPart } from '../search/fields.js';
+
+/**
+ * What the forensic commands share: the short action name in SQL, and running a statement as a
+ * stream of rows whose SQLite failures become user errors.
+ */
+
+/**
+ * `ecs:RunTask` from `ecs.amazonaws.com` and `RunTask`, as the AWS CLI and IAM policies write it.
+ * One SQL expression, so summary groups and timeline lines name actions the same way.
+ */
+export const SHORT_ACTION_SQL =
+  "CASE WHEN e.event_source LIKE '%.amazonaws.com' THEN substr(e.event_source, 1, length(e.event_source) - length('.amazonaws.com')) " +
+  "ELSE e.event_source END || ':' || e.event_name";
+
+/** A `--limit N` option: a whole number, where 0 means no limit (null). */
+export function parseLimit(limit: number): number | null {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new UserError('bad --limit', `expected a whole number, 0 or more; got ${String(limit)}`, ExitCode.usage, 'use --limit 0 for no limit');
+  }
+  return limit === 0 ? null : limit;
+}
+
+/** `LIMIT ?` for an optional cap: SQLite reads a negative limit as none. */
+export function limitParam(limit: number | null): number {
+  return limit === null ? -1 : limit;
+}
+
+/** Rows of one statement, read as they are consumed; the statement is closed when iteration stops early. */
+export function* iterateRows<T>(db: SqliteDatabase, statement: SqlPart, failure: string): IterableIterator<T> {
+  const rows = guard(failure, () => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<T>);
+  try {
+    while (true) {
+      const next = guard(failure, () => rows.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    rows.return?.();
+  }
+}
+
+/** Rows transformed one at a time, as they are consumed. */
+export function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
+  for (const row of rows) yield map(row);
+}
+
+/** At most `limit` rows of a source that was asked for one more, and whether that one existed. */
+export interface LimitedRows<T> {
+  readonly rows: IterableIterator<T>;
+  /** True once iteration has found more rows than the limit. */
+  readonly truncated: boolean;
+}
+
+export function limitRows<T>(source: Iterable<T>, limit: number | null): LimitedRows<T> {
+  const state = { truncated: false };
+  function* take(): IterableIterator<T> {
+    let taken = 0;
+    for (const row of source) {
+      if (limit !== null && taken === limit) {
+        state.truncated = true;
+        return;
+      }
+      taken += 1;
+      yield row;
+    }
+  }
+  return {
+    rows: take(),
+    get truncated() {
+      return state.truncated;
+    },
+  };
+}
+
+/** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
+function guard<T>(failure: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(failure, messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
+  }
+}

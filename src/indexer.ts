@@ -63,10 +63,12 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
   };
   const pool = options.workers > 0 ? new DecodePool(options.workers) : null;
   const pending = new Set<Promise<void>>();
+  const store: StoreState = { failure: null };
   writer.allowDeferredIndexes(options.deferIndexesAfter ?? DEFAULT_DEFER_INDEXES_AFTER);
   try {
     for await (const source of walkSources(paths, { onProblem: recordWalkProblem, exclude: options.exclude ?? new Set() })) {
       if (options.shouldStop?.()) break;
+      throwIfStoreFailed(store);
       summary.filesSeen++;
       if (isUnchanged(writer, source)) {
         summary.filesUnchanged++;
@@ -74,12 +76,13 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
       }
       summary.filesRead++;
       summary.bytesRead += source.sizeBytes;
-      const openSink = (entry: EntryInfo) => new WriterSink(writer, entry, summary);
+      const openSink = (entry: EntryInfo) => new WriterSink(writer, entry, summary, store);
       const done = pool ? (await pool.submit(source, options.limits, openSink)).done : indexSourceFile(source, options.limits, openSink);
       track(pending, done.then(() => options.onFile?.(source, summary)));
       if (!pool) await done;
     }
     await Promise.all(pending);
+    throwIfStoreFailed(store);
     pool?.throwIfFailed();
     writer.commit();
     writer.restoreIndexes();
@@ -104,36 +107,63 @@ export function isUnchanged(writer: IndexWriter, source: SourceFile): boolean {
     && known.sizeBytes === source.sizeBytes && known.mtimeMs === source.mtimeMs;
 }
 
+/**
+ * The first failure to write (a full disk, say). SQLite has then rolled the open transaction back,
+ * so nothing more may be written in this run: every sink goes quiet and the run ends with the error.
+ */
+interface StoreState {
+  failure: unknown;
+}
+
+function throwIfStoreFailed(store: StoreState): void {
+  if (store.failure !== null) throw store.failure;
+}
+
 /** Routes one file's output into the writer, keeping the counts. */
 class WriterSink implements FileSink {
-  private readonly fileId: number;
+  private fileId = -1;
   private eventsNew = 0;
 
   constructor(
     private readonly writer: IndexWriter,
     entry: EntryInfo,
     private readonly summary: IndexSummary,
+    private readonly store: StoreState,
   ) {
-    this.fileId = writer.beginFile(entry.path, entry.sizeBytes, entry.mtimeMs);
-    writer.forgetProblems(this.fileId);
+    this.guard(() => {
+      this.fileId = writer.beginFile(entry.path, entry.sizeBytes, entry.mtimeMs);
+      writer.forgetProblems(this.fileId);
+    });
+  }
+
+  /** Decoders turn what they catch into problems; a store failure must instead stop the run. */
+  private guard(write: () => void): void {
+    if (this.store.failure !== null) return;
+    try {
+      write();
+    } catch (error) {
+      this.store.failure = error;
+    }
   }
 
   batch(batch: EventBatch): void {
-    this.eventsNew += this.writer.addBatch(this.fileId, batch);
+    this.guard(() => {
+      this.eventsNew += this.writer.addBatch(this.fileId, batch);
+    });
   }
 
   problem(problem: Problem): void {
-    this.writer.addProblem(this.fileId, problem);
+    this.guard(() => this.writer.addProblem(this.fileId, problem));
     countProblem(this.summary, problem);
   }
 
   digest(digest: DigestInfo): void {
-    this.writer.addDigest(this.fileId, digest);
+    this.guard(() => this.writer.addDigest(this.fileId, digest));
     this.summary.digests++;
   }
 
   finish(outcome: FileOutcome): void {
-    this.writer.finishFile(this.fileId, outcome, this.eventsNew);
+    this.guard(() => this.writer.finishFile(this.fileId, outcome, this.eventsNew));
     this.summary.eventsRead += outcome.eventsRead;
     this.summary.eventsNew += this.eventsNew;
     if (outcome.status === 'failed') this.summary.filesFailed++;

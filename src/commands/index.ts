@@ -4,7 +4,7 @@ import { ExitCode } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
 import { indexPaths } from '../indexer.js';
 import type { IndexSummary } from '../indexer.js';
-import { databaseFiles, openIndex } from '../store/db.js';
+import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { walkSources } from '../sources/walk.js';
 import { createProgressLine, formatDuration } from '../present/progress.js';
@@ -66,6 +66,8 @@ export async function runIndex(args: IndexArgs): Promise<number> {
         events: live.eventsRead,
       }),
     });
+  } catch (error) {
+    throw describeWriteFailure(error, args.db) ?? error;
   } finally {
     process.removeListener('SIGINT', onSignal);
     progress.clear();

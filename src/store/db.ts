@@ -121,12 +121,27 @@ function checkpoint(db: SqliteDatabase): void {
 
 function closeWriter(db: SqliteDatabase, lock: WriterLock): void {
   try {
+    // Housekeeping only: on a full disk it fails, and the WAL it would have moved stays valid.
     db.pragma('optimize');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
+  } catch {
+    // The next open replays the WAL; nothing committed is lost.
   } finally {
+    db.close();
     lock.release();
   }
+}
+
+/** SQLite's "database or disk is full", said as what the user can do about it. */
+export function describeWriteFailure(error: unknown, path: string): UserError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'SQLITE_FULL') return null;
+  return new UserError(
+    `the disk holding ${path} is full`,
+    'indexing stopped; everything committed before it is kept and consistent',
+    ExitCode.failed,
+    'free some space (or use --db on another disk) and run the same command again: it resumes where it stopped',
+  );
 }
 
 /** The plain (non-unique) indexes on event_rows, as schema.sql creates them: a bulk load may defer these. */

@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { DEFAULT_LIMITS } from '../src/index-file.js';
+import { indexPaths } from '../src/indexer.js';
+import { databaseFiles, openIndex } from '../src/store/db.js';
+import { IndexWriter } from '../src/store/ingest.js';
+import { runCli } from './helpers/run-cli.js';
+import { indexInto, tempDir } from './helpers/temp-index.js';
+
+const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
+
+function event(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { eventVersion: '1.08', eventID: id, eventTime: '2026-03-02T10:00:00Z', eventSource: 'ecs.amazonaws.com', eventName: 'RunTask', ...extra };
+}
+
+function writeLogs(dir: string, files: number, perFile: number): void {
+  mkdirSync(dir, { recursive: true });
+  for (let f = 0; f < files; f++) {
+    const records = Array.from({ length: perFile }, (_, i) => event(`f${f}-e${i}`, { requestParameters: { cluster: `c${f}`, pad: 'x'.repeat(300) } }));
+    writeFileSync(join(dir, `log-${String(f).padStart(4, '0')}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+  }
+}
+
+function snapshot(dbPath: string) {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return {
+      files: db.prepare("SELECT replace(path, ?, '') AS path, status, events_read FROM files ORDER BY path").all(''),
+      ids: (db.prepare('SELECT event_id FROM event_rows ORDER BY event_id').pluck().all() as string[]).join(','),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('storage under stress', () => {
+  test('a full disk stops indexing with SQLITE_FULL; the database stays consistent and the next run completes it', async () => {
+    const logs = join(tempDir(), 'logs');
+    writeLogs(logs, 120, 200);
+    const { dbPath: reference } = await indexInto([logs]);
+    const pages = new Database(reference, { readonly: true }).pragma('page_count', { simple: true }) as number;
+
+    const dbPath = join(tempDir(), 'full.db');
+    const index = openIndex(dbPath);
+    // A database that may not grow past half its final size behaves as a disk that fills up mid-run.
+    index.db.pragma(`max_page_count = ${Math.floor(pages / 2)}`);
+    await expect(indexPaths([logs], new IndexWriter(index.db), { limits: DEFAULT_LIMITS, workers: 0, exclude: databaseFiles(dbPath) }))
+      .rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    index.close();
+
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const done = db.prepare("SELECT id, events_read FROM files WHERE status = 'done'").all() as { id: number; events_read: number }[];
+    expect(done.length).toBeGreaterThan(0);
+    expect(done.length).toBeLessThan(120);
+    for (const file of done) expect(db.prepare('SELECT count(*) FROM event_rows WHERE file_id = ?').pluck().get(file.id)).toBe(file.events_read);
+    db.close();
+
+    const { summary } = await indexInto([logs], { dbPath });
+    expect(summary.filesRead).toBe(120 - done.length);
+    expect(snapshot(dbPath)).toEqual(snapshot(reference));
+  });
+
+  test('the CLI names a full disk and how to resume', async () => {
+    const { describeWriteFailure } = await import('../src/store/db.js');
+    const error = describeWriteFailure(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'case.db');
+    expect(error?.headline).toBe('the disk holding case.db is full');
+    expect(error?.help).toMatch(/run the same command again/);
+    expect(describeWriteFailure(new Error('other'), 'case.db')).toBeNull();
+  });
+
+  test('a corrupt database is refused with a clear error and never rewritten', async () => {
+    const logs = join(tempDir(), 'logs');
+    writeLogs(logs, 5, 200);
+    const { dbPath } = await indexInto([logs]);
+    // Every page after the schema page overwritten: the file opens, its tables cannot be read.
+    const fd = openSync(dbPath, 'r+');
+    const size = readFileSync(dbPath).length;
+    writeSync(fd, Buffer.alloc(size - 4096, 0xa5), 0, size - 4096, 4096);
+    closeSync(fd);
+    const before = sha256(dbPath);
+    for (const args of [['sql', 'SELECT count(*) FROM events'], ['search', 'action:RunTask'], ['index', logs]]) {
+      const result = runCli([...args, '--db', dbPath]);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(/corrupt|malformed|not a trailhound database/);
+      expect(result.stderr).not.toMatch(/unexpected failure/);
+    }
+    expect(sha256(dbPath)).toBe(before);
+  });
+
+  test('a single 2 GB file streams through in bounded memory; the events around a huge value are kept', () => {
+    const dir = tempDir();
+    const path = join(dir, 'huge.json');
+    const fd = openSync(path, 'w');
+    writeSync(fd, `{"Records":[${JSON.stringify(event('before'))},{"eventVersion":"1.08","eventID":"huge","requestParameters":{"blob":"`);
+    const chunk = Buffer.alloc(64 * 1024 * 1024, 'a');
+    for (let written = 0; written < 2 * 1024 ** 3; written += chunk.length) writeSync(fd, chunk);
+    writeSync(fd, `"}},${JSON.stringify(event('after'))}]}`);
+    closeSync(fd);
+    const dbPath = join(dir, 'index.db');
+    const result = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', process.execPath, bin, 'index', path, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, TRAILHOUND_DB: '' } });
+    expect(result.status, result.stderr).toBe(0);
+    const peakMb = Number(/peak-rss-kb=(\d+)/.exec(result.stderr)![1]) / 1024;
+    expect(peakMb).toBeLessThan(400);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare('SELECT event_id FROM event_rows ORDER BY event_id').pluck().all()).toEqual(['after', 'before']);
+    const problem = db.prepare('SELECT path, position, reason FROM problems').get() as { path: string; position: string; reason: string };
+    db.close();
+    expect(problem.path).toBe(path);
+    expect(problem.position).toMatch(/record 1|byte \d+/);
+    expect(problem.reason).toMatch(/larger than|too large|exceeds/);
+  }, 240_000);
+});

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { compileQuery } from '../src/search/compile.js';
+import { runSearch } from '../src/search/engine.js';
 import { indexInto, readIndex } from './helpers/temp-index.js';
 
 const corpus = resolve(fileURLToPath(new URL('../../shared/corpus', import.meta.url)));
@@ -87,6 +89,30 @@ describe.skipIf(!existsSync(corpus))('the shared corpus of real CloudTrail data'
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: ids.size + withoutId.size });
     expect(summary.eventsRead).toBe(events.length);
     expect(db.prepare("SELECT count(*) AS n FROM files WHERE kind = 'digest'").get()).toEqual({ n: summary.digests });
+
+    // Searches over real data, answered independently from the parsed files.
+    // An eventID reused with different content (test data does this) keeps whichever copy came first;
+    // ids whose copies disagree on a query are left out of that comparison.
+    const byId = new Map<string, Record<string, unknown>[]>();
+    for (const event of events) {
+      if (typeof event['eventID'] === 'string' && event['eventID'] !== '') byId.set(event['eventID'], [...(byId.get(event['eventID']) ?? []), event]);
+    }
+    const identity = (event: Record<string, unknown>) => (isObject(event['userIdentity']) ? event['userIdentity'] : {});
+    const searches: [string, (event: Record<string, unknown>) => boolean][] = [
+      ['action:ConsoleLogin', (e) => e['eventName'] === 'ConsoleLogin'],
+      ['source:s3', (e) => e['eventSource'] === 's3.amazonaws.com'],
+      ['error:AccessDenied*', (e) => typeof e['errorCode'] === 'string' && e['errorCode'].toLowerCase().startsWith('accessdenied')],
+      ['type:Root', (e) => identity(e)['type'] === 'Root'],
+      ['region:us-west-2 -error:*', (e) => e['awsRegion'] === 'us-west-2' && (e['errorCode'] === undefined || e['errorCode'] === null || e['errorCode'] === '')],
+    ];
+    for (const [query, predicate] of searches) {
+      const ambiguous = new Set([...byId.entries()].filter(([, copies]) => new Set(copies.map(predicate)).size > 1).map(([id]) => id));
+      const expected = [...byId.entries()].filter(([id, copies]) => !ambiguous.has(id) && predicate(copies[0]!)).map(([id]) => id).sort();
+      const found = [...runSearch(db, compileQuery(query), { sort: 'newest', limit: 1_000_000, offset: 0 })]
+        .flatMap((row) => (row.event_id && !ambiguous.has(row.event_id) ? [row.event_id] : [])).sort();
+      expect(found, query).toEqual(expected);
+      expect(expected.length, `${query} should match something in the corpus`).toBeGreaterThan(0);
+    }
   }, 120_000);
 
   test('every stored record is the full original, readable through the record column', async () => {

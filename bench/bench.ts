@@ -6,6 +6,7 @@ import { generateArchive, SMALL_SET } from '../scripts/samplegen/archive.js';
 import { fileBytes, listFiles, measureFloor, runTimed } from './measure.js';
 import { line, printTable, writeJson } from './report.js';
 import { searchLatency } from './search-latency.js';
+import { watchLatency } from './watch-latency.js';
 import type { BenchLine } from './report.js';
 
 /**
@@ -68,12 +69,12 @@ function rate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const rawJsonBytes = ensureCorpus();
-  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath)];
+  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath), ...(await watchLatency())];
   printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON`, lines);
   writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), lines });
 }
 
-main();
+await main();

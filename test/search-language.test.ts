@@ -51,7 +51,7 @@ describe('compiling to SQL with bound parameters', () => {
   it.each([
     ['action:RunTask', viaFts('action', '"RunTask"', 'e.event_name_base = ? COLLATE NOCASE', 'RunTask')],
     ['action:CreateService20141113', viaFts('action', '"CreateService"', 'e.event_name_base = ? COLLATE NOCASE', 'CreateService')],
-    ['source:ecs', viaFts('action', '"ecs amazonaws com"', 'e.event_source = ? COLLATE NOCASE', 'ecs.amazonaws.com')],
+    ['source:ecs', viaFts('action', '"ecs"', 'e.event_source = ? COLLATE NOCASE', 'ecs.amazonaws.com')],
     ['error:AccessDenied', viaFts('error', '"AccessDenied"', 'e.error_code = ? COLLATE NOCASE', 'AccessDenied')],
     ['ip:203.0.113.0/24', { sql: 'e.source_ipv4_int BETWEEN ? AND ?', params: [3405803776, 3405804031] }],
     ['ip:203.0.113.9', { sql: 'e.source_ipv4_int = ?', params: [3405803785] }],
@@ -97,8 +97,9 @@ describe('compiling to SQL with bound parameters', () => {
   });
 
   it('turns wildcard patterns into the words they must contain', () => {
-    expect(patternExpression('arn:aws:iam::*:user/ci*')).toBe('"arn aws iam" AND "user ci" *');
-    expect(patternExpression('arn:aws:iam::*:user/ci-*')).toBe('"arn aws iam" AND "user ci"');
+    // The arn:aws: prefix is in every ARN, so neither the index nor the query keeps its words.
+    expect(patternExpression('arn:aws:iam::*:user/ci*')).toBe('"iam" AND "user ci" *');
+    expect(patternExpression('arn:aws:iam::*:user/ci-*')).toBe('"iam" AND "user ci"');
     expect(patternExpression('*deploy*')).toBeNull();
     expect(patternExpression('*:user/bob')).toBe('"user bob"');
   });

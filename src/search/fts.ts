@@ -1,3 +1,4 @@
+import { searchableForm } from '../normalize/search-text.js';
 import { BadValueError } from './values.js';
 
 /**
@@ -15,7 +16,7 @@ export function quoteFts(text: string): string {
 /** A free-text term or "phrase"; a trailing `*` makes the last word a prefix (`deploy*`). */
 export function freeTextExpression(value: string): string {
   const prefix = value.endsWith('*');
-  const words = value.match(TOKEN);
+  const words = searchableForm(value).match(TOKEN);
   if (!words) throw new BadValueError(`"${value}" has no letters or digits to search for`);
   return `${quoteFts(words.join(' '))}${prefix ? ' *' : ''}`;
 }
@@ -32,7 +33,7 @@ export function inColumns(columns: readonly string[], expression: string): strin
  * `arn:aws:iam::*:user/ci-*` needs "arn aws iam" and "user ci"*.
  */
 export function patternExpression(pattern: string): string | null {
-  const segments = pattern.split('*');
+  const segments = searchableForm(pattern).split('*');
   const phrases: string[] = [];
   segments.forEach((segment, index) => {
     const afterWildcard = index > 0;

@@ -10,7 +10,7 @@ import { searchCommand } from './commands/search.js';
 import { summaryCommand } from './commands/summary.js';
 import { timelineCommand } from './commands/timeline.js';
 import { exportCommand } from './commands/export.js';
-import { tuiCommand } from './commands/tui.js';
+import { watchCommand } from './commands/watch.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -39,7 +39,7 @@ function buildParser(argv: readonly string[]) {
     .command(summaryCommand as CommandModule)
     .command(timelineCommand as CommandModule)
     .command(exportCommand as CommandModule)
-    .command(tuiCommand as CommandModule)
+    .command(watchCommand as CommandModule)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

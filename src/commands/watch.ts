@@ -1,0 +1,110 @@
+import type { Argv, CommandModule } from 'yargs';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { ExitCode, UserError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../index-file.js';
+import { databaseFiles, openIndex } from '../store/db.js';
+import { ExcludedPaths } from '../watch/partial-download.js';
+import { combineReporters, createJsonLog } from '../watch/reporter.js';
+import type { WatchReporter } from '../watch/reporter.js';
+import { createStderrReporter } from '../watch/status-line.js';
+import { watchAndIndex } from '../watch/watch-index.js';
+import { Alerts } from '../watch/alerts.js';
+import { withDatabase } from './options.js';
+
+interface WatchArgs {
+  readonly paths: string[];
+  readonly db: string;
+  readonly 'json-log': boolean;
+  readonly workers: number;
+  readonly alert: string[] | undefined;
+  readonly 'alert-exec': string | undefined;
+}
+
+export const watchCommand: CommandModule<object, WatchArgs> = {
+  command: 'watch <paths..>',
+  describe: 'Index CloudTrail archives, then keep the index current as files land (aws s3 sync in a loop)',
+  builder: (yargs) =>
+    withDatabase(yargs as Argv<object>)
+      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders to watch, recursively, new subfolders included' })
+      .option('json-log', {
+        type: 'boolean',
+        default: false,
+        describe: 'write one JSON line per indexed file, problem or deleted file to stdout (for running as a service)',
+      })
+      .option('workers', {
+        type: 'number',
+        default: Math.max(1, availableParallelism() - 1),
+        defaultDescription: 'cores - 1',
+        describe: 'threads that decode large batches while the main thread writes; 0 decodes on the main thread',
+      })
+      .option('alert', {
+        type: 'string',
+        array: true,
+        describe: 'a search (the search language) to alert on: each newly indexed matching event is printed (repeatable)',
+      })
+      .option('alert-exec', {
+        type: 'string',
+        describe: 'a shell command that receives every alert match on stdin, one JSON line each ({"type": "alert", "alert", "row_id", "source_file", "record"})',
+      })
+      .example('$0 watch AWSLogs --alert "action:CreateAccessKey" --alert "error:AccessDenied* type:Root"', 'print matches as they land')
+      .example(`$0 watch AWSLogs --alert "action:DeleteTrail" --alert-exec 'jq -c .record >> alerts.ndjson'`, 'pipe matches into a command')
+      .example('$0 watch ~/cases/acme/AWSLogs --db acme.db', 'index, then follow a folder that aws s3 sync fills')
+      .epilog(
+        'Files are read once they stop growing; temporary download names (aws s3 sync, rsync, rclone) are skipped. ' +
+        'Deleted files keep their events and are marked missing in the files table. ' +
+        'Alerts fire for events indexed after the catch-up scan. Search meanwhile with trailhound search or sql; stop with Ctrl-C or SIGTERM.',
+      ) as unknown as Argv<WatchArgs>,
+  handler: async (args) => {
+    process.exitCode = await runWatch(args);
+  },
+};
+
+export async function runWatch(args: WatchArgs): Promise<number> {
+  const roots = args.paths.map((path) => resolve(path));
+  for (const root of roots) requireExisting(root);
+  if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0) {
+    throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY');
+  }
+  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], execCommand: args['alert-exec'], json: args['json-log'], out: process.stdout, errors: process.stderr });
+  const index = openIndex(args.db);
+  const reporter = createReporter(args, roots);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await watchAndIndex({
+      roots,
+      index,
+      limits: DEFAULT_LIMITS,
+      workers: Math.max(0, Math.floor(args.workers)),
+      exclude: new ExcludedPaths(databaseFiles(args.db)),
+      reporter,
+      signal: stop.signal,
+      onIndexed: alerts.onIndexed,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    reporter.close();
+    alerts.close();
+    index.close();
+  }
+  return ExitCode.done;
+}
+
+function createReporter(args: WatchArgs, roots: readonly string[]): WatchReporter {
+  const stderr = createStderrReporter(process.stderr, { roots, showProblems: !args['json-log'] });
+  return args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
+}
+
+/** A missing folder is a typo far more often than a sync yet to start; watching it would show nothing. */
+function requireExisting(path: string): void {
+  try {
+    statSync(path);
+  } catch {
+    throw new UserError(`cannot watch ${path}`, 'no such file or folder', ExitCode.failed, 'check the path, or create the folder first (mkdir -p)');
+  }
+}

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { openReadOnly } from '../store/db.js';
+import type { SqliteDatabase } from '../store/db.js';
+import { compileQuery } from '../search/compile.js';
+import type { CompiledQuery } from '../search/compile.js';
+import { shortIdentity } from '../present/event-row.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../present/safe-text.js';
+import type { IndexedBatch, OnIndexed } from './on-indexed.js';
+
+/**
+ * `watch --alert QUERY`: the local counterpart of CloudTrail's SNS delivery notification. After each
+ * committed batch, every alert query runs over the rows that batch added (by row id range: the watch
+ * is the only writer, so new rows have larger ids) and each match is printed and, with
+ * `--alert-exec CMD`, piped as one JSON line into CMD.
+ */
+export interface AlertOptions {
+  readonly dbPath: string;
+  readonly queries: readonly string[];
+  readonly execCommand: string | undefined;
+  /** JSON lines on stdout instead of a human line (with --json-log). */
+  readonly json: boolean;
+  readonly out: NodeJS.WritableStream;
+  readonly errors: NodeJS.WritableStream;
+}
+
+interface Alert {
+  readonly query: string;
+  readonly compiled: CompiledQuery;
+}
+
+interface AlertMatch {
+  readonly row_id: number;
+  readonly event_time: string | null;
+  readonly event_name: string | null;
+  readonly source_ip_address: string | null;
+  readonly error_code: string | null;
+  readonly user_identity_arn: string | null;
+  readonly user_identity_type: string | null;
+  readonly user_identity_user_name: string | null;
+  readonly user_identity_invoked_by: string | null;
+  readonly source_file: string | null;
+  readonly record: string;
+}
+
+/** Compiles every query up front, so a typo fails before the watch starts, not at the first event. */
+export function compileAlerts(queries: readonly string[]): Alert[] {
+  return queries.map((query) => ({ query, compiled: compileQuery(query) }));
+}
+
+export class Alerts {
+  private readonly alerts: Alert[];
+  private db: SqliteDatabase | null = null;
+  private exec: ChildProcess | null = null;
+
+  constructor(private readonly options: AlertOptions) {
+    this.alerts = compileAlerts(options.queries);
+  }
+
+  /**
+   * The watch's onIndexed hook. The catch-up scan at start-up is history, not activity that just
+   * landed: it is not alerted on, or a restart would replay every old match.
+   */
+  readonly onIndexed: OnIndexed = (batch) => {
+    if (batch.catchUp || batch.maxRowId <= batch.previousMaxRowId || this.alerts.length === 0) return;
+    try {
+      for (const alert of this.alerts) {
+        for (const match of this.matches(alert, batch)) this.emit(alert.query, match);
+      }
+    } catch (error) {
+      this.options.errors.write(`warning: alert failed: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
+    }
+  };
+
+  close(): void {
+    this.db?.close();
+    this.exec?.stdin?.end();
+  }
+
+  private matches(alert: Alert, batch: IndexedBatch): AlertMatch[] {
+    this.db ??= openReadOnly(this.options.dbPath);
+    // Row by row over the new range (rowWhere): the full-text narrowing would gather matches from
+    // the whole history on every batch.
+    const where = alert.compiled.rowWhere;
+    const sql = `SELECT e.row_id, e.event_time, e.event_name, e.source_ip_address, e.error_code, e.user_identity_arn,
+        e.user_identity_type, e.user_identity_user_name, e.user_identity_invoked_by, e.source_file, e.record
+      FROM events e WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
+    return this.db.prepare(sql).all(batch.previousMaxRowId, batch.maxRowId, ...where.params) as AlertMatch[];
+  }
+
+  private emit(query: string, match: AlertMatch): void {
+    const record = match.record.includes('\n') ? JSON.stringify(JSON.parse(match.record)) : match.record;
+    const json = `{"type":"alert","alert":${JSON.stringify(query)},"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
+    if (this.options.json) {
+      this.options.out.write(`${escapeJsonForTerminal(json)}\n`);
+    } else {
+      const who = shortIdentity(match);
+      const fields = [match.event_time ?? '?', who, match.event_name ?? '?', match.source_ip_address ?? '', match.error_code ?? 'OK'];
+      this.options.out.write(`ALERT [${escapeForTerminal(query)}] ${fields.map(escapeForTerminal).join('  ')}\n`);
+    }
+    if (this.options.execCommand) this.pipe(`${json}\n`);
+  }
+
+  /** One long-lived shell command reads every match on stdin; if it exits, the next match starts it again. */
+  private pipe(line: string): void {
+    if (!this.exec || this.exec.exitCode !== null || this.exec.stdin?.destroyed) {
+      const child = spawn(this.options.execCommand!, { shell: true, stdio: ['pipe', 'inherit', 'inherit'] });
+      child.stdin.on('error', () => undefined);
+      child.on('error', (error) => this.options.errors.write(`warning: --alert-exec failed: ${escapeForTerminal(error.message)}\n`));
+      this.exec = child;
+    }
+    this.exec.stdin?.write(line);
+  }
+}

@@ -1,0 +1,101 @@
+import { basename } from 'node:path';
+import type { Problem } from '../errors.js';
+import { formatProblem } from '../present/problem.js';
+import { escapeForTerminal, truncateToWidth } from '../present/safe-text.js';
+import type { FileReport } from './index-state.js';
+import type { WatchReporter } from './reporter.js';
+
+/** What the status line shows. */
+export interface WatchStatus {
+  readonly roots: readonly string[];
+  readonly catchingUp: boolean;
+  readonly filesRead: number;
+  readonly eventsNew: number;
+  readonly problems: number;
+  readonly lastFile: string | null;
+  readonly lastFileAt: Date | null;
+}
+
+/** Redrawing more often than this only costs time; 10 Hz reads as live (as in present/progress.ts). */
+const REDRAW_INTERVAL_MS = 100;
+
+export function formatWatchStatus(status: WatchStatus): string {
+  const what = status.roots.length === 1 ? status.roots[0]! : `${status.roots.length} folders`;
+  const parts = [
+    `${status.catchingUp ? 'catching up' : 'watching'} ${what}`,
+    `${count(status.filesRead, 'file')} read`,
+    count(status.eventsNew, 'new event'),
+    count(status.problems, 'problem'),
+  ];
+  if (status.lastFile && status.lastFileAt) {
+    parts.push(`last ${status.lastFileAt.toTimeString().slice(0, 8)} ${basename(status.lastFile)}`);
+  }
+  return escapeForTerminal(parts.join(' · '));
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * stderr for people: on a terminal, one self-overwriting status line with problems printed above
+ * it; in a pipe, only the problems (when `--json-log` does not already carry them), so a service
+ * log holds no progress noise.
+ */
+export function createStderrReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly showProblems: boolean }): WatchReporter {
+  if (!stream.isTTY) {
+    return { watching: () => undefined, indexed: () => undefined, missing: () => undefined, close: () => undefined,
+      problem: (problem) => { if (options.showProblems) stream.write(formatProblem(problem)); } };
+  }
+  let status: WatchStatus = { roots: options.roots, catchingUp: true, filesRead: 0, eventsNew: 0, problems: 0, lastFile: null, lastFileAt: null };
+  const line = createRedrawingLine(stream);
+  const update = (change: Partial<WatchStatus>) => {
+    status = { ...status, ...change };
+    line.draw(formatWatchStatus(status));
+  };
+  return {
+    watching: () => update({ catchingUp: false }),
+    indexed: (report: FileReport) => update({
+      filesRead: status.filesRead + 1, eventsNew: status.eventsNew + report.eventsNew, lastFile: report.path, lastFileAt: new Date(),
+    }),
+    problem: (problem: Problem) => {
+      line.above(formatProblem(problem));
+      update({ problems: status.problems + 1 });
+    },
+    missing: () => undefined,
+    close: () => {
+      line.stop();
+      stream.write(`stopped: ${count(status.filesRead, 'file')} read, ${count(status.eventsNew, 'new event')}, ${count(status.problems, 'problem')}\n`);
+    },
+  };
+}
+
+/** A line redrawn at most every REDRAW_INTERVAL_MS; the last state is always drawn, late at worst. */
+function createRedrawingLine(stream: NodeJS.WriteStream) {
+  let text = '';
+  let lastDrawMs = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const render = () => {
+    timer = null;
+    lastDrawMs = Date.now();
+    stream.write(`\r\x1b[K${truncateToWidth(text, Math.max(20, (stream.columns || 80) - 1))}`);
+  };
+  return {
+    draw(next: string) {
+      text = next;
+      if (timer) return;
+      const waitMs = REDRAW_INTERVAL_MS - (Date.now() - lastDrawMs);
+      if (waitMs <= 0) render();
+      else timer = setTimeout(render, waitMs).unref();
+    },
+    above(message: string) {
+      if (timer) clearTimeout(timer);
+      stream.write(`\r\x1b[K${message}`);
+      if (text) render();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      stream.write('\r\x1b[K');
+    },
+  };
+}

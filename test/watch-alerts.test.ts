@@ -29,7 +29,7 @@ function land(dir: string, name: string, records: Record<string, unknown>[]): vo
 }
 
 async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

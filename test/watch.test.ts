@@ -14,7 +14,8 @@ import { openReadOnly } from '../src/store/db.js';
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
 
 /** Long enough for a loaded 2-core machine; each wait ends as soon as its condition holds. */
-const WAIT_MS = 15_000;
+// Generous: a loaded CI machine may take many seconds; a wait ends as soon as its condition holds.
+const WAIT_MS = 60_000;
 
 type LogLine = Record<string, unknown>;
 

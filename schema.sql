@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS event_rows (
   event_time                  TEXT,   -- ISO-8601 UTC, YYYY-MM-DDTHH:MM:SSZ; NULL if unparseable
   event_source                TEXT,
   event_name                  TEXT,
-  event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2), NULL if the same
+  event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2)
   aws_region                  TEXT,
   source_ip_address           TEXT,   -- raw, as logged (may be a service name or a comma list)
   source_ip                   TEXT,   -- the first IP address in source_ip_address, if any
@@ -95,8 +95,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
 -- Search indexes, chosen for the filters of the search language (src/search/fields.ts).
 -- Each index costs database size and indexing time (a plain index cost about 2 us per event to
 -- build): the time index orders every page and serves time ranges; IPv4 ranges (CIDR) need a
--- B-tree. Every other filter finds its few matches through events_fts, and a broad one is answered
--- by reading the newest events in time order (src/search/engine.ts).
+-- B-tree; the action, the most used filter, reads its newest matches straight from its index.
+-- Every other filter finds its few matches through events_fts, and a broad one is answered by
+-- reading the newest events in time order (src/search/engine.ts).
+CREATE INDEX IF NOT EXISTS event_rows_action ON event_rows(event_name_base COLLATE NOCASE, event_time);
 CREATE INDEX IF NOT EXISTS event_rows_ipv4 ON event_rows(source_ipv4_int, event_time) WHERE source_ipv4_int IS NOT NULL;
 -- (end of search indexes)
 
@@ -143,7 +145,7 @@ SELECT
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.responseElements' AS response_elements,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.resources' AS resources,
   trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) AS record,
-  coalesce(r.event_name_base, r.event_name) AS event_name_base, r.source_ip, r.source_ipv4_int,
+  r.event_name_base, r.source_ip, r.source_ipv4_int,
   nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.sharedEventID', '') AS shared_event_id,
   r.session_issuer_user_name, r.file_id, r.record_index,
   (SELECT f.path FROM files f WHERE f.id = r.file_id) AS source_file

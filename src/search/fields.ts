@@ -63,8 +63,9 @@ function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[],
 
 const IDENTITY_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
 
-function compileAction(value: string, context: FieldContext): SqlPart {
-  return anyColumnVia(['action'], ['e.event_name_base'], hasWildcard(value) ? value : baseEventName(value), context);
+/** Answered from its own index (schema.sql), newest first, with no full-text lookup. */
+function compileAction(value: string): SqlPart {
+  return textColumn('e.event_name_base', hasWildcard(value) ? value : baseEventName(value));
 }
 
 /** `ecs` is short for ecs.amazonaws.com; anything with a dot or a wildcard is taken as written. */

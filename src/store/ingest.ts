@@ -197,7 +197,7 @@ export class IndexWriter {
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
-    event.eventId, contentHash, event.eventTime, event.eventSource, event.eventName, event.eventNameBase === event.eventName ? null : event.eventNameBase,
+    event.eventId, contentHash, event.eventTime, event.eventSource, event.eventName, event.eventNameBase,
     event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.errorCode,
     event.readOnly, event.recipientAccountId, who.type, who.arn, who.principalId,
     who.accountId, who.accessKeyId, who.userName, who.invokedBy,

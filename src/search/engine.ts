@@ -148,7 +148,7 @@ export function facetStatement(compiled: CompiledQuery, options: { sample: numbe
 const BROAD_QUERY_SHARE = 0.2;
 
 export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options: { sample?: number; top?: number } = {}): FacetCounts {
-  const sample = options.sample ?? 10_000;
+  const sample = options.sample ?? 5_000;
   const statement = facetStatement(compiled, { sample, top: options.top ?? 10, scanNewest: shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE });
   const rows = run(() => db.prepare(statement.sql).all(...statement.params) as { facet: number; value: string | null; n: number }[]);
   const facets = Object.fromEntries(FACETS.map(([name]) => [name, [] as { value: string | null; count: number }[]])) as FacetCounts['facets'];

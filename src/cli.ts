@@ -11,6 +11,7 @@ import { summaryCommand } from './commands/summary.js';
 import { timelineCommand } from './commands/timeline.js';
 import { exportCommand } from './commands/export.js';
 import { watchCommand } from './commands/watch.js';
+import { tuiCommand } from './commands/tui.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -40,6 +41,7 @@ function buildParser(argv: readonly string[]) {
     .command(timelineCommand as CommandModule)
     .command(exportCommand as CommandModule)
     .command(watchCommand as CommandModule)
+    .command(tuiCommand as CommandModule)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

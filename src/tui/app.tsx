@@ -1,0 +1,222 @@
+import { basename, dirname } from 'node:path';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, useApp, useInput } from 'ink';
+import type { EventListRow } from '../search/engine.js';
+import { forGeneration, reduce, initialState } from './app-state.js';
+import type { AppState, Effect, StateContext } from './app-state.js';
+import { DetailPane } from './detail-pane.js';
+import { detailLines } from './detail-lines.js';
+import { facetItems } from './facet-items.js';
+import type { FacetItem } from './facet-items.js';
+import { FacetsPane } from './facets-pane.js';
+import { formatMatches, formatNumber } from './format.js';
+import { HelpOverlay, HELP_LINES } from './help-overlay.js';
+import type { QueryHistory } from './history.js';
+import { wrapStyledLines } from './json-lines.js';
+import type { StyledLine } from './json-lines.js';
+import { commandFor, hintsFor } from './keymap.js';
+import { computeLayout, visibleTop } from './layout.js';
+import type { Layout } from './layout.js';
+import { fitColumns } from './list-columns.js';
+import type { QueryProblem, SearchClient, SearchReply, StatusResult } from './protocol.js';
+import { QueryBox } from './query-box.js';
+import { ResultsList } from './results-list.js';
+import { StatusBar } from './status-bar.js';
+import type { StatusMessage } from './status-bar.js';
+import type { Theme } from './theme.js';
+import { TimelineStrip } from './timeline-strip.js';
+import { useEventSource } from './use-event-source.js';
+import { useIndexStatus } from './use-index-status.js';
+import { knownRows, rowAt, useSearch } from './use-search.js';
+import type { ResultsState } from './use-search.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import type { TerminalSize } from './use-terminal-size.js';
+
+export interface AppProps {
+  readonly client: SearchClient;
+  readonly dbPath: string;
+  readonly initialQuery: string;
+  readonly history: QueryHistory;
+  readonly theme: Theme;
+  /** Where exports are written: the current directory. */
+  readonly exportDir: string;
+  /** A fixed size (tests); otherwise the terminal's, following resizes. */
+  readonly size?: TerminalSize;
+  readonly debounceMs?: number;
+  readonly statusPollMs?: number;
+}
+
+/** Rows fetched beyond the screen, so moving down rarely waits for a page. */
+const PREFETCH_ROWS = 50;
+
+/** The terminal UI: holds the screen's state; the panes are presentational. */
+export function App(props: AppProps) {
+  const { client, theme } = props;
+  const { exit } = useApp();
+  const size = useTerminalSize(props.size);
+  const [stored, setState] = useState<AppState>(() => initialState(props.initialQuery));
+  // Keys can arrive faster than renders: each applies to the newest state, not the last rendered one.
+  const stateRef = useRef(stored);
+  const apply = useCallback((update: (previous: AppState) => AppState) => {
+    stateRef.current = update(stateRef.current);
+    setState(stateRef.current);
+  }, []);
+
+  const search = useSearch(client, stored.line.text, { debounceMs: props.debounceMs ?? 120, wantFacets: stored.showFacets });
+  const { results } = search;
+  const state = forGeneration(stored, results.generation);
+  const status = useIndexStatus(client, props.statusPollMs ?? 2_000);
+  const problem = results.problem && results.problemFor === state.line.text ? results.problem : null;
+  const layout = computeLayout(size, { problemLines: problem ? 2 : 0 });
+  const known = knownRows(results);
+  const selected = Math.max(0, Math.min(state.selected, known - 1));
+  const top = visibleTop(state.listTop, selected, layout.listRows);
+  const selectedRow = rowAt(results, selected);
+  const source = useEventSource(client, selectedRow?.row_id ?? null);
+  const detail = useMemo(() => (selectedRow ? wrapStyledLines(detailLines(selectedRow, source), layout.sideWidth - 1) : []), [selectedRow, source, layout.sideWidth]);
+  const items = useMemo(() => (results.facets ? facetItems(results.facets) : []), [results.facets]);
+
+  const helpRows = layout.wide ? layout.listRows : layout.listRows + layout.sideRows + 1;
+  const context: StateContext = {
+    knownRows: known, countCapped: results.count?.capped ?? false, listRows: layout.listRows, sideRows: layout.sideRows,
+    detailLines: detail.length, helpScrollMax: Math.max(0, HELP_LINES - helpRows), facetItems: items, history: props.history.entries(), selectedRow, shownQuery: results.query,
+    generation: results.generation,
+  };
+  const contextRef = useRef(context);
+  contextRef.current = context;
+
+  const runEffect = useCallback((effect: Effect) => {
+    if (effect.type === 'quit') exit();
+    else if (effect.type === 'refresh') search.refresh();
+    else if (effect.type === 'countAll') search.countAll();
+    else if (effect.type === 'remember') props.history.add(effect.query);
+    else {
+      const query = contextRef.current.shownQuery ?? stateRef.current.line.text;
+      void client.request({ kind: 'export', query, format: effect.format, dir: props.exportDir }).then((reply) => {
+        apply((previous) => ({ ...previous, message: exportMessage(reply) }));
+      });
+    }
+  }, [client, exit, search, props.history, props.exportDir, apply]);
+
+  useInput((input, key) => {
+    // Keys typed faster than they are read arrive as one string: unless typed into the query, each is a command.
+    const typing = stateRef.current.focus === 'query' && stateRef.current.mode === 'normal';
+    const keys = !typing && input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+    for (const one of keys) {
+      const command = commandFor(one, key, { focus: stateRef.current.focus, mode: stateRef.current.mode });
+      if (command === null) continue;
+      const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
+      apply(() => next.state);
+      for (const effect of next.effects) runEffect(effect);
+    }
+  });
+
+  // A pivot, a filter, Enter or Back runs its query at once instead of after the typing pause.
+  const { runNow, loadRows } = search;
+  useEffect(() => {
+    if (state.runToken > 0) runNow();
+  }, [state.runToken, runNow]);
+  useEffect(() => {
+    if (stateRef.current.endPending && results.count && !results.count.capped) {
+      apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, selected: results.count!.count - 1 }));
+    }
+  }, [results.count, apply]);
+  useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
+
+  return (
+    <Screen
+      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, theme }} dbPath={props.dbPath}
+    />
+  );
+}
+
+interface ScreenProps {
+  readonly size: TerminalSize;
+  readonly layout: Layout;
+  readonly state: AppState;
+  readonly results: ResultsState;
+  readonly problem: QueryProblem | null;
+  readonly selected: number;
+  readonly top: number;
+  readonly known: number;
+  readonly selectedRow: EventListRow | null;
+  readonly detail: readonly StyledLine[];
+  readonly items: readonly FacetItem[];
+  readonly helpRows: number;
+  readonly status: StatusResult | null;
+  readonly dbPath: string;
+  readonly theme: Theme;
+}
+
+/** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
+function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, dbPath, theme }: ScreenProps) {
+  const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
+  const list = (
+    <ResultsList
+      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth)} height={layout.listRows}
+      focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
+    />
+  );
+  const side = state.showFacets ? (
+    <FacetsPane
+      items={results.facets ? items : null} sampled={results.facets && !results.facets.complete ? results.facets.counted : null}
+      selected={state.facetIndex} height={layout.sideRows} width={layout.sideWidth} focused={state.focus === 'facets'} theme={theme}
+    />
+  ) : (
+    <DetailPane
+      lines={detail} scroll={Math.min(state.detailScroll, Math.max(0, detail.length - layout.sideRows))} height={layout.sideRows}
+      focused={state.focus === 'detail'} title={selectedRow ? `event ${formatNumber(selected + 1)} of ${countText(results)}` : 'detail'} theme={theme}
+    />
+  );
+  return (
+    <Box flexDirection="column" width={size.columns} height={layout.height}>
+      <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
+      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} theme={theme} />
+      {state.mode === 'help' ? (
+        <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
+      ) : layout.wide ? (
+        <Box flexDirection="row">
+          <Box width={layout.listWidth}>{list}</Box>
+          <Box width={1} />
+          <Box width={layout.sideWidth}>{side}</Box>
+        </Box>
+      ) : (
+        <>
+          {list}
+          {side}
+        </>
+      )}
+      <Box flexGrow={1} />
+      <StatusBar
+        dbPath={dbPath} status={status} newEvents={status && results.maxRowId > 0 ? Math.max(0, status.maxRowId - results.maxRowId) : 0}
+        message={state.message} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
+      />
+    </Box>
+  );
+}
+
+function exportMessage(reply: SearchReply<'export'>): StatusMessage {
+  if (reply.ok) {
+    const { path, events } = reply.value;
+    return { text: `exported ${formatNumber(events)} events to ${dirname(path) === process.cwd() ? basename(path) : path}`, tone: 'info' };
+  }
+  return { text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`, tone: 'error' };
+}
+
+function countText(results: ResultsState): string {
+  if (results.endAt !== null) return formatNumber(results.endAt);
+  return results.count ? `${formatNumber(results.count.count)}${results.count.capped ? '+' : ''}` : '…';
+}
+
+function summaryText(results: ResultsState, typed: string): string {
+  if (results.failure) return `search failed: ${results.failure}`;
+  if (results.query === null) return 'searching…';
+  const count = results.endAt !== null ? formatMatches(results.endAt, false) : results.count ? formatMatches(results.count.count, results.count.capped) : 'counting…';
+  if (results.problemFor === typed) return `${count} for the previous query`;
+  return results.running || results.query !== typed ? `${count} (searching…)` : count;
+}
+
+function emptyText(results: ResultsState): string | null {
+  if (results.query === null) return results.failure ?? 'searching…';
+  return 'no events match';
+}

@@ -1,0 +1,97 @@
+import type { EventListRow } from '../search/engine.js';
+import type { EventSource } from '../search/browse.js';
+import { escapeForTerminal } from '../present/safe-text.js';
+import { prettyJsonLines } from './json-lines.js';
+import type { Segment, SegmentKind, StyledLine } from './json-lines.js';
+
+/** Card labels are padded to this width so values line up. */
+const LABEL_WIDTH = 7;
+
+/** The source file as shown: loading, unknown, or its path and verdict. */
+export type SourceState = { readonly state: 'loading' } | { readonly state: 'loaded'; readonly source: EventSource | null };
+
+/**
+ * The detail pane's lines for one event: a WHO / WHAT / WHERE / WHEN / RESULT card, the file it came
+ * from and that file's verification, then the whole record as indented JSON. Every value from the
+ * log passes the terminal escape.
+ */
+export function detailLines(row: EventListRow, source: SourceState): StyledLine[] {
+  const record = parseRecord(row.record);
+  const identity = objectAt(record, 'userIdentity');
+  const session = objectAt(identity, 'sessionContext');
+  const mfa = valueAt(objectAt(session, 'attributes'), 'mfaAuthenticated');
+  const issuer = objectAt(session, 'sessionIssuer');
+  const lines: StyledLine[] = [
+    card('WHO', [row.user_identity_type, row.user_identity_arn ?? row.user_identity_invoked_by ?? row.user_identity_user_name]),
+    card('', [
+      labelled('key', row.user_identity_access_key_id),
+      labelled('issuer', row.session_issuer_arn ?? stringAt(issuer, 'arn')),
+      labelled('MFA', mfa === null ? null : String(mfa) === 'true' ? 'yes' : 'no'),
+    ]),
+    card('WHAT', [row.event_source, row.event_name, row.read_only === null ? null : Number(row.read_only) === 1 ? 'read-only' : 'writes']),
+    card('WHERE', [row.aws_region, labelled('from', row.source_ip_address)]),
+    card('', [labelled('agent', row.user_agent)]),
+    card('WHEN', [row.event_time]),
+    resultLine(row),
+    fileLine(source),
+    [{ text: '── record ──', kind: 'muted' }],
+  ];
+  return [...lines.filter((line) => line.length > 1 || line[0]?.text.trim() !== ''), ...prettyJsonLines(row.record ?? 'null')];
+}
+
+function card(label: string, values: readonly (string | null | undefined)[]): StyledLine {
+  const present = values.filter((value): value is string => typeof value === 'string' && value !== '');
+  return [{ text: label.padEnd(LABEL_WIDTH), kind: 'label' }, ...(present.length ? [{ text: escapeForTerminal(present.join('  ')), kind: 'plain' as const }] : [])];
+}
+
+function labelled(label: string, value: string | null | undefined): string | null {
+  return value ? `${label} ${value}` : null;
+}
+
+function resultLine(row: EventListRow): StyledLine {
+  if (!row.error_code) return [{ text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' }, { text: 'OK', kind: 'good' }];
+  const parts: Segment[] = [{ text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' }, { text: escapeForTerminal(row.error_code), kind: 'bad' }];
+  if (row.error_message) parts.push({ text: `  ${escapeForTerminal(row.error_message)}`, kind: 'plain' });
+  return parts;
+}
+
+function fileLine(source: SourceState): StyledLine {
+  const label: Segment = { text: 'FILE'.padEnd(LABEL_WIDTH), kind: 'label' };
+  if (source.state === 'loading') return [label, { text: '…', kind: 'muted' }];
+  if (source.source === null) return [label, { text: 'unknown', kind: 'muted' }];
+  const { path, recordIndex, verdict } = source.source;
+  const [text, kind] = verdictText(verdict);
+  return [label, { text: `${escapeForTerminal(path)} #${recordIndex}  `, kind: 'plain' }, { text, kind }];
+}
+
+/** `trailhound verify` verdicts for a log file, as the card names them. */
+function verdictText(verdict: string | null): [string, SegmentKind] {
+  if (verdict === 'valid') return ['verified', 'good'];
+  if (verdict === 'modified') return ['modified', 'bad'];
+  return [verdict === null ? 'not verified' : `not verified (${escapeForTerminal(verdict)})`, 'muted'];
+}
+
+type JsonObject = Record<string, unknown>;
+
+function parseRecord(text: string | undefined): JsonObject | null {
+  try {
+    const value: unknown = JSON.parse(text ?? 'null');
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
+  } catch {
+    return null; // the card falls back to the indexed columns; the raw text is still shown below
+  }
+}
+
+function objectAt(object: JsonObject | null, key: string): JsonObject | null {
+  const value = object?.[key];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
+}
+
+function valueAt(object: JsonObject | null, key: string): unknown {
+  return object?.[key] ?? null;
+}
+
+function stringAt(object: JsonObject | null, key: string): string | null {
+  const value = object?.[key];
+  return typeof value === 'string' ? value : null;
+}

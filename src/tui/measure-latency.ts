@@ -1,0 +1,27 @@
+import { performance } from 'node:perf_hooks';
+import { COUNT_CAP, PAGE_SIZE } from './protocol.js';
+import { createSearchClient } from './search-worker.js';
+
+/**
+ * The bench hook for issue 6: milliseconds from sending each query to the search thread until its
+ * first page and its count are back, the moment the screen can show results. This is the path a
+ * keystroke takes after the typing pause (the 120 ms debounce is not included). Queries run one
+ * after another, as a user typing `queries` one keystroke at a time would send them.
+ */
+export async function measureKeystrokeLatency(dbPath: string, queries: readonly string[], options: { inProcess?: boolean } = {}): Promise<number[]> {
+  const client = createSearchClient(dbPath, options);
+  try {
+    const times: number[] = [];
+    for (const [generation, query] of queries.entries()) {
+      const start = performance.now();
+      await Promise.all([
+        client.request({ kind: 'page', query, offset: 0, limit: PAGE_SIZE }, generation),
+        client.request({ kind: 'count', query, cap: COUNT_CAP }, generation),
+      ]);
+      times.push(performance.now() - start);
+    }
+    return times;
+  } finally {
+    await client.close();
+  }
+}

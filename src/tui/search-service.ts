@@ -1,0 +1,73 @@
+import { UserError, messageOf } from '../errors.js';
+import { compileQuery, QueryError } from '../search/compile.js';
+import type { CompiledQuery } from '../search/compile.js';
+import { countFacets, countMatchesUpTo, runSearch } from '../search/engine.js';
+import { countByHour, readEventSource, readIndexStatus } from '../search/browse.js';
+import { openReadOnly } from '../store/db.js';
+import type { SqliteDatabase } from '../store/db.js';
+import { exportResults } from './export-results.js';
+import { isWriterRunning } from './writer-status.js';
+import type { ResultOf, SearchReply, SearchRequest } from './protocol.js';
+
+/** Matches the timeline reads at most: its strip covers the newest of them. */
+const TIMELINE_CAP = 200_000;
+
+/** Answers the UI's requests from one read-only connection; the same code runs in the worker and in-process. */
+export interface SearchService {
+  handle<R extends SearchRequest>(request: R): Promise<SearchReply<R['kind']>>;
+  close(): void;
+}
+
+export function createSearchService(dbPath: string): SearchService {
+  const db = openReadOnly(dbPath);
+  const compile = lastCompiled();
+  return {
+    async handle<R extends SearchRequest>(request: R): Promise<SearchReply<R['kind']>> {
+      try {
+        return { ok: true, value: (await answer(db, dbPath, compile, request)) as ResultOf[R['kind']] };
+      } catch (error) {
+        if (error instanceof QueryError) return { ok: false, queryProblem: { detail: error.detail, at: error.at, length: error.length } };
+        return { ok: false, failure: error instanceof UserError ? `${error.headline}: ${error.reason}` : messageOf(error) };
+      }
+    },
+    close: () => db.close(),
+  };
+}
+
+async function answer(db: SqliteDatabase, dbPath: string, compile: (query: string) => CompiledQuery, request: SearchRequest): Promise<ResultOf[SearchRequest['kind']]> {
+  switch (request.kind) {
+    case 'page': {
+      const compiled = compile(request.query);
+      const rows = [...runSearch(db, compiled, { sort: 'newest', limit: request.limit, offset: request.offset }, { withRecord: true })];
+      return { rows, maxRowId: readIndexStatus(db).maxRowId };
+    }
+    case 'count':
+      return countMatchesUpTo(db, compile(request.query), request.cap ?? Number.MAX_SAFE_INTEGER);
+    case 'facets':
+      return countFacets(db, compile(request.query));
+    case 'timeline':
+      return countByHour(db, compile(request.query), TIMELINE_CAP);
+    case 'source':
+      return readEventSource(db, request.rowId);
+    case 'status':
+      return { ...readIndexStatus(db), watching: isWriterRunning(dbPath) };
+    case 'export':
+      return exportResults(dbPath, compile(request.query), { format: request.format, dir: request.dir });
+  }
+}
+
+/** How long one compilation is reused: relative times (`since:1h`) must not freeze for a whole session. */
+const COMPILED_TTL_MS = 5_000;
+
+/**
+ * Typing sends several requests per query (page, count, timeline, facets): they share one
+ * compilation, so they also share the "now" that relative times count from.
+ */
+function lastCompiled(): (query: string) => CompiledQuery {
+  let last: { compiled: CompiledQuery; atMs: number } | null = null;
+  return (query) => {
+    const nowMs = Date.now();
+    if (last?.compiled.query !== query || nowMs - last.atMs > COMPILED_TTL_MS) last = { compiled: compileQuery(query, { now: new Date(nowMs) }), atMs: nowMs };
+    return last.compiled;
+  };
+}

@@ -1,0 +1,150 @@
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { messageOf } from '../errors.js';
+import { createSearchService } from './search-service.js';
+import type { SearchService } from './search-service.js';
+import type { SearchClient, SearchReply, SearchRequest } from './protocol.js';
+
+/**
+ * Searches run on their own thread with their own read-only connection, so a slow query never
+ * freezes typing or the screen: better-sqlite3 is synchronous, and on the render thread a broad
+ * query (hundreds of ms on a million events) would swallow keystrokes until it returned.
+ */
+
+interface RequestMessage {
+  readonly id: number;
+  readonly generation: number | null;
+  readonly request: SearchRequest;
+}
+
+interface ReplyMessage {
+  readonly id: number;
+  readonly reply: SearchReply;
+}
+
+const WORKER_ROLE = 'trailhound-search';
+
+/**
+ * Requests queue up while a search runs; the next is taken only after newly arrived messages are
+ * seen, and one belonging to an older query than the newest seen is answered `superseded`
+ * unstarted: fast typing costs one search per pause, not one per keystroke.
+ */
+function createQueue(service: SearchService, send: (message: ReplyMessage) => void): (message: RequestMessage) => void {
+  const pending: RequestMessage[] = [];
+  let newestGeneration = -1;
+  let scheduled = false;
+  const next = async (): Promise<void> => {
+    const message = pending.shift();
+    if (message) {
+      const stale = message.generation !== null && message.generation < newestGeneration;
+      send({ id: message.id, reply: stale ? { ok: false, superseded: true } : await service.handle(message.request) });
+    }
+    scheduled = pending.length > 0;
+    if (scheduled) setImmediate(() => void next());
+  };
+  return (message) => {
+    if (message.generation !== null) newestGeneration = Math.max(newestGeneration, message.generation);
+    pending.push(message);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => void next());
+    }
+  };
+}
+
+function serve(port: MessagePort, dbPath: string): void {
+  let service: SearchService;
+  try {
+    service = createSearchService(dbPath);
+  } catch (error) {
+    // The command opened the database before starting the UI; if it fails here, every request says why.
+    const failure = messageOf(error);
+    port.on('message', (message: RequestMessage) => port.postMessage({ id: message.id, reply: { ok: false, failure } } satisfies ReplyMessage));
+    return;
+  }
+  const enqueue = createQueue(service, (message) => port.postMessage(message));
+  port.on('message', enqueue);
+  port.on('close', () => service.close());
+}
+
+if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
+  serve(parentPort, (workerData as { dbPath: string }).dbPath);
+}
+
+/**
+ * Requests answered by a second thread, so that the list and the detail pane never wait behind
+ * them: on a million events (bench/), the count, timeline or facets of a query can take as long as
+ * its first page, up to a second, and on two threads the page and the count arrive together.
+ */
+const SIDE_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['count', 'timeline', 'facets', 'export', 'status']);
+
+/**
+ * A client for the search threads. Run from TypeScript sources (vitest) there is no compiled worker
+ * file to start, so the same queue and service run in-process, still answering asynchronously.
+ */
+export function createSearchClient(dbPath: string, options: { inProcess?: boolean } = {}): SearchClient {
+  const inProcess = options.inProcess ?? fileURLToPath(import.meta.url).endsWith('.ts');
+  const start = () => (inProcess ? createInProcessClient(dbPath) : createWorkerClient(dbPath));
+  const main = start();
+  const side = start();
+  return {
+    request: (request, generation) => (SIDE_KINDS.has(request.kind) ? side : main).request(request, generation),
+    async close() {
+      await Promise.all([main.close(), side.close()]);
+    },
+  };
+}
+
+function createWorkerClient(dbPath: string): SearchClient {
+  const worker = new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { role: WORKER_ROLE, dbPath } });
+  const waiting = new Map<number, (reply: SearchReply) => void>();
+  let nextId = 0;
+  let failure: string | null = null;
+  const failAll = (reason: string) => {
+    failure ??= reason;
+    for (const resolve of waiting.values()) resolve({ ok: false, failure: reason });
+    waiting.clear();
+  };
+  worker.on('message', (message: ReplyMessage) => {
+    waiting.get(message.id)?.(message.reply);
+    waiting.delete(message.id);
+  });
+  worker.on('error', (error) => failAll(`the search thread failed: ${messageOf(error)}`));
+  worker.on('exit', () => failAll('the search thread stopped'));
+  return {
+    request(request, generation) {
+      if (failure !== null) return Promise.resolve({ ok: false, failure });
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve as (reply: SearchReply) => void);
+        worker.postMessage({ id, generation: generation ?? null, request } satisfies RequestMessage);
+      });
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
+
+function createInProcessClient(dbPath: string): SearchClient {
+  const service = createSearchService(dbPath);
+  const waiting = new Map<number, (reply: SearchReply) => void>();
+  const enqueue = createQueue(service, (message) => {
+    waiting.get(message.id)?.(message.reply);
+    waiting.delete(message.id);
+  });
+  let nextId = 0;
+  return {
+    request(request, generation) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve as (reply: SearchReply) => void);
+        enqueue({ id, generation: generation ?? null, request });
+      });
+    },
+    async close() {
+      service.close();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EventListRow, FacetCounts } from '../search/engine.js';
+import type { HourlyCounts } from '../search/browse.js';
+import { COUNT_CAP, PAGE_SIZE } from './protocol.js';
+import type { QueryProblem, SearchClient } from './protocol.js';
+
+/** What the screen shows of one query's results; pages are fetched as the cursor reaches them. */
+export interface ResultsState {
+  /** The generation these results belong to; it grows with every query sent. */
+  readonly generation: number;
+  /** The query these results answer, or null before the first answer. */
+  readonly query: string | null;
+  readonly pages: ReadonlyMap<number, readonly EventListRow[]>;
+  /** The exact number of results, once a page came back short. */
+  readonly endAt: number | null;
+  readonly count: { readonly count: number; readonly capped: boolean } | null;
+  /** The newest row id when these results were read. */
+  readonly maxRowId: number;
+  readonly facets: FacetCounts | null;
+  readonly timeline: HourlyCounts | null;
+  /** Why the query `problemFor` does not parse; the previous results stay. */
+  readonly problem: QueryProblem | null;
+  readonly problemFor: string | null;
+  readonly failure: string | null;
+  readonly running: boolean;
+}
+
+export interface SearchControls {
+  readonly results: ResultsState;
+  /** Fetches the pages holding rows [from, to) that are not loaded yet. */
+  loadRows(from: number, to: number): void;
+  /** Runs the typed query now rather than after the typing pause. */
+  runNow(): void;
+  /** Runs the shown query again, for events indexed since. */
+  refresh(): void;
+  /** Counts every match (the usual count stops at COUNT_CAP). */
+  countAll(): void;
+}
+
+const EMPTY: ResultsState = {
+  generation: -1, query: null, pages: new Map(), endAt: null, count: null, maxRowId: 0,
+  facets: null, timeline: null, problem: null, problemFor: null, failure: null, running: false,
+};
+
+/** Pages kept either side of the one last fetched; the rest are dropped, so memory stays flat. */
+const PAGES_KEPT = 4;
+
+/**
+ * Searches as the user types, the way emoj does (STYLE.md): the query runs once typing pauses for
+ * `debounceMs` (120 ms: below that most keystrokes of a word start a search that is thrown away;
+ * much above it the screen feels behind), and answers to a query that has since changed are
+ * dropped by generation number, so a slow early search never overwrites a newer one.
+ */
+export function useSearch(client: SearchClient, query: string, options: { debounceMs: number; wantFacets: boolean }): SearchControls {
+  const [results, setResults] = useState<ResultsState>(EMPTY);
+  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>() });
+  latest.current.results = results;
+  latest.current.query = query;
+
+  const start = useCallback((text: string) => {
+    const generation = ++latest.current.generation;
+    latest.current.sent = text;
+    setResults((state) => ({ ...state, running: true }));
+    const current = () => generation === latest.current.generation;
+    // The count and timeline come from another thread and may arrive before the first page.
+    const early: { -readonly [K in 'count' | 'timeline']: ResultsState[K] } = { count: null, timeline: null };
+    void client.request({ kind: 'page', query: text, offset: 0, limit: PAGE_SIZE }, generation).then((reply) => {
+      if (!current() || ('superseded' in reply)) return;
+      if (!reply.ok) {
+        const problem = 'queryProblem' in reply ? reply.queryProblem : null;
+        setResults((state) => ({ ...state, running: false, problem, problemFor: problem ? text : null, failure: 'failure' in reply ? reply.failure : null }));
+        return;
+      }
+      const rows = reply.value.rows;
+      setResults({ ...EMPTY, ...early, generation, query: text, pages: new Map([[0, rows]]), endAt: rows.length < PAGE_SIZE ? rows.length : null, maxRowId: reply.value.maxRowId });
+    });
+    void client.request({ kind: 'count', query: text, cap: COUNT_CAP }, generation).then((reply) => {
+      if (!current() || !reply.ok) return;
+      early.count = reply.value;
+      setResults((state) => (state.generation === generation ? { ...state, count: reply.value } : state));
+    });
+    void client.request({ kind: 'timeline', query: text }, generation).then((reply) => {
+      if (!current() || !reply.ok) return;
+      early.timeline = reply.value;
+      setResults((state) => (state.generation === generation ? { ...state, timeline: reply.value } : state));
+    });
+  }, [client]);
+
+  const timer = useRef<NodeJS.Timeout | null>(null);
+  useEffect(() => {
+    if (latest.current.sent === query) return;
+    // The first query runs at once; later ones wait for a pause in typing.
+    if (latest.current.generation < 0) {
+      start(query);
+      return;
+    }
+    timer.current = setTimeout(() => start(query), options.debounceMs);
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, [query, options.debounceMs, start]);
+
+  useEffect(() => {
+    const { generation, query: shown, facets } = results;
+    const key = `${generation}:facets`;
+    if (!options.wantFacets || shown === null || facets !== null || latest.current.inflight.has(key)) return;
+    latest.current.inflight.add(key);
+    void client.request({ kind: 'facets', query: shown }, generation).then((reply) => {
+      latest.current.inflight.delete(key);
+      if (reply.ok) setResults((state) => (state.generation === generation ? { ...state, facets: reply.value } : state));
+    });
+  }, [client, options.wantFacets, results]);
+
+  const loadRows = useCallback((from: number, to: number) => {
+    const { results: shown, generation } = latest.current;
+    if (shown.query === null || shown.generation !== generation) return;
+    for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
+      const key = `${shown.generation}:${page}`;
+      if (shown.pages.has(page) || latest.current.inflight.has(key) || (shown.endAt !== null && page * PAGE_SIZE >= shown.endAt)) continue;
+      latest.current.inflight.add(key);
+      void client.request({ kind: 'page', query: shown.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }, shown.generation).then((reply) => {
+        latest.current.inflight.delete(key);
+        if (reply.ok) setResults((state) => (state.generation === shown.generation ? withPage(state, page, reply.value.rows) : state));
+      });
+    }
+  }, [client]);
+
+  const runNow = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    if (latest.current.sent !== latest.current.query) start(latest.current.query);
+  }, [start]);
+
+  const refresh = useCallback(() => start(latest.current.query), [start]);
+
+  const countAll = useCallback(() => {
+    const { generation, query: shown } = latest.current.results;
+    if (shown === null) return;
+    void client.request({ kind: 'count', query: shown, cap: null }, generation).then((reply) => {
+      if (reply.ok) setResults((state) => (state.generation === generation ? { ...state, count: reply.value } : state));
+    });
+  }, [client]);
+
+  return { results, loadRows, runNow, refresh, countAll };
+}
+
+function withPage(state: ResultsState, page: number, rows: readonly EventListRow[]): ResultsState {
+  const pages = new Map([...state.pages].filter(([index]) => index === 0 || Math.abs(index - page) <= PAGES_KEPT));
+  pages.set(page, rows);
+  const endAt = rows.length < PAGE_SIZE && (rows.length > 0 || page > 0) ? page * PAGE_SIZE + rows.length : state.endAt;
+  return { ...state, pages, endAt };
+}
+
+/** The row at `index`, if its page is loaded. */
+export function rowAt(results: ResultsState, index: number): EventListRow | null {
+  return results.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] ?? null;
+}
+
+/** How many rows are known to exist: the selection may move this far. */
+export function knownRows(results: ResultsState): number {
+  if (results.endAt !== null) return results.endAt;
+  const loaded = Math.max(0, ...[...results.pages].map(([page, rows]) => page * PAGE_SIZE + rows.length));
+  return Math.max(loaded, results.count?.count ?? 0);
+}

@@ -7,6 +7,7 @@ import { fileBytes, listFiles, measureFloor, runTimed } from './measure.js';
 import { line, printTable, writeJson } from './report.js';
 import { searchLatency } from './search-latency.js';
 import { watchLatency } from './watch-latency.js';
+import { tuiLatency } from './tui-latency.js';
 import type { BenchLine } from './report.js';
 
 /**
@@ -72,7 +73,7 @@ function rate(perSecond: number): string {
 async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const rawJsonBytes = ensureCorpus();
-  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath), ...(await watchLatency())];
+  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath), ...(await tuiLatency(dbPath)), ...(await watchLatency())];
   printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON`, lines);
   writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), lines });
 }

@@ -51,6 +51,7 @@ export function openReadOnly(path: string): SqliteDatabase {
   const db = openConnection(path, { readonly: true });
   checkSchemaVersion(db, path);
   db.pragma('query_only = 1');
+  tuneForReading(db);
   return db;
 }
 
@@ -79,6 +80,15 @@ function tuneForWriting(db: SqliteDatabase): void {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+}
+
+/**
+ * Searches look rows up by id all over the file: reading pages through a memory map instead of
+ * copying each into SQLite's small default cache made those lookups several times faster.
+ */
+function tuneForReading(db: SqliteDatabase): void {
+  db.pragma('mmap_size = 2147483648');
+  db.pragma('cache_size = -32768');
 }
 
 function describeOpenError(error: unknown): string {

@@ -4,7 +4,7 @@ export function formatNumber(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-/** "1 match", "1,234 matches", or "10,000+ matches" when counting stopped at the cap. */
+/** "1 match", "1,234 matches", or "1,000+ matches" when counting stopped at the cap. */
 export function formatMatches(count: number, capped: boolean): string {
   if (capped) return `${formatNumber(count)}+ matches`;
   return count === 1 ? '1 match' : `${formatNumber(count)} matches`;

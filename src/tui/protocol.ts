@@ -11,7 +11,7 @@ import type { EventSource, HourlyCounts, IndexStatus } from '../search/browse.js
 export const PAGE_SIZE = 100;
 
 /** Counting stops here on every keystroke; End asks for the exact number. */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1_000;
 
 export type ExportFormat = 'ndjson' | 'csv';
 

@@ -7,14 +7,22 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
+import { DEFAULT_LIMITS } from '../src/index-file.js';
+import { openIndex, openReadOnly } from '../src/store/db.js';
+import { IndexWriter } from '../src/store/ingest.js';
+import { BatchIndexer } from '../src/watch/batch-indexer.js';
+import { IndexState } from '../src/watch/index-state.js';
 import { isPartialDownload } from '../src/watch/partial-download.js';
 import { ChangeQueue } from '../src/watch/queue.js';
-import { openReadOnly } from '../src/store/db.js';
+import type { DuePath } from '../src/watch/queue.js';
+import { RescanPlan } from '../src/watch/rescan-plan.js';
+import { createJsonLog } from '../src/watch/reporter.js';
+import type { WatchReporter } from '../src/watch/reporter.js';
+import { formatWatchStatus } from '../src/watch/status-line.js';
 
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
 
-/** Long enough for a loaded 2-core machine; each wait ends as soon as its condition holds. */
-// Generous: a loaded CI machine may take many seconds; a wait ends as soon as its condition holds.
+/** Generous: a loaded CI machine may take many seconds; a wait ends as soon as its condition holds. */
 const WAIT_MS = 60_000;
 
 type LogLine = Record<string, unknown>;
@@ -279,9 +287,9 @@ describe('trailhound watch', () => {
     writeFileSync(sentinel, logFile(eventIds(7, 1, 9999)));
 
     await until(() => watcher.indexedLinesFor(sentinel).length === 1, 'the file written after the deletions', watcher);
+    const stillPresent = () => query(db, "SELECT path FROM files WHERE path != ? AND status NOT IN ('missing', 'failed')", sentinel);
+    await until(() => stillPresent().length === 0, 'every deleted file to be missing', watcher);
     expect(watcher.isRunning).toBe(true);
-    const leftovers = query<{ status: string }>(db, 'SELECT status FROM files WHERE path != ?', sentinel);
-    expect(leftovers.filter((row) => row.status !== 'missing' && row.status !== 'failed')).toEqual([]);
   });
 
   test('a second writer on the same database is refused with the first one\'s PID', async () => {
@@ -340,6 +348,7 @@ describe('trailhound watch', () => {
     await until(() => total() === 1000, '1,000 files done', watcher);
     expect(query(db, 'SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events')).toEqual([{ n: 10_000, ids: 10_000 }]);
     expect(new Set(watcher.linesOf('indexed').map((line) => line['path']))).toEqual(new Set(paths));
+    expect(watcher.linesOf('indexed')).toHaveLength(1000);
   });
 
   test('killed with SIGKILL at several moments and restarted, it ends where an uninterrupted watch ends', async () => {
@@ -405,25 +414,151 @@ describe('partial downloads', () => {
 });
 
 describe('change queue', () => {
-  test('keeps each path once, oldest first, and hands them out in batches', () => {
-    const queue = new ChangeQueue();
-    for (const path of ['/a', '/b', '/a', '/c', '/b']) queue.push(path);
-    expect(queue.take(2)).toEqual(['/a', '/b']);
-    expect(queue.take(2)).toEqual(['/c']);
+  const look = { sizeBytes: 10, mtimeMs: 1 };
+
+  test('a path waits its turn until it has gone unreported for the settling time, and is kept once', () => {
+    let nowMs = 0;
+    const queue = new ChangeQueue(500, () => nowMs);
+    queue.push('/a', look);
+    nowMs = 100;
+    queue.push('/b', null);
+    nowMs = 200;
+    queue.push('/a', { sizeBytes: 20, mtimeMs: 2 });
+    nowMs = 599;
+    expect(queue.takeDue(10)).toEqual([]);
+    nowMs = 600;
+    expect(queue.takeDue(10)).toEqual([{ path: '/b', seen: null }]);
+    nowMs = 700;
+    expect(queue.takeDue(10)).toEqual([{ path: '/a', seen: { sizeBytes: 20, mtimeMs: 2 } }]);
     expect(queue.size).toBe(0);
   });
 
-  test('a wait ends when a path arrives, when the watch is stopped, or with the watcher\'s failure', async () => {
-    const queue = new ChangeQueue();
+  test('turns are handed out in batches; a rescan\'s offer does not delay a path already waiting', () => {
+    let nowMs = 0;
+    const queue = new ChangeQueue(500, () => nowMs);
+    for (const path of ['/a', '/b', '/c']) queue.push(path, look);
+    nowMs = 400;
+    expect([queue.offer('/b', look), queue.offer('/d', look)]).toEqual([false, true]);
+    nowMs = 500;
+    expect(queue.takeDue(2).map((due) => due.path)).toEqual(['/a', '/b']);
+    expect(queue.takeDue(2).map((due) => due.path)).toEqual(['/c']);
+    nowMs = 900;
+    expect(queue.takeDue(2).map((due) => due.path)).toEqual(['/d']);
+  });
+
+  test('a wait ends at a turn, at a deadline, when the watch is stopped, or with the watcher\'s failure', async () => {
+    const queue = new ChangeQueue(20);
     const stop = new AbortController();
-    const waiting = queue.whenReady(stop.signal);
-    queue.push('/a');
-    await waiting;
-    queue.take(1);
+    queue.push('/a', look);
+    await queue.whenReady(stop.signal);
+    expect(queue.takeDue(1)).toEqual([{ path: '/a', seen: look }]);
+    await queue.whenReady(stop.signal, Date.now() + 20);
     const stopped = queue.whenReady(stop.signal);
     stop.abort();
     await stopped;
     queue.fail(new Error('out of inotify watches'));
     await expect(queue.whenReady(new AbortController().signal)).rejects.toThrow('out of inotify watches');
+  });
+});
+
+describe('rescan plan', () => {
+  test('due after a burst has been quiet for 2 s, at least every minute, and at most a tenth of the time', () => {
+    let nowMs = 0;
+    const plan = new RescanPlan(() => nowMs);
+    expect(plan.dueAtMs()).toBe(60_000);
+    nowMs = 1_000;
+    plan.noteActivity();
+    expect(plan.dueAtMs()).toBe(3_000);
+    nowMs = 4_000;
+    plan.noteRescan(1_000, 3);
+    expect(plan.dueAtMs()).toBe(14_000);
+    nowMs = 15_000;
+    plan.noteRescan(100, 0);
+    expect(plan.dueAtMs()).toBe(75_000);
+    expect(plan.isDue()).toBe(false);
+  });
+});
+
+describe('batch indexer', () => {
+  function openBatches(dir: string) {
+    const index = openIndex(join(tempDir(), 'case.db'));
+    const seen: string[] = [];
+    const reporter: WatchReporter = {
+      watching: () => undefined,
+      indexed: (report) => seen.push(`indexed ${report.path} ${report.status} ${report.eventsRead}`),
+      problem: (problem) => seen.push(`problem ${problem.path} ${problem.reason}`),
+      missing: (path) => seen.push(`missing ${path}`),
+      close: () => undefined,
+    };
+    const batches = new BatchIndexer(new IndexWriter(index.db), new IndexState(index.db), reporter, {
+      limits: DEFAULT_LIMITS, workers: 0, exclude: new Set(), shouldStop: () => false,
+    });
+    return { batches, seen, close: () => index.close(), dir };
+  }
+
+  test('a rescan offers the files the watcher never reported, and nothing once they are read', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.json.gz'), logFile(eventIds(11, 2)));
+    const { batches, seen, close } = openBatches(dir);
+    try {
+      expect(await batches.catchUp([dir])).toEqual({ previousMaxRowId: 0, maxRowId: 2, eventsNew: 2, catchUp: true });
+      const missed = join(dir, 'later', 'b.json.gz');
+      mkdirSync(dirname(missed));
+      writeFileSync(missed, logFile(eventIds(11, 3, 10)));
+      const offers: DuePath[] = [];
+      expect(await batches.rescan([dir], (path, look) => offers.push({ path, seen: look }) > 0)).toBe(1);
+      expect(offers).toEqual([{ path: missed, seen: { sizeBytes: statSync(missed).size, mtimeMs: Math.floor(statSync(missed).mtimeMs) } }]);
+      expect(await batches.apply(offers)).toEqual({ batch: { previousMaxRowId: 2, maxRowId: 5, eventsNew: 3, catchUp: false }, unsettled: [] });
+      expect(await batches.rescan([dir], () => true)).toBe(0);
+      expect(seen).toEqual([`indexed ${join(dir, 'a.json.gz')} done 2`, `indexed ${missed} done 3`]);
+    } finally {
+      close();
+    }
+  });
+
+  test('a batch reads a settled file, hands back one still changing, and marks one gone as missing', async () => {
+    const dir = tempDir();
+    const [settled, changing, gone] = ['settled', 'changing', 'gone'].map((name) => join(dir, `${name}.json.gz`)) as [string, string, string];
+    [settled, changing, gone].forEach((path, i) => writeFileSync(path, logFile(eventIds(12, 1, i))));
+    const { batches, seen, close } = openBatches(dir);
+    try {
+      await batches.catchUp([dir]);
+      seen.length = 0;
+      writeFileSync(settled, logFile(eventIds(12, 2, 10)));
+      const lookOf = (path: string) => ({ sizeBytes: statSync(path).size, mtimeMs: Math.floor(statSync(path).mtimeMs) });
+      const due = [{ path: settled, seen: lookOf(settled) }, { path: changing, seen: { sizeBytes: 1, mtimeMs: 1 } }, { path: gone, seen: null }];
+      unlinkSync(gone);
+      const applied = await batches.apply(due);
+      expect(applied.unsettled).toEqual([{ path: changing, seen: lookOf(changing) }]);
+      expect(seen).toEqual([`missing ${gone}`, `indexed ${settled} done 2`]);
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('reports', () => {
+  test('the status line says what is watched, the counts and the last file, escaped', () => {
+    const lastFileAt = new Date(2026, 2, 2, 10, 5, 7);
+    expect(formatWatchStatus({ roots: ['/cases/acme'], catchingUp: false, filesRead: 1204, eventsNew: 1, problems: 0, lastFile: '/cases/acme/x\u001b[2J.json.gz', lastFileAt }))
+      .toBe('watching /cases/acme · 1,204 files read · 1 new event · 0 problems · last 10:05:07 x\\e[2J.json.gz');
+    expect(formatWatchStatus({ roots: ['/a', '/b'], catchingUp: true, filesRead: 1, eventsNew: 0, problems: 1, lastFile: null, lastFileAt: null }))
+      .toBe('catching up 2 folders · 1 file read · 0 new events · 1 problem');
+  });
+
+  test('--json-log lines carry the column names of the files and problems tables', () => {
+    let text = '';
+    const log = createJsonLog({ write: (chunk: string) => { text += chunk; } }, () => new Date('2026-03-02T10:05:00.000Z'));
+    log.watching(['/cases/acme']);
+    log.indexed({ path: '/cases/acme/a.json.gz', status: 'partial', eventsRead: 3, eventsNew: 2, problems: [{ path: '/cases/acme/a.json.gz', position: 'byte 9', stage: 'decompress', reason: 'gzip data ends early' }] });
+    log.problem({ path: '/cases/acme/a.json.gz', position: 'byte 9', stage: 'decompress', reason: 'gzip data ends early' });
+    log.missing('/cases/acme/b.json.gz');
+    expect(text).toBe([
+      '{"type":"watching","time":"2026-03-02T10:05:00.000Z","paths":["/cases/acme"]}',
+      '{"type":"indexed","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","status":"partial","events_read":3,"events_new":2,"problems":1}',
+      '{"type":"problem","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","position":"byte 9","stage":"decompress","reason":"gzip data ends early"}',
+      '{"type":"missing","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/b.json.gz"}',
+      '',
+    ].join('\n'));
   });
 });

@@ -90,6 +90,8 @@ export class IndexWriter {
    */
   allowDeferredIndexes(minimum: number): void {
     const existing = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM event_rows').get() as { n: number }).n;
+    // Per run: a long-lived writer (watch) must not count earlier runs' events towards this one.
+    this.eventsAdded = 0;
     this.deferIndexesAfter = Math.max(minimum, existing);
   }
 

@@ -1,11 +1,13 @@
-import { statSync } from 'node:fs';
 import type { Problem } from '../errors.js';
 import type { ReadLimits } from '../index-file.js';
-import { emptySummary, indexPaths } from '../indexer.js';
+import { emptySummary, indexPaths, isUnchanged } from '../indexer.js';
 import type { IndexSummary } from '../indexer.js';
+import { walkSources } from '../sources/walk.js';
 import type { IndexWriter } from '../store/ingest.js';
+import { existsOnDisk, lookAt, sameLook } from './disk.js';
 import type { IndexState } from './index-state.js';
 import type { IndexedBatch } from './on-indexed.js';
+import type { DuePath, FileLook } from './queue.js';
 import type { WatchReporter } from './reporter.js';
 
 /**
@@ -23,6 +25,9 @@ const THREADS_MIN_BATCH_BYTES = 256 * 1024;
  */
 const NEVER_DEFER_INDEXES = Number.POSITIVE_INFINITY;
 
+/** A rescan's walk is synchronous per file; letting the event loop turn this often keeps signals and reports flowing. */
+const RESCAN_FILES_PER_TURN = 1_000;
+
 export interface BatchIndexerOptions {
   readonly limits: ReadLimits;
   readonly workers: number;
@@ -30,10 +35,16 @@ export interface BatchIndexerOptions {
   readonly shouldStop: () => boolean;
 }
 
+/** What `apply` did, and the paths that were still changing, to be queued again. */
+export interface AppliedBatch {
+  readonly batch: IndexedBatch;
+  readonly unsettled: readonly { readonly path: string; readonly seen: FileLook }[];
+}
+
 /**
- * Turns paths into committed index changes, always through `indexPaths`, the same code path as
- * `index`: files still present are read (unchanged ones are skipped by size and mtime), files gone
- * are marked missing and keep their events.
+ * Turns paths into committed index changes, always reading through `indexPaths`, the same code path
+ * as `index`: files still present are read (unchanged ones are skipped by size and mtime), files
+ * gone are marked missing and keep their events.
  */
 export class BatchIndexer {
   private lastWalkProblemId: number;
@@ -48,32 +59,63 @@ export class BatchIndexer {
     this.lastWalkProblemId = state.lastWalkProblemId();
   }
 
-  /** Reads everything under the roots as `index` would, then marks files deleted while no watch ran. */
+  /**
+   * Reads everything under the roots as `index` would, then marks files deleted while no watch ran.
+   * A file still being written at this moment is read in part (stored as partial, or with fewer
+   * events) and read again in full when the watcher reports its next change.
+   */
   async catchUp(roots: readonly string[]): Promise<IndexedBatch> {
     const previousMaxRowId = this.state.maxEventRowId();
     const summary = await this.read(roots, this.options.workers, undefined);
-    for (const root of roots) this.markGone(root);
-    this.writer.commit();
+    this.markGoneUnder(roots);
     return { previousMaxRowId, maxRowId: this.state.maxEventRowId(), eventsNew: summary.eventsNew, catchUp: true };
   }
 
-  /** Looks at each path again: reads it if it is a file, marks what was known under it missing if it is gone. */
-  async apply(paths: readonly string[]): Promise<IndexedBatch> {
+  /**
+   * Looks at each path again: a file that kept its size and mtime since it was queued is read, one
+   * that changed is handed back to wait again, and what is gone is marked missing.
+   */
+  async apply(due: readonly DuePath[]): Promise<AppliedBatch> {
     const previousMaxRowId = this.state.maxEventRowId();
     const files: string[] = [];
+    const unsettled: { path: string; seen: FileLook }[] = [];
     let bytes = 0;
-    for (const path of paths) {
-      const sizeBytes = fileSize(path);
-      if (sizeBytes === 'gone') this.markGone(path);
-      else if (sizeBytes !== null) {
+    for (const { path, seen } of due) {
+      const look = lookAt(path);
+      if (look === 'gone') this.markGone(path);
+      else if (look === 'unreadable') files.push(path);
+      else if (look === 'not-a-file') continue;
+      else if (!sameLook(seen, look)) unsettled.push({ path, seen: look });
+      else {
         files.push(path);
-        bytes += sizeBytes;
+        bytes += look.sizeBytes;
       }
     }
     this.writer.commit();
     const workers = bytes >= THREADS_MIN_BATCH_BYTES ? this.options.workers : 0;
     const summary = files.length > 0 ? await this.read(files, workers, NEVER_DEFER_INDEXES) : emptySummary();
-    return { previousMaxRowId, maxRowId: this.state.maxEventRowId(), eventsNew: summary.eventsNew, catchUp: false };
+    return {
+      batch: { previousMaxRowId, maxRowId: this.state.maxEventRowId(), eventsNew: summary.eventsNew, catchUp: false },
+      unsettled,
+    };
+  }
+
+  /**
+   * Looks for what the watcher did not report: new or changed files are offered for reading (they
+   * wait to settle like any report), files gone are marked missing. Returns how many offers were
+   * taken (`offer` returns false for a path already waiting its turn).
+   */
+  async rescan(roots: readonly string[], offer: (path: string, seen: FileLook) => boolean): Promise<number> {
+    let offered = 0;
+    let walked = 0;
+    // The catch-up scan stored the walk's problems (an unlistable folder); a rescan would repeat them every time.
+    for await (const source of walkSources(roots, { onProblem: () => undefined, exclude: this.options.exclude })) {
+      if (this.options.shouldStop()) return offered;
+      if (!isUnchanged(this.writer, source) && offer(source.path, { sizeBytes: source.sizeBytes, mtimeMs: source.mtimeMs })) offered++;
+      if (++walked % RESCAN_FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.markGoneUnder(roots);
+    return offered;
   }
 
   /** A problem of the watcher itself (a folder it cannot watch): stored like a walk problem. */
@@ -117,6 +159,13 @@ export class BatchIndexer {
     }
   }
 
+  /** Stats every known file under the roots, so it is skipped when stopping: the next start does it. */
+  private markGoneUnder(roots: readonly string[]): void {
+    if (this.options.shouldStop()) return;
+    for (const root of roots) this.markGone(root);
+    this.writer.commit();
+  }
+
   private markGone(path: string): void {
     for (const known of this.state.presentPathsUnder(path)) {
       // A folder's deletion reaches here too; a file re-created under it since is not missing.
@@ -125,23 +174,4 @@ export class BatchIndexer {
       this.reporter.missing(known);
     }
   }
-}
-
-/** The size of a regular file; 'gone' when nothing is there; null for a folder or other non-file. */
-function fileSize(path: string): number | 'gone' | null {
-  try {
-    const info = statSync(path);
-    return info.isFile() ? info.size : null;
-  } catch (error) {
-    // Any other failure (permission denied) is the walk's to report, as `index` reports it.
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 0;
-  }
-}
-
-/** A path, or a zip entry label `<zip>!<entry>` whose zip is still there. */
-function existsOnDisk(path: string): boolean {
-  for (let end = path.length; end > 0; end = path.lastIndexOf('!', end - 1)) {
-    if (fileSize(path.slice(0, end)) !== 'gone') return true;
-  }
-  return false;
 }

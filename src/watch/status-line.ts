@@ -59,8 +59,8 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
       filesRead: status.filesRead + 1, eventsNew: status.eventsNew + report.eventsNew, lastFile: report.path, lastFileAt: new Date(),
     }),
     problem: (problem: Problem) => {
-      line.above(formatProblem(problem));
-      update({ problems: status.problems + 1 });
+      status = { ...status, problems: status.problems + 1 };
+      line.above(formatProblem(problem), formatWatchStatus(status));
     },
     missing: () => undefined,
     close: () => {
@@ -88,10 +88,12 @@ function createRedrawingLine(stream: NodeJS.WriteStream) {
       if (waitMs <= 0) render();
       else timer = setTimeout(render, waitMs).unref();
     },
-    above(message: string) {
+    /** Prints `message` where the line was, then the line, now `next`, below it. */
+    above(message: string, next: string) {
       if (timer) clearTimeout(timer);
+      text = next;
       stream.write(`\r\x1b[K${message}`);
-      if (text) render();
+      render();
     },
     stop() {
       if (timer) clearTimeout(timer);

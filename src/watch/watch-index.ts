@@ -1,17 +1,29 @@
+import { dirname } from 'node:path';
 import type { ReadLimits } from '../index-file.js';
 import type { IndexDatabase } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { BatchIndexer } from './batch-indexer.js';
 import { IndexState } from './index-state.js';
-import type { OnIndexed } from './on-indexed.js';
+import type { IndexedBatch, OnIndexed } from './on-indexed.js';
 import { ChangeQueue } from './queue.js';
+import { RescanPlan } from './rescan-plan.js';
 import type { WatchReporter } from './reporter.js';
 import { startWatcher } from './watcher.js';
+import type { FileWatcher } from './watcher.js';
+
+/**
+ * How long a file must go unreported, and keep its size and mtime, before it is read. aws s3 sync
+ * renames a finished download into place, so this only guards copiers that write in place (cp,
+ * rsync --inplace). It is short because it adds to the 2 s between a file landing and its events
+ * being searchable; a copier that stalls longer costs a second read, not a loss: the half-read file
+ * is stored as partial with a problem, and its next change re-reads it and clears the problem.
+ */
+const SETTLE_MS = 500;
 
 /**
  * Paths per batch. A batch is one commit, so this bounds how long the first file of a burst waits
  * to become searchable: 100 small CloudTrail files take about 0.6 s to read and store here, which
- * with the 0.5 s write-settling wait keeps a landed file searchable within 2 s.
+ * with the settling wait keeps a landed file searchable within 2 s.
  */
 const MAX_PATHS_PER_BATCH = 100;
 
@@ -40,11 +52,12 @@ export interface WatchOptions {
 
 /**
  * Keeps an index current while files land: a catch-up scan, then batches of the paths the watcher
- * reports, each committed before the next, until `signal` is aborted.
+ * reports once they settle, each committed before the next, with rescans for what the watcher
+ * missed, until `signal` is aborted.
  */
 export async function watchAndIndex(options: WatchOptions): Promise<void> {
   const { index, signal, reporter } = options;
-  const queue = new ChangeQueue();
+  const queue = new ChangeQueue(SETTLE_MS);
   const batches = new BatchIndexer(new IndexWriter(index.db), new IndexState(index.db), reporter, {
     limits: options.limits,
     workers: options.workers,
@@ -54,32 +67,56 @@ export async function watchAndIndex(options: WatchOptions): Promise<void> {
   // Started before the catch-up scan, so a file landing during the scan is seen by one or the other.
   const watcher = await startWatcher(options.roots, {
     ignore: (path) => options.exclude.has(path),
-    onChange: (path) => queue.push(path),
+    onChange: (path, seen) => queue.push(path, seen),
     onProblem: (problem) => batches.recordProblem(problem),
     onFatal: (error) => queue.fail(error),
   });
   try {
-    const caughtUp = await batches.catchUp(options.roots);
-    options.onIndexed?.(caughtUp);
+    notify(options, await batches.catchUp(options.roots));
     index.checkpoint();
     if (!signal.aborted) reporter.watching(options.roots);
-    await indexUntilStopped(queue, batches, options);
+    await indexUntilStopped(queue, batches, watcher, options);
   } finally {
     await watcher.close();
   }
 }
 
-async function indexUntilStopped(queue: ChangeQueue, batches: BatchIndexer, options: WatchOptions): Promise<void> {
+async function indexUntilStopped(queue: ChangeQueue, batches: BatchIndexer, watcher: FileWatcher, options: WatchOptions): Promise<void> {
+  const rescans = new RescanPlan();
   let lastCheckpointMs = Date.now();
   for (;;) {
-    await queue.whenReady(options.signal);
+    await queue.whenReady(options.signal, rescans.dueAtMs());
     if (options.signal.aborted) return;
-    // Not `onIndexed?.(await …)`: optional chaining would skip the batch itself when no hook is set.
-    const batch = await batches.apply(queue.take(MAX_PATHS_PER_BATCH));
-    options.onIndexed?.(batch);
+    const due = queue.takeDue(MAX_PATHS_PER_BATCH);
+    if (due.length > 0) {
+      const { batch, unsettled } = await batches.apply(due);
+      for (const { path, seen } of unsettled) queue.push(path, seen);
+      notify(options, batch);
+      rescans.noteActivity();
+    } else if (rescans.isDue()) {
+      await rescan(queue, batches, watcher, rescans, options.roots);
+    }
     if (Date.now() - lastCheckpointMs >= CHECKPOINT_INTERVAL_MS) {
       options.index.checkpoint();
       lastCheckpointMs = Date.now();
     }
   }
+}
+
+/** Queues what the watcher missed, and watches again the folders it was found in. */
+async function rescan(queue: ChangeQueue, batches: BatchIndexer, watcher: FileWatcher, rescans: RescanPlan, roots: readonly string[]): Promise<void> {
+  const startedMs = Date.now();
+  const missedFolders = new Set<string>();
+  const found = await batches.rescan(roots, (path, seen) => {
+    const missed = queue.offer(path, seen);
+    if (missed) missedFolders.add(dirname(path));
+    return missed;
+  });
+  for (const folder of missedFolders) watcher.watchAgain(folder);
+  rescans.noteRescan(Date.now() - startedMs, found);
+}
+
+/** Takes the batch already evaluated: `onIndexed?.(await work())` would skip the work when no hook is set. */
+function notify(options: WatchOptions, batch: IndexedBatch): void {
+  options.onIndexed?.(batch);
 }

@@ -5,28 +5,17 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery } from '../src/search/compile.js';
-import { openReadOnly } from '../src/store/db.js';
-import type { SqliteDatabase } from '../src/store/db.js';
 import { SUMMARY_DIMENSIONS, summarize } from '../src/forensics/summary.js';
 import type { SummaryDimension } from '../src/forensics/summary.js';
 import { buildTimeline, targetOf } from '../src/forensics/timeline.js';
 import { indexInto } from './helpers/temp-index.js';
 import { runCli } from './helpers/run-cli.js';
+import { indexSamplesForSuite, SAMPLE_LOGS as SAMPLES } from './helpers/samples.js';
+import type { Rec } from './helpers/samples.js';
 
-/** The samples' records, read straight from the files with no trailhound code, one per eventID. */
-type Rec = Record<string, any>;
-const SAMPLES = new URL('../samples/AWSLogs', import.meta.url).pathname;
 const FIXTURES = new URL('./fixtures', import.meta.url).pathname;
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
 
-function sampleRecords(): Rec[] {
-  const byId = new Map<string, Rec>();
-  for (const entry of readdirSync(SAMPLES, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.parentPath.includes('/CloudTrail/')) continue;
-    for (const record of JSON.parse(gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString()).Records) byId.set(record.eventID, record);
-  }
-  return [...byId.values()];
-}
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const shortAction = (r: Rec) => `${String(r.eventSource).replace(/\.amazonaws\.com$/, '')}:${r.eventName}`;
@@ -103,26 +92,12 @@ describe('targetOf', () => {
 });
 
 describe('forensic commands over samples/, answers computed from the raw files', () => {
-  let db: SqliteDatabase;
-  let records: Rec[];
-  let dbPath: string;
-  let dir: string;
-  const attack = () => records.filter((r) => r.sourceIPAddress === ATTACK_IP).sort(byTime);
+  const suite = indexSamplesForSuite();
+  const attack = () => suite.records.filter((r) => r.sourceIPAddress === ATTACK_IP).sort(byTime);
 
-  beforeAll(async () => {
-    records = sampleRecords();
-    dir = mkdtempSync(join(tmpdir(), 'trailhound-forensics-'));
-    dbPath = (await indexInto([SAMPLES], { dbPath: join(dir, 'index.db') })).dbPath;
-    db = openReadOnly(dbPath);
-  }, 60_000);
-
-  afterAll(() => {
-    db?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it(`summary "ip:${ATTACK_IP}" --by identity: one identity, first and last seen, counts`, () => {
-    const rows = [...summarize(db, compileQuery(`ip:${ATTACK_IP}`), { by: 'identity', limit: null }).rows];
+    const rows = [...summarize(suite.db, compileQuery(`ip:${ATTACK_IP}`), { by: 'identity', limit: null }).rows];
     expect(rows).toEqual(expectedSummary(attack(), 'identity'));
     expect(rows).toEqual([{
       identity: 'arn:aws:iam::111122223333:user/ci-deploy', first_seen: '2026-03-03T14:02:11Z', last_seen: '2026-03-03T14:15:55Z',
@@ -131,24 +106,24 @@ describe('forensic commands over samples/, answers computed from the raw files',
   });
 
   it.each(SUMMARY_DIMENSIONS)('summary of every event --by %s', (by) => {
-    expect([...summarize(db, compileQuery(''), { by, limit: null }).rows]).toEqual(expectedSummary(records, by));
+    expect([...summarize(suite.db, compileQuery(''), { by, limit: null }).rows]).toEqual(expectedSummary(suite.records, by));
   });
 
   it('summary of a filtered query, with a limit that says when it cut', () => {
-    const denied = records.filter((r) => String(r.errorCode ?? '').startsWith('AccessDenied'));
+    const denied = suite.records.filter((r) => String(r.errorCode ?? '').startsWith('AccessDenied'));
     const full = expectedSummary(denied, 'ip');
-    const limited = summarize(db, compileQuery('error:AccessDenied*'), { by: 'ip', limit: 2 });
+    const limited = summarize(suite.db, compileQuery('error:AccessDenied*'), { by: 'ip', limit: 2 });
     expect([...limited.rows]).toEqual(full.slice(0, 2));
     expect(limited.truncated).toBe(full.length > 2);
-    const exact = summarize(db, compileQuery('error:AccessDenied*'), { by: 'ip', limit: full.length });
+    const exact = summarize(suite.db, compileQuery('error:AccessDenied*'), { by: 'ip', limit: full.length });
     expect([...exact.rows]).toHaveLength(full.length);
     expect(exact.truncated).toBe(false);
   });
 
   it('timeline: oldest first, with the action, target and result of each event', () => {
-    const entries = [...buildTimeline(db, compileQuery('user:ci-deploy'), { limit: null }).rows];
+    const entries = [...buildTimeline(suite.db, compileQuery('user:ci-deploy'), { limit: null }).rows];
     const identityValues = (r: Rec) => [r.userIdentity?.arn, r.userIdentity?.userName, r.userIdentity?.principalId, r.userIdentity?.sessionContext?.sessionIssuer?.arn, r.userIdentity?.sessionContext?.sessionIssuer?.userName];
-    const expected = records.filter((r) => identityValues(r).some((v) => typeof v === 'string' && v.toLowerCase() === 'ci-deploy'));
+    const expected = suite.records.filter((r) => identityValues(r).some((v) => typeof v === 'string' && v.toLowerCase() === 'ci-deploy'));
     expect(entries.map((e) => e.event_id).sort()).toEqual(expected.map((r) => r.eventID).sort());
     const times = entries.map((e) => e.event_time!);
     expect(times).toEqual([...times].sort());
@@ -160,17 +135,17 @@ describe('forensic commands over samples/, answers computed from the raw files',
   });
 
   it('timeline --limit keeps the oldest events and says more follow', () => {
-    const limited = buildTimeline(db, compileQuery('source:ecs'), { limit: 25 });
+    const limited = buildTimeline(suite.db, compileQuery('source:ecs'), { limit: 25 });
     const rows = [...limited.rows];
-    expect(rows.map((e) => e.event_time)).toEqual(records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().slice(0, 25));
+    expect(rows.map((e) => e.event_time)).toEqual(suite.records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().slice(0, 25));
     expect(limited.truncated).toBe(true);
   });
 
   it('CLI: timeline tells the attack story as a table, and as ndjson with event ids', () => {
-    const table = runCli(['timeline', `ip:${ATTACK_IP}`, '--db', dbPath]);
+    const table = runCli(['timeline', `ip:${ATTACK_IP}`, '--db', suite.dbPath]);
     expect([table.status, table.stderr]).toEqual([0, '']);
     expect(table.stdout).toBe(ATTACK_TIMELINE);
-    const ndjson = runCli(['timeline', `ip:${ATTACK_IP}`, '--format', 'ndjson', '--limit', '3', '--db', dbPath]);
+    const ndjson = runCli(['timeline', `ip:${ATTACK_IP}`, '--format', 'ndjson', '--limit', '3', '--db', suite.dbPath]);
     expect(ndjson.status).toBe(0);
     expect(ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(attack().slice(0, 3).map((r) => ({
       time: r.eventTime, identity: 'ci-deploy', action: shortAction(r), target: null, source_ip: ATTACK_IP, result: r.errorCode ?? 'OK', event_id: r.eventID,
@@ -179,25 +154,25 @@ describe('forensic commands over samples/, answers computed from the raw files',
   });
 
   it('CLI: summary formats, and usage errors exit 2', () => {
-    const csv = runCli(['summary', `ip:${ATTACK_IP}`, '--format', 'csv', '--db', dbPath]);
+    const csv = runCli(['summary', `ip:${ATTACK_IP}`, '--format', 'csv', '--db', suite.dbPath]);
     expect([csv.status, csv.stderr]).toEqual([0, '']);
     expect(csv.stdout).toBe(
       'identity,first_seen,last_seen,events,actions,source_ips,regions,errors,access_keys\r\n' +
       'arn:aws:iam::111122223333:user/ci-deploy,2026-03-03T14:02:11Z,2026-03-03T14:15:55Z,14,14,1,2,5,1\r\n',
     );
-    const json = runCli(['summary', '--by', 'key', '--format', 'json', '--db', dbPath]);
+    const json = runCli(['summary', '--by', 'key', '--format', 'json', '--db', suite.dbPath]);
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual(expectedSummary(records, 'key'));
-    const limited = runCli(['summary', '--by', 'action', '--limit', '1', '--format', 'ndjson', '--db', dbPath]);
+    expect(JSON.parse(json.stdout)).toEqual(expectedSummary(suite.records, 'key'));
+    const limited = runCli(['summary', '--by', 'action', '--limit', '1', '--format', 'ndjson', '--db', suite.dbPath]);
     expect(limited.stdout.trim().split('\n')).toHaveLength(1);
     expect(limited.stderr).toBe('warning: showing the top 1 rows\n reason: more groups match\n   help: raise --limit, or 0 for all\n');
-    expect(runCli(['summary', '--by', 'region', '--db', dbPath]).status).toBe(2);
-    const badLimit = runCli(['timeline', '', '--limit', '-5', '--db', dbPath]);
+    expect(runCli(['summary', '--by', 'region', '--db', suite.dbPath]).status).toBe(2);
+    const badLimit = runCli(['timeline', '', '--limit', '-5', '--db', suite.dbPath]);
     expect([badLimit.status, badLimit.stderr]).toEqual([2, 'error: bad --limit\n reason: expected a whole number, 0 or more; got -5\n   help: use --limit 0 for no limit\n']);
-    const badQuery = runCli(['summary', 'acton:RunTask', '--db', dbPath]);
+    const badQuery = runCli(['summary', 'acton:RunTask', '--db', suite.dbPath]);
     expect(badQuery.status).toBe(2);
     expect(badQuery.stderr).toContain('did you mean "action:"?');
-    expect(runCli(['timeline', '--db', dbPath]).status).toBe(2);
+    expect(runCli(['timeline', '--db', suite.dbPath]).status).toBe(2);
   });
 
   it('CLI: every forensic command has help', () => {
@@ -210,8 +185,8 @@ describe('forensic commands over samples/, answers computed from the raw files',
   });
 
   it('export: the records verbatim, oldest first, with a manifest and provenance that point back at the raw files', () => {
-    const out = join(dir, 'attack');
-    const result = runCli(['export', `ip:${ATTACK_IP}`, '--out', out, '--db', dbPath]);
+    const out = join(suite.dir, 'attack');
+    const result = runCli(['export', `ip:${ATTACK_IP}`, '--out', out, '--db', suite.dbPath]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`exported 14 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nsource files: 14 not verified\n`);
@@ -224,7 +199,7 @@ describe('forensic commands over samples/, answers computed from the raw files',
 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
-      format: 'trailhound-export/1', tool: { name: 'trailhound', version: VERSION }, database: dbPath, query: `ip:${ATTACK_IP}`,
+      format: 'trailhound-export/1', tool: { name: 'trailhound', version: VERSION }, database: suite.dbPath, query: `ip:${ATTACK_IP}`,
       params: [ATTACK_IP.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)], count: 14, verification: { 'not verified': 14 },
     });
     expect(manifest.sql).toContain("LEFT JOIN verification v ON v.path = f.path AND v.kind = 'log'");
@@ -240,19 +215,19 @@ describe('forensic commands over samples/, answers computed from the raw files',
   });
 
   it('export after verify: each record carries its file\'s verdict', () => {
-    const verify = runCli(['verify', SAMPLES, '--public-keys', join(SAMPLES, '../public-keys.json'), '--signatures', join(SAMPLES, '../digest-signatures.json'), '--db', dbPath]);
+    const verify = runCli(['verify', SAMPLES, '--public-keys', join(SAMPLES, '../public-keys.json'), '--signatures', join(SAMPLES, '../digest-signatures.json'), '--db', suite.dbPath]);
     expect(verify.status).toBe(0);
-    const out = join(dir, 'all');
-    const result = runCli(['export', '', '--out', out, '--db', dbPath]);
+    const out = join(suite.dir, 'all');
+    const result = runCli(['export', '', '--out', out, '--db', suite.dbPath]);
     expect(result.status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(manifest.count).toBe(records.length);
+    expect(manifest.count).toBe(suite.records.length);
     const lines = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n');
     const ids = lines.map((line) => JSON.parse(line).eventID);
-    expect(new Set(ids)).toEqual(new Set(records.map((r) => r.eventID)));
-    expect(lines.map((line) => JSON.parse(line).eventTime)).toEqual(records.map((r) => r.eventTime).sort());
+    expect(new Set(ids)).toEqual(new Set(suite.records.map((r) => r.eventID)));
+    expect(lines.map((line) => JSON.parse(line).eventTime)).toEqual(suite.records.map((r) => r.eventTime).sort());
     const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(provenance).toHaveLength(records.length);
+    expect(provenance).toHaveLength(suite.records.length);
     provenance.forEach((entry, i) => expectProvenance(entry, i, lines[i]!, entry.verification));
     const verdicts: Record<string, number> = {};
     for (const entry of provenance) verdicts[entry.verification] = (verdicts[entry.verification] ?? 0) + 1;
@@ -265,24 +240,24 @@ describe('forensic commands over samples/, answers computed from the raw files',
   }, 60_000);
 
   it('export refuses a folder that is not empty, a file, and a bad query, writing nothing', () => {
-    const busy = join(dir, 'busy');
+    const busy = join(suite.dir, 'busy');
     mkdirSync(busy);
     writeFileSync(join(busy, 'notes.txt'), 'mine');
-    const refused = runCli(['export', `ip:${ATTACK_IP}`, '--out', busy, '--db', dbPath]);
+    const refused = runCli(['export', `ip:${ATTACK_IP}`, '--out', busy, '--db', suite.dbPath]);
     expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, '', `error: will not export into ${busy}\n reason: the folder is not empty (1 entry)\n   help: give --out a new or empty folder\n`]);
     expect(readdirSync(busy)).toEqual(['notes.txt']);
     const file = join(busy, 'notes.txt');
-    expect(runCli(['export', '', '--out', file, '--db', dbPath]).stderr).toBe(`error: will not export into ${file}\n reason: it is a file, not a folder\n   help: give --out a new or empty folder\n`);
-    const fresh = join(dir, 'never');
-    expect(runCli(['export', 'acton:RunTask', '--out', fresh, '--db', dbPath]).status).toBe(2);
-    expect(runCli(['export', '', '--out', fresh, '--db', join(dir, 'missing.db')]).status).toBe(1);
+    expect(runCli(['export', '', '--out', file, '--db', suite.dbPath]).stderr).toBe(`error: will not export into ${file}\n reason: it is a file, not a folder\n   help: give --out a new or empty folder\n`);
+    const fresh = join(suite.dir, 'never');
+    expect(runCli(['export', 'acton:RunTask', '--out', fresh, '--db', suite.dbPath]).status).toBe(2);
+    expect(runCli(['export', '', '--out', fresh, '--db', join(suite.dir, 'missing.db')]).status).toBe(1);
     expect(existsSync(fresh)).toBe(false);
-    expect(runCli(['export', '', '--db', dbPath]).status).toBe(2);
+    expect(runCli(['export', '', '--db', suite.dbPath]).status).toBe(2);
   });
 
   it('export of nothing writes empty files and says so', () => {
-    const out = join(dir, 'empty');
-    const result = runCli(['export', 'ip:10.9.9.9', '--out', out, '--db', dbPath]);
+    const out = join(suite.dir, 'empty');
+    const result = runCli(['export', 'ip:10.9.9.9', '--out', out, '--db', suite.dbPath]);
     expect([result.status, result.stderr]).toEqual([0, `exported 0 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nno events matched the query; the files are empty\n`]);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect([manifest.count, manifest.files.events.sha256, manifest.verification]).toEqual([0, sha256(''), {}]);

@@ -1,27 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../src/search/compile.js';
 import { countFacets, countMatches, runSearch, searchStatement } from '../src/search/engine.js';
-import { openReadOnly } from '../src/store/db.js';
-import type { SqliteDatabase } from '../src/store/db.js';
-import { indexInto } from './helpers/temp-index.js';
 import { runCli } from './helpers/run-cli.js';
+import { indexSamplesForSuite } from './helpers/samples.js';
+import type { Rec } from './helpers/samples.js';
 
-/** The samples' records, read straight from the files with no trailhound code, one per eventID. */
-type Rec = Record<string, any>;
-const SAMPLES = new URL('../samples/AWSLogs', import.meta.url).pathname;
 
-function sampleRecords(): Rec[] {
-  const byId = new Map<string, Rec>();
-  for (const entry of readdirSync(SAMPLES, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.parentPath.includes('/CloudTrail/')) continue;
-    for (const record of JSON.parse(gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString()).Records) byId.set(record.eventID, record);
-  }
-  return [...byId.values()];
-}
 
 const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : undefined);
 const ipv4 = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
@@ -62,60 +46,46 @@ const CASES: [string, (r: Rec) => boolean][] = [
 ];
 
 describe('search over samples/, answers computed from the raw files', () => {
-  let db: SqliteDatabase;
-  let records: Rec[];
-  let dbPath: string;
-  let dir: string;
+  const suite = indexSamplesForSuite();
 
-  beforeAll(async () => {
-    records = sampleRecords();
-    dir = mkdtempSync(join(tmpdir(), 'trailhound-search-'));
-    dbPath = (await indexInto([SAMPLES], { dbPath: join(dir, 'index.db') })).dbPath;
-    db = openReadOnly(dbPath);
-  }, 60_000);
-
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it.each(CASES)('%s', (query, predicate) => {
     const compiled = compileQuery(query);
-    const expected = records.filter(predicate).map((r) => r.eventID).sort();
-    const found = [...runSearch(db, compiled, { sort: 'newest', limit: 100_000, offset: 0 }, { withRecord: true })].map((row) => JSON.parse(row.record!).eventID).sort();
+    const expected = suite.records.filter(predicate).map((r) => r.eventID).sort();
+    const found = [...runSearch(suite.db, compiled, { sort: 'newest', limit: 100_000, offset: 0 }, { withRecord: true })].map((row) => JSON.parse(row.record!).eventID).sort();
     expect(found).toEqual(expected);
-    expect(countMatches(db, compiled)).toBe(expected.length);
+    expect(countMatches(suite.db, compiled)).toBe(expected.length);
   });
 
   it('a first page, found among the newest events or through indexes, holds the newest matches', () => {
     for (const [query, predicate] of CASES) {
       const compiled = compileQuery(query);
       for (const sort of ['newest', 'oldest'] as const) {
-        const page = [...runSearch(db, compiled, { sort, limit: 50, offset: 0 })];
-        const times = records.filter(predicate).map((r) => r.eventTime as string).sort();
+        const page = [...runSearch(suite.db, compiled, { sort, limit: 50, offset: 0 })];
+        const times = suite.records.filter(predicate).map((r) => r.eventTime as string).sort();
         const expected = sort === 'newest' ? times.reverse().slice(0, 50) : times.slice(0, 50);
         expect(page.map((row) => row.event_time), `${query} ${sort}`).toEqual(expected);
         const statement = searchStatement(compiled, { sort, limit: 50, offset: 0 });
-        expect(page.map((row) => row.row_id)).toEqual((db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+        expect(page.map((row) => row.row_id)).toEqual((suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
       }
     }
   });
 
   it('orders newest first by default and oldest first on request, and pages without overlap', () => {
     const compiled = compileQuery('source:ecs');
-    const newest = [...runSearch(db, compiled, { sort: 'newest', limit: 40, offset: 0 })];
+    const newest = [...runSearch(suite.db, compiled, { sort: 'newest', limit: 40, offset: 0 })];
     const times = newest.map((row) => row.event_time!);
     expect(times).toEqual([...times].sort().reverse());
-    expect(times[0]).toBe(records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().at(-1));
-    const oldest = [...runSearch(db, compiled, { sort: 'oldest', limit: 5, offset: 0 })].map((row) => row.event_time);
+    expect(times[0]).toBe(suite.records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().at(-1));
+    const oldest = [...runSearch(suite.db, compiled, { sort: 'oldest', limit: 5, offset: 0 })].map((row) => row.event_time);
     expect(oldest).toEqual([...oldest].sort());
-    const secondPage = [...runSearch(db, compiled, { sort: 'newest', limit: 20, offset: 20 })].map((row) => row.row_id);
+    const secondPage = [...runSearch(suite.db, compiled, { sort: 'newest', limit: 20, offset: 20 })].map((row) => row.row_id);
     expect(secondPage).toEqual(newest.slice(20).map((row) => row.row_id));
   });
 
   it('counts facets for the current query', () => {
-    const facets = countFacets(db, compileQuery('error:AccessDenied*'));
-    const denied = records.filter((r) => String(r.errorCode ?? '').startsWith('AccessDenied'));
+    const facets = countFacets(suite.db, compileQuery('error:AccessDenied*'));
+    const denied = suite.records.filter((r) => String(r.errorCode ?? '').startsWith('AccessDenied'));
     const byAction = new Map<string, number>();
     for (const r of denied) byAction.set(r.eventName, (byAction.get(r.eventName) ?? 0) + 1);
     const top = [...byAction.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
@@ -129,7 +99,7 @@ describe('search over samples/, answers computed from the raw files', () => {
     const selective = CASES.map(([query]) => query).filter((query) => !/^(-?error:\*|readonly:|user:\*|until:)/.test(query));
     for (const query of selective) {
       const statement = searchStatement(compileQuery(query), { sort: 'newest', limit: 50, offset: 0 });
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
+      const plan = (suite.db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
       expect(plan.filter((detail) => /^SCAN r\b/.test(detail)), `${query}\n${plan.join('\n')}`).toEqual([]);
     }
   });
@@ -137,26 +107,26 @@ describe('search over samples/, answers computed from the raw files', () => {
   it('reads broad filters along the time index, stopping at the page size', () => {
     for (const query of ['error:*', '-error:*', 'readonly:false', '']) {
       const statement = searchStatement(compileQuery(query), { sort: 'newest', limit: 50, offset: 0 });
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
+      const plan = (suite.db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.params) as { detail: string }[]).map((row) => row.detail);
       expect(plan.every((detail) => !/^SCAN r$/.test(detail)), plan.join('\n')).toBe(true);
       expect(plan.some((detail) => /USING (COVERING )?INDEX event_rows_time/.test(detail)), plan.join('\n')).toBe(true);
     }
   });
 
   it('CLI: ndjson prints the original records, --sql runs in trailhound sql, bad queries exit 2', () => {
-    const ndjson = runCli(['search', 'xmrig', '--format', 'ndjson', '--db', dbPath]);
+    const ndjson = runCli(['search', 'xmrig', '--format', 'ndjson', '--db', suite.dbPath]);
     expect(ndjson.status).toBe(0);
     const lines = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines.map((r) => r.eventID)).toEqual(records.filter((r) => words(r).includes('xmrig')).map((r) => r.eventID));
+    expect(lines.map((r) => r.eventID)).toEqual(suite.records.filter((r) => words(r).includes('xmrig')).map((r) => r.eventID));
     const sql = runCli(['search', 'action:RunTask region:ap-southeast-2', '--sql', '--format', 'json']);
     const { sql: statement, params } = JSON.parse(sql.stdout);
-    const viaSql = runCli(['sql', statement, '--params', JSON.stringify(params), '--format', 'ndjson', '--db', dbPath]);
+    const viaSql = runCli(['sql', statement, '--params', JSON.stringify(params), '--format', 'ndjson', '--db', suite.dbPath]);
     expect(viaSql.status).toBe(0);
-    const expected = records.filter((r) => r.eventName === 'RunTask' && r.awsRegion === 'ap-southeast-2').length;
+    const expected = suite.records.filter((r) => r.eventName === 'RunTask' && r.awsRegion === 'ap-southeast-2').length;
     expect(viaSql.stdout.trim().split('\n')).toHaveLength(Math.min(50, expected));
-    const count = runCli(['search', 'action:RunTask region:ap-southeast-2', '--count', '--db', dbPath]);
+    const count = runCli(['search', 'action:RunTask region:ap-southeast-2', '--count', '--db', suite.dbPath]);
     expect(count.stdout.trim()).toBe(String(expected));
-    const bad = runCli(['search', 'acton:RunTask', '--db', dbPath]);
+    const bad = runCli(['search', 'acton:RunTask', '--db', suite.dbPath]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('did you mean "action:"?');
   });

@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { availableParallelism } from 'node:os';
 import { ExitCode } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
 import { indexPaths } from '../indexer.js';
@@ -9,7 +8,7 @@ import { IndexWriter } from '../store/ingest.js';
 import { walkSources } from '../sources/walk.js';
 import { createProgressLine, formatDuration } from '../present/progress.js';
 import { formatProblem } from '../present/problem.js';
-import { withDatabase } from './options.js';
+import { withDatabase, withWorkers } from './options.js';
 
 interface IndexArgs {
   readonly paths: string[];
@@ -22,19 +21,12 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
   command: 'index <paths..>',
   describe: 'Index CloudTrail archives (folders, .json.gz, .json, NDJSON, .zip) into the database',
   builder: (yargs) =>
-    withDatabase(yargs as Argv<object>)
+    withWorkers(withDatabase(yargs as Argv<object>))
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files and folders to index, walked recursively' })
       .option('max-decompressed-mb', {
         type: 'number',
         default: DEFAULT_LIMITS.maxDecompressedBytes / 1024 ** 2,
         describe: 'stop reading a compressed file or zip entry past this many decompressed MiB (gzip bomb guard)',
-      })
-      .option('workers', {
-        type: 'number',
-        // One core is the writer's: a second decoding thread on a 2-core machine slowed it (measured).
-        default: Math.max(1, availableParallelism() - 1),
-        defaultDescription: 'cores - 1',
-        describe: 'threads that decode files while the main thread writes; 0 decodes on the main thread',
       })
       .example('$0 index ~/cases/acme/AWSLogs --db acme.db', 'index a synced trail bucket')
       .epilog('Re-running on the same paths reads only new or changed files. Problems are stored in the problems table.') as unknown as Argv<IndexArgs>,

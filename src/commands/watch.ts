@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
@@ -11,7 +10,7 @@ import type { WatchReporter } from '../watch/reporter.js';
 import { createStderrReporter } from '../watch/status-line.js';
 import { watchAndIndex } from '../watch/watch-index.js';
 import { Alerts } from '../watch/alerts.js';
-import { withDatabase } from './options.js';
+import { withDatabase, withWorkers } from './options.js';
 
 interface WatchArgs {
   readonly paths: string[];
@@ -26,18 +25,12 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   command: 'watch <paths..>',
   describe: 'Index CloudTrail archives, then keep the index current as files land (aws s3 sync in a loop)',
   builder: (yargs) =>
-    withDatabase(yargs as Argv<object>)
+    withWorkers(withDatabase(yargs as Argv<object>))
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders to watch, recursively, new subfolders included' })
       .option('json-log', {
         type: 'boolean',
         default: false,
         describe: 'write one JSON line per indexed file, problem or deleted file to stdout (for running as a service)',
-      })
-      .option('workers', {
-        type: 'number',
-        default: Math.max(1, availableParallelism() - 1),
-        defaultDescription: 'cores - 1',
-        describe: 'threads that decode large batches while the main thread writes; 0 decodes on the main thread',
       })
       .option('alert', {
         type: 'string',

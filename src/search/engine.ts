@@ -17,7 +17,7 @@ export interface Page {
 }
 
 /** What a results list shows per event; `record` only when asked for (it inflates a block). */
-export const LIST_COLUMNS = [
+const LIST_COLUMNS = [
   'row_id', 'event_id', 'event_time', 'recipient_account_id', 'aws_region', 'user_identity_type', 'user_identity_arn',
   'user_identity_user_name', 'user_identity_invoked_by', 'user_identity_access_key_id', 'session_issuer_arn',
   'event_source', 'event_name', 'source_ip_address', 'user_agent', 'error_code', 'error_message', 'read_only',
@@ -43,7 +43,7 @@ export function searchStatement(compiled: CompiledQuery, page: Page, options: { 
  * every match (hundreds of thousands) to sort them. A full page found there is the right page: any
  * match outside the window sorts after every event inside it.
  */
-export function recentWindowStatement(compiled: CompiledQuery, page: Page, window: number): SqlPart {
+function recentWindowStatement(compiled: CompiledQuery, page: Page, window: number): SqlPart {
   const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
   return {
     sql: `SELECT e.row_id FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ?) e\n` +
@@ -61,7 +61,7 @@ function listColumns(options: { withRecord?: boolean }): string {
   return LIST_COLUMNS.map((column) => `e.${column}`).concat(options.withRecord ? ['e.record'] : []).join(', ');
 }
 
-export function countStatement(compiled: CompiledQuery): SqlPart {
+function countStatement(compiled: CompiledQuery): SqlPart {
   return { sql: `SELECT count(*) AS n FROM events e WHERE ${compiled.where.sql}`, params: compiled.where.params };
 }
 
@@ -128,7 +128,7 @@ export interface FacetCounts {
  * of them when there are fewer; the result says which). The matches' ids come first, from indexes
  * or from a newest-first scan, and only those rows are read.
  */
-export function facetStatement(compiled: CompiledQuery, options: { sample: number; top: number; scanNewest: boolean }): SqlPart {
+function facetStatement(compiled: CompiledQuery, options: { sample: number; top: number; scanNewest: boolean }): SqlPart {
   const dimensions = FACETS.map(([name, expression]) => `${expression} AS ${name}`).join(', ');
   const perFacet = FACETS.map(
     ([name], i) => `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,

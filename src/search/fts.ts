@@ -9,7 +9,7 @@ import { BadValueError } from './values.js';
 /** What the unicode61 tokenizer keeps as token characters; everything else separates tokens. */
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 
-export function quoteFts(text: string): string {
+function quoteFts(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 

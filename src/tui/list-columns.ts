@@ -1,9 +1,11 @@
 import type { EventListRow } from '../search/engine.js';
-import { shortIdentity } from '../present/event-row.js';
+import { toListRow } from '../present/event-row.js';
+import type { LIST_LABELS } from '../present/event-row.js';
 import { escapeForTerminal } from '../present/safe-text.js';
 import { listTime } from './format.js';
 
-export type ColumnKey = 'time' | 'account' | 'region' | 'identity' | 'action' | 'source_ip' | 'error';
+/** The list's columns are the CLI table's (present/event-row.ts). */
+export type ColumnKey = (typeof LIST_LABELS)[number];
 
 export interface ListColumn {
   readonly key: ColumnKey;
@@ -64,14 +66,6 @@ export function fitColumns(width: number): ListColumn[] {
 export function rowCells(row: EventListRow, columns: readonly ListColumn[]): Record<ColumnKey, string> {
   const time = listTime(row.event_time);
   const timeWidth = columns.find((column) => column.key === 'time')?.width ?? 19;
-  const cells: Record<ColumnKey, string | null> = {
-    time: timeWidth < 19 ? time.slice(5) : time,
-    account: row.recipient_account_id,
-    region: row.aws_region,
-    identity: shortIdentity(row),
-    action: row.event_name,
-    source_ip: row.source_ip_address,
-    error: row.error_code,
-  };
+  const cells: Record<ColumnKey, string | null> = { ...toListRow(row), time: timeWidth < 19 ? time.slice(5) : time };
   return Object.fromEntries(Object.entries(cells).map(([key, value]) => [key, escapeForTerminal(value ?? '')])) as Record<ColumnKey, string>;
 }

@@ -43,18 +43,14 @@ interface AlertMatch {
   readonly record: string;
 }
 
-/** Compiles every query up front, so a typo fails before the watch starts, not at the first event. */
-export function compileAlerts(queries: readonly string[]): Alert[] {
-  return queries.map((query) => ({ query, compiled: compileQuery(query) }));
-}
-
 export class Alerts {
   private readonly alerts: Alert[];
   private db: SqliteDatabase | null = null;
   private exec: ChildProcess | null = null;
 
   constructor(private readonly options: AlertOptions) {
-    this.alerts = compileAlerts(options.queries);
+    // Compiled up front, so a typo fails before the watch starts, not at the first event.
+    this.alerts = options.queries.map((query) => ({ query, compiled: compileQuery(query) }));
   }
 
   /**

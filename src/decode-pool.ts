@@ -1,11 +1,20 @@
 import { Worker } from 'node:worker_threads';
-import type { DecodeJob, DecodeMessage } from './decode-worker.js';
+import type { DecodeMessage, WorkerInput } from './decode-worker.js';
 import type { EntryInfo, OpenFileSink, ReadLimits } from './index-file.js';
 import type { FileSink } from './store/ingest.js';
 import type { SourceFile } from './sources/walk.js';
 
-/** Files queued per worker, so that a worker never waits for the writer to hand it the next file. */
-const JOBS_PER_WORKER = 4;
+/**
+ * Files queued per worker, so that a worker never waits for the writer to hand it the next file,
+ * even while the writer is busy committing (4 left the worker idle half the time); each worker
+ * also bounds the batches it has sent but the writer has not stored (decode-worker.ts).
+ */
+const JOBS_PER_WORKER = 32;
+
+interface Slot {
+  readonly worker: Worker;
+  busy: number;
+}
 
 interface Job {
   readonly openSink: OpenFileSink;
@@ -19,7 +28,7 @@ interface Job {
  * allows because a file is marked done only with its last message.
  */
 export class DecodePool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
+  private readonly workers: Slot[] = [];
   private readonly jobs = new Map<number, Job>();
   private nextJobId = 0;
   private failure: Error | null = null;
@@ -46,7 +55,7 @@ export class DecodePool {
     const jobId = this.nextJobId++;
     slot.busy++;
     const done = new Promise<void>((resolve) => this.jobs.set(jobId, { openSink, sinks: new Map(), resolve }));
-    slot.worker.postMessage({ jobId, source, limits } satisfies DecodeJob);
+    slot.worker.postMessage({ type: 'job', jobId, source, limits } satisfies WorkerInput);
     return { done };
   }
 
@@ -62,7 +71,7 @@ export class DecodePool {
     return this.workers.reduce((best, slot) => (slot.busy < best.busy ? slot : best));
   }
 
-  private onMessage(slot: { busy: number }, message: DecodeMessage): void {
+  private onMessage(slot: Slot, message: DecodeMessage): void {
     const job = this.jobs.get(message.jobId);
     if (!job || this.failure) return;
     try {
@@ -71,6 +80,7 @@ export class DecodePool {
       this.fail(error instanceof Error ? error : new Error(String(error)));
       return;
     }
+    if (message.type === 'batch') slot.worker.postMessage({ type: 'stored' } satisfies WorkerInput);
     if (message.type === 'done') {
       this.jobs.delete(message.jobId);
       slot.busy--;

@@ -8,10 +8,21 @@ import type { SourceFile } from './sources/walk.js';
 
 /** A file for a worker to decode. */
 export interface DecodeJob {
+  readonly type: 'job';
   readonly jobId: number;
   readonly source: SourceFile;
   readonly limits: ReadLimits;
 }
+
+/** What the writer thread sends: a file to decode, or word that it has stored one more batch. */
+export type WorkerInput = DecodeJob | { readonly type: 'stored' };
+
+/**
+ * Batches sent but not yet stored by the writer. Past this the worker pauses, so memory stays
+ * bounded when the writer is slower (one huge file), while the queue stays deep enough for the
+ * worker to keep decoding through most of a writer's commit.
+ */
+const MAX_UNSTORED_BATCHES = 128;
 
 /** What a worker sends back; `entry` numbers the files of one job (a zip has several). */
 export type DecodeMessage =
@@ -22,16 +33,42 @@ export type DecodeMessage =
   | { readonly type: 'finish'; readonly jobId: number; readonly entry: number; readonly outcome: FileOutcome }
   | { readonly type: 'done'; readonly jobId: number };
 
+/** Counts batches the writer has not stored yet, and holds decoders back while there are too many. */
+class Backlog {
+  private unstored = 0;
+  private waiters: (() => void)[] = [];
+
+  sent(): void {
+    this.unstored++;
+  }
+
+  stored(): void {
+    this.unstored--;
+    if (this.unstored < MAX_UNSTORED_BATCHES) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  ready(): Promise<void> | undefined {
+    if (this.unstored < MAX_UNSTORED_BATCHES) return undefined;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 /** Posts a file's output to the writer thread, in order. */
 class PortSink implements FileSink {
   constructor(
     private readonly port: NonNullable<typeof parentPort>,
+    private readonly backlog: Backlog,
     private readonly jobId: number,
     private readonly entry: number,
   ) {}
 
   batch(batch: EventBatch): void {
+    this.backlog.sent();
     this.post({ type: 'batch', jobId: this.jobId, entry: this.entry, batch });
+  }
+
+  ready(): Promise<void> | undefined {
+    return this.backlog.ready();
   }
 
   problem(problem: Problem): void {
@@ -52,14 +89,16 @@ class PortSink implements FileSink {
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {
-  port.on('message', async (job: DecodeJob) => {
+  const backlog = new Backlog();
+  port.on('message', async (input: WorkerInput) => {
+    if (input.type === 'stored') return backlog.stored();
     let entries = 0;
-    await indexSourceFile(job.source, job.limits, (info) => {
+    await indexSourceFile(input.source, input.limits, (info) => {
       const entry = entries++;
-      port.postMessage({ type: 'open', jobId: job.jobId, entry, info } satisfies DecodeMessage);
-      return new PortSink(port, job.jobId, entry);
+      port.postMessage({ type: 'open', jobId: input.jobId, entry, info } satisfies DecodeMessage);
+      return new PortSink(port, backlog, input.jobId, entry);
     });
-    port.postMessage({ type: 'done', jobId: job.jobId } satisfies DecodeMessage);
+    port.postMessage({ type: 'done', jobId: input.jobId } satisfies DecodeMessage);
   });
 }
 

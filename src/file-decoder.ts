@@ -46,7 +46,10 @@ export class FileDecoder {
 
   async run(chunks: AsyncIterable<Buffer>): Promise<Omit<FileOutcome, 'sha256'>> {
     try {
-      for await (const chunk of chunks) this.push(chunk);
+      for await (const chunk of chunks) {
+        this.push(chunk);
+        await this.sink.ready?.();
+      }
       this.splitter.end();
     } catch (error) {
       this.fatal = error instanceof InputError ? error : new InputError('read', messageOf(error));

@@ -44,7 +44,8 @@ export type OpenFileSink = (entry: EntryInfo) => FileSink;
  */
 const WHOLE_READ_MAX_BYTES = 16 * 1024 * 1024;
 /** Inflating in one call holds the output in memory; past this the streaming path takes over. */
-const WHOLE_INFLATE_MAX_BYTES = 256 * 1024 * 1024;
+const WHOLE_INFLATE_MAX_BYTES = 64 * 1024 * 1024;
+const SLICE_BYTES = 1024 * 1024;
 
 /** Reads one source file to the end: events, problems and digests go to sinks; nothing throws. */
 export async function indexSourceFile(source: SourceFile, limits: ReadLimits, openSink: OpenFileSink): Promise<void> {
@@ -79,9 +80,10 @@ function decompressed(chunks: AsyncIterable<Buffer>, gzipped: boolean, tolerant:
   return tolerant ? gunzipTolerant(chunks, limits.maxDecompressedBytes) : gunzipStream(chunks, limits.maxDecompressedBytes);
 }
 
+/** Slices, so that a decoder can pause between them when the writer is behind. */
 async function* hashedOnce(bytes: Buffer, hash: Hash | null): AsyncGenerator<Buffer> {
   hash?.update(bytes);
-  yield bytes;
+  for (let start = 0; start < bytes.length; start += SLICE_BYTES) yield bytes.subarray(start, start + SLICE_BYTES);
 }
 
 /** The fast path; any trouble (corrupt, truncated, too large) is left to the streaming path to report. */

@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import { DEFAULT_LIMITS } from '../src/index-file.js';
 import { indexPaths } from '../src/indexer.js';
 import { databaseFiles, openIndex } from '../src/store/db.js';
-import { IndexWriter } from '../src/store/ingest.js';
+import { FileDecoder } from '../src/file-decoder.js';
+import { IndexWriter, ROWS_PER_TRANSACTION } from '../src/store/ingest.js';
+import type { EventBatch } from '../src/store/ingest.js';
 import { runCli } from './helpers/run-cli.js';
 import { indexInto, tempDir } from './helpers/temp-index.js';
 
@@ -94,6 +96,38 @@ describe('storage under stress', () => {
       expect(result.stderr).not.toMatch(/unexpected failure/);
     }
     expect(sha256(dbPath)).toBe(before);
+  });
+
+  test('a file with more events than one transaction holds is committed in parts, and stays unfinished until its end', async () => {
+    const eventCount = ROWS_PER_TRANSACTION * 2 + 500;
+    const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`big-${i}`)) });
+    const batches: EventBatch[] = [];
+    const decoder = new FileDecoder('big.json', 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
+    await decoder.run((async function* () { yield Buffer.from(text); })());
+    const dbPath = join(tempDir(), 'index.db');
+    const index = openIndex(dbPath);
+    const writer = new IndexWriter(index.db);
+    const reader = new Database(dbPath, { readonly: true });
+    try {
+      const fileId = writer.beginFile('/logs/big.json', text.length, 1);
+      let fed = 0;
+      let committedMidFile = 0;
+      for (const batch of batches) {
+        writer.addBatch(fileId, batch);
+        fed += batch.rows.length;
+        const visible = reader.prepare('SELECT count(*) FROM event_rows').pluck().get() as number;
+        expect(fed - visible).toBeLessThan(ROWS_PER_TRANSACTION);
+        if (visible > 0 && fed < eventCount) {
+          committedMidFile++;
+          expect(reader.prepare('SELECT status FROM files WHERE id = ?').pluck().get(fileId)).toBe('indexing');
+        }
+      }
+      expect(fed).toBe(eventCount);
+      expect(committedMidFile).toBeGreaterThan(0);
+    } finally {
+      reader.close();
+      index.close();
+    }
   });
 
   test('a single 2 GB file streams through in bounded memory; the events around a huge value are kept', () => {

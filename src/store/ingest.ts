@@ -38,6 +38,11 @@ export interface FileSink {
   problem(problem: Problem): void;
   digest(digest: DigestInfo): void;
   finish(outcome: FileOutcome): void;
+  /**
+   * Backpressure: a promise to await before decoding more when the consumer is behind (a worker
+   * whose batches the writer has not stored yet); undefined when it can take more now.
+   */
+  ready?(): Promise<void> | undefined;
 }
 
 /** What the files table knows of a path, to decide whether it must be read again. */
@@ -49,7 +54,7 @@ export interface KnownFile {
 }
 
 /** Rows per transaction: large enough to amortise the commit, small enough to stay responsive. */
-const ROWS_PER_TRANSACTION = 20_000;
+export const ROWS_PER_TRANSACTION = 20_000;
 
 const EVENT_COLUMNS = [
   'event_id', 'content_sha256', 'event_time', 'event_source', 'event_name', 'event_name_base',
@@ -136,6 +141,9 @@ export class IndexWriter {
     if (added === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
     this.eventsAdded += added;
+    // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
+    // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
     return added;
   }
 

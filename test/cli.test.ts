@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { runCli, stabilise } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
+import { SCHEMA_VERSION } from '../src/store/db.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -65,6 +66,22 @@ describe('trailhound index', () => {
     expect(readFileSync(notDb, 'utf8')).toBe('my precious notes, not SQLite at all, long enough to look like a header........');
   });
 
+  test('a database from an older trailhound is refused, never rewritten', () => {
+    const db = indexedFixtures('records-object.json');
+    const raw = new Database(db);
+    raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(SCHEMA_VERSION - 1);
+    raw.close();
+    const before = readFileSync(db);
+    for (const args of [['sql', 'SELECT 1'], ['search', 'user:alice'], ['index', fixtures]]) {
+      const result = runCli([...args, '--db', db]);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr).toBe(
+        `error: cannot open database ${db}\n reason: it was written by an older trailhound (schema ${SCHEMA_VERSION - 1}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched\n   help: index the same logs again into a new --db file\n`,
+      );
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
   test('a database from a newer trailhound is refused, never rewritten', () => {
     const db = indexedFixtures('records-object.json');
     const raw = new Database(db);
@@ -73,7 +90,7 @@ describe('trailhound index', () => {
     const result = runCli(['sql', 'SELECT 1', '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `error: cannot open database ${db}\n reason: it was written by a newer trailhound (schema 99; this one reads 1); it was left untouched\n   help: upgrade trailhound, or index into a new --db file\n`,
+      `error: cannot open database ${db}\n reason: it was written by a newer trailhound (schema 99; this one reads ${SCHEMA_VERSION}); it was left untouched\n   help: upgrade trailhound, or index into a new --db file\n`,
     );
   });
 });

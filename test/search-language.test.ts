@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileQuery, QueryError } from '../src/search/compile.js';
 import { parseQuery } from '../src/search/parse.js';
 import { patternExpression } from '../src/search/fts.js';
+import { valueToken } from '../src/normalize/value-token.js';
 import { parseIpv4Cidr, parseTimeBound } from '../src/search/values.js';
 
 const now = new Date('2026-03-05T12:00:00Z');
@@ -75,12 +76,24 @@ describe('compiling to SQL with bound parameters', () => {
     expect(compileQuery('source:ecs', { now }).rowWhere).toEqual({ sql: '(e.event_source = ? COLLATE NOCASE)', params: ['ecs.amazonaws.com'] });
   });
 
-  it('narrows identity filters through the full-text index, then checks the columns exactly', () => {
+  it('narrows identity filters through the whole-value token in the full-text index, then checks the columns exactly', () => {
     const where = compile('user:ci-deploy');
     expect(where.sql).toBe(
       'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND (e.user_identity_arn = ? COLLATE NOCASE OR e.user_identity_user_name = ? COLLATE NOCASE OR e.user_identity_principal_id = ? COLLATE NOCASE OR e.session_issuer_arn = ? COLLATE NOCASE OR e.session_issuer_user_name = ? COLLATE NOCASE)',
     );
-    expect(where.params).toEqual(['{identity} : ("ci deploy")', 'ci-deploy', 'ci-deploy', 'ci-deploy', 'ci-deploy', 'ci-deploy']);
+    expect(where.params).toEqual([`{identity} : ("${valueToken('ci-deploy')}")`, 'ci-deploy', 'ci-deploy', 'ci-deploy', 'ci-deploy', 'ci-deploy']);
+  });
+
+  it('narrows a wildcard identity through its words, since no whole value is known', () => {
+    expect(compile('user:ci-dep*').params[0]).toBe('{identity} : ("ci dep" *)');
+  });
+
+  it('gives each whole value one token: the same for values equal under COLLATE NOCASE, another for any other value', () => {
+    const token = valueToken('arn:aws:iam::111122223333:user/CI-Deploy');
+    expect(token).toMatch(/^vt[0-9a-z]{14}$/);
+    expect(valueToken('ARN:AWS:IAM::111122223333:USER/ci-deploy')).toBe(token);
+    const others = ['arn:aws:iam::111122223333:user/CI-Deploy2', 'arn:aws:iam::111122223333:user/CI', 'ci-deploy', '198.51', '198.51.100.23', 'Émile', 'émile'];
+    expect(new Set([token, ...others.map(valueToken)]).size).toBe(others.length + 1);
   });
 
   it('never lets user text reach SQL or FTS syntax: every value is a bound parameter and quoted for FTS', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../src/search/compile.js';
-import { countFacets, countMatches, runSearch, searchStatement } from '../src/search/engine.js';
+import { countFacets, countMatches, countMatchesUpTo, runSearch, searchStatement } from '../src/search/engine.js';
 import { runCli } from './helpers/run-cli.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import type { Rec } from './helpers/samples.js';
@@ -22,6 +22,9 @@ const CASES: [string, (r: Rec) => boolean][] = [
   ['action:delete*', (r) => r.eventName.toLowerCase().startsWith('delete')],
   ['source:ecs', (r) => r.eventSource === 'ecs.amazonaws.com'],
   ['user:ci-deploy', (r) => identityValues(r).includes('ci-deploy')],
+  ['user:CI-Deploy', (r) => identityValues(r).includes('ci-deploy')],
+  ['user:ci', (r) => identityValues(r).includes('ci')],
+  ['user:arn:aws:iam::111122223333:user/ci-deploy', (r) => identityValues(r).includes('arn:aws:iam::111122223333:user/ci-deploy')],
   ['user:*deploy', (r) => identityValues(r).some((v) => v?.endsWith('deploy'))],
   ['user:arn:aws:sts::111122223333:assumed-role/GitHubActionsDeploy/*', (r) => identityValues(r).some((v) => v?.startsWith('arn:aws:sts::111122223333:assumed-role/githubactionsdeploy/'))],
   ['type:AssumedRole', (r) => r.userIdentity?.type === 'AssumedRole'],
@@ -30,6 +33,7 @@ const CASES: [string, (r: Rec) => boolean][] = [
   ['ip:198.51.100.0/24', (r) => /^198\.51\.100\.\d+$/.test(r.sourceIPAddress)],
   ['ip:192.0.2.0/25', (r) => /^\d+\.\d+\.\d+\.\d+$/.test(r.sourceIPAddress) && ipv4(r.sourceIPAddress) >= ipv4('192.0.2.0') && ipv4(r.sourceIPAddress) <= ipv4('192.0.2.127')],
   ['ip:ecs.amazonaws.com', (r) => r.sourceIPAddress === 'ecs.amazonaws.com'],
+  ['ip:198.51', (r) => r.sourceIPAddress === '198.51'],
   ['region:eu-west-1', (r) => r.awsRegion === 'eu-west-1'],
   ['account:444455556666', (r) => r.recipientAccountId === '444455556666' || r.userIdentity?.accountId === '444455556666'],
   ['resource:default-sync', (r) => containsPhrase([r.requestParameters, r.resources, r.responseElements], ['default', 'sync'])],
@@ -67,6 +71,25 @@ describe('search over samples/, answers computed from the raw files', () => {
         expect(page.map((row) => row.event_time), `${query} ${sort}`).toEqual(expected);
         const statement = searchStatement(compiled, { sort, limit: 50, offset: 0 });
         expect(page.map((row) => row.row_id)).toEqual((suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+      }
+    }
+  });
+
+  it('free text, common or rare, one word or several: the same pages as the indexed plan, and counts capped exactly', () => {
+    const common = compileQuery('us');
+    expect(countMatches(suite.db, common)).toBeGreaterThan(suite.records.length * 0.2);
+    for (const query of ['us', 'us east', 'east 1', 'runtask', 'deploy', 'xmrig', 'zzzznothing', 'us action:RunTask']) {
+      const compiled = compileQuery(query);
+      for (const sort of ['newest', 'oldest'] as const) {
+        for (const limit of [10, 50]) {
+          const page = [...runSearch(suite.db, compiled, { sort, limit, offset: 0 })].map((row) => row.row_id);
+          const statement = searchStatement(compiled, { sort, limit, offset: 0 });
+          expect(page, `${query} ${sort} ${limit}`).toEqual((suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+        }
+      }
+      const total = countMatches(suite.db, compiled);
+      for (const cap of [5, 1000, 100_000]) {
+        expect(countMatchesUpTo(suite.db, compiled, cap), `${query} cap ${cap}`).toEqual({ count: Math.min(total, cap), capped: total > cap });
       }
     }
   });

@@ -1,4 +1,4 @@
-import { isObject, flagField, textField, toPrincipal } from './identity.js';
+import { isObject, flagField, identityValues, textField, toPrincipal } from './identity.js';
 import type { Principal } from './identity.js';
 import { toIsoSeconds } from './time.js';
 import { toSearchText } from './search-text.js';
@@ -123,6 +123,7 @@ export function toTrailEvent(record: Record<string, unknown>, recordText: string
   const eventName = textField(record, 'eventName');
   const sourceIpAddress = textField(record, 'sourceIPAddress');
   const sourceIp = firstIpAddress(sourceIpAddress);
+  const principal = toPrincipal(record['userIdentity']);
   return {
     eventId: textField(record, 'eventID'),
     eventTime,
@@ -144,8 +145,8 @@ export function toTrailEvent(record: Record<string, unknown>, recordText: string
     recipientAccountId: textField(record, 'recipientAccountId'),
     requestId: textField(record, 'requestID'),
     sharedEventId: textField(record, 'sharedEventID'),
-    principal: toPrincipal(record['userIdentity']),
-    searchText: toSearchText(record),
+    principal,
+    searchText: toSearchText(record, { identity: identityValues(principal), network: [sourceIpAddress] }),
     recordText,
     timeProblem: eventTime === null ? describeBadTime(rawTime) : null,
   };

@@ -13,6 +13,11 @@ export interface Principal {
   readonly mfaAuthenticated: number | null;
 }
 
+/** The values a `user:` filter compares with (IDENTITY_COLUMNS in search/fields.ts), in that order. */
+export function identityValues(principal: Principal): (string | null)[] {
+  return [principal.arn, principal.userName, principal.principalId, principal.sessionIssuerArn, principal.sessionIssuerUserName];
+}
+
 type JsonObject = Record<string, unknown>;
 
 export const isObject = (value: unknown): value is JsonObject =>

@@ -1,5 +1,6 @@
 import { baseEventName } from './event-name.js';
 import { isObject } from './identity.js';
+import { valueTokens } from './value-token.js';
 
 /** The text of one event for each full-text column of `events_fts`, decoded from JSON. */
 export interface SearchText {
@@ -20,11 +21,20 @@ const MAX_COLUMN_CHARS = 32 * 1024;
 /** Deeper structure than this adds nothing findable and could be hostile. */
 const MAX_FLATTEN_DEPTH = 32;
 
-export function toSearchText(record: Record<string, unknown>): SearchText {
+/**
+ * Values that exact filters look up as whole values (search/fields.ts): the identity columns `user:`
+ * checks, and the source IP address as stored.
+ */
+export interface WholeValues {
+  readonly identity: readonly (string | null)[];
+  readonly network: readonly (string | null)[];
+}
+
+export function toSearchText(record: Record<string, unknown>, whole: WholeValues): SearchText {
   return {
     action: joinWords([record['eventSource'], ...actionNames(record['eventName'])]),
-    identity: joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]),
-    network: flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]),
+    identity: withTokens(joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]), whole.identity),
+    network: withTokens(flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]), whole.network),
     request: flatten([record['requestParameters'], record['additionalEventData']]),
     response: flatten([record['responseElements'], record['serviceEventDetails']]),
     error: joinWords([record['errorCode'], record['errorMessage']]),
@@ -62,6 +72,11 @@ function identityWords(userIdentity: unknown): unknown[] {
     userIdentity['accessKeyId'], userIdentity['userName'], userIdentity['invokedBy'], userIdentity['sourceIdentity'],
     userIdentity['credentialId'], issuer['arn'], issuer['userName'], onBehalfOf['userId'], session['sourceIdentity'],
   ];
+}
+
+function withTokens(words: string, values: readonly (string | null)[]): string {
+  const tokens = valueTokens(values);
+  return tokens === '' ? words : `${words} ${tokens}`;
 }
 
 function joinWords(values: unknown[]): string {

@@ -27,6 +27,12 @@ export interface CompiledQuery {
   readonly query: string;
   readonly where: SqlPart;
   readonly rowWhere: SqlPart;
+  /**
+   * When the query is only free text (one or more words or phrases, all required), the one
+   * events_fts expression that answers it: the engine can then count and test rows through the
+   * full-text index alone. What a user types first, a word, is such a query.
+   */
+  readonly textOnly: string | null;
 }
 
 export function compileQuery(query: string, options: { now?: Date } = {}): CompiledQuery {
@@ -38,7 +44,14 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
     if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length);
     throw error;
   }
-  return { query, where: compileNode(tree, query, { now, narrow: true }), rowWhere: compileNode(tree, query, { now, narrow: false }) };
+  const where = compileNode(tree, query, { now, narrow: true });
+  return { query, where, rowWhere: compileNode(tree, query, { now, narrow: false }), textOnly: textOnlyExpression(tree) };
+}
+
+function textOnlyExpression(tree: QueryNode): string | null {
+  if (tree.kind === 'text') return freeTextExpression(tree.value);
+  if (tree.kind !== 'and' || !tree.items.every((item) => item.kind === 'text')) return null;
+  return tree.items.map((item) => freeTextExpression((item as Extract<QueryNode, { kind: 'text' }>).value)).join(' AND ');
 }
 
 function compileNode(node: QueryNode, query: string, context: FieldContext): SqlPart {

@@ -1,6 +1,6 @@
 import { ipv4ToInt } from '../normalize/event.js';
 import { baseEventName } from '../normalize/event-name.js';
-import { freeTextExpression, inColumns, patternExpression } from './fts.js';
+import { freeTextExpression, inColumns, patternExpression, valueTokenExpression } from './fts.js';
 import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseTimeBound, toLikePattern } from './values.js';
 
 /** A piece of SQL over the `events` view (aliased `e`) and the values bound to its `?`s, in order. */
@@ -52,15 +52,20 @@ function textColumn(column: string, value: string): SqlPart {
   return and(part(`${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, prefix, `${prefix}\u{10FFFF}`), like);
 }
 
-/** Several columns, any of which may hold the value, narrowed first through one full-text column. */
-function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string, context: FieldContext): SqlPart {
+/**
+ * Several columns, any of which may hold the value, narrowed first through one full-text column.
+ * `wholeValues`: the full-text column holds a whole-value token of each of these columns
+ * (normalize/value-token.ts), so an exact value is looked up as one token rather than as its words.
+ */
+function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string, context: FieldContext, wholeValues = false): SqlPart {
   const alternatives = columns.map((column) => textColumn(column, value));
   const either = { sql: `(${alternatives.map((p) => p.sql).join(' OR ')})`, params: alternatives.flatMap((p) => p.params) };
   if (value === '*' || !context.narrow) return either;
-  const expression = patternExpression(value);
+  const expression = wholeValues && !hasWildcard(value) ? valueTokenExpression(value) : patternExpression(value);
   return and(expression === null ? null : ftsMatch(inColumns(ftsColumns, expression)), either);
 }
 
+/** The columns whose whole values the identity column of events_fts holds (normalize/identity.ts identityValues). */
 const IDENTITY_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
 
 /** Answered from its own index (schema.sql), newest first, with no full-text lookup. */
@@ -80,7 +85,7 @@ function compileIp(value: string, context: FieldContext): SqlPart {
   }
   const ipv4 = ipv4ToInt(value);
   if (ipv4 !== null) return part('e.source_ipv4_int = ?', ipv4);
-  return anyColumnVia(['network'], ['e.source_ip_address'], value, context);
+  return anyColumnVia(['network'], ['e.source_ip_address'], value, context, true);
 }
 
 function compileError(value: string, context: FieldContext): SqlPart {
@@ -102,7 +107,7 @@ function compileAccount(value: string, context: FieldContext): SqlPart {
 export const FIELDS: readonly FieldSpec[] = [
   { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
   { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
-  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v, c) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v, c) },
+  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v, c) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v, c, true) },
   { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c) },
   { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c) },
   { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },

@@ -1,4 +1,5 @@
 import { searchableForm } from '../normalize/search-text.js';
+import { valueToken } from '../normalize/value-token.js';
 import { BadValueError } from './values.js';
 
 /**
@@ -19,6 +20,11 @@ export function freeTextExpression(value: string): string {
   const words = searchableForm(value).match(TOKEN);
   if (!words) throw new BadValueError(`"${value}" has no letters or digits to search for`);
   return `${quoteFts(words.join(' '))}${prefix ? ' *' : ''}`;
+}
+
+/** The one token that stands for a whole value in the index (normalize/value-token.ts). */
+export function valueTokenExpression(value: string): string {
+  return quoteFts(valueToken(value));
 }
 
 /** Restricts an expression to some columns of events_fts. */

@@ -10,8 +10,12 @@ import type { WriterLock } from './writer-lock.js';
 
 export type { SqliteDatabase };
 
-/** Bumped whenever schema.sql changes incompatibly; a newer database is refused, never rewritten. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
+ * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -120,6 +124,15 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
       `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); it was left untouched`,
       ExitCode.failed,
       'upgrade trailhound, or index into a new --db file',
+    );
+  }
+  if (version !== null && version < SCHEMA_VERSION) {
+    db.close();
+    throw new UserError(
+      `cannot open database ${path}`,
+      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched`,
+      ExitCode.failed,
+      'index the same logs again into a new --db file',
     );
   }
 }

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../index-file.js';
-import { databaseFiles, openIndex } from '../store/db.js';
+import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { ExcludedPaths } from '../watch/partial-download.js';
 import { combineReporters, createJsonLog } from '../watch/reporter.js';
 import type { WatchReporter } from '../watch/reporter.js';
@@ -78,6 +78,8 @@ export async function runWatch(args: WatchArgs): Promise<number> {
       signal: stop.signal,
       onIndexed: alerts.onIndexed,
     });
+  } catch (error) {
+    throw describeWriteFailure(error, args.db) ?? error;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -58,12 +58,16 @@ function countEventsIfAny(dbPath: string): number {
   }
 }
 
-function indexAndKillAfter(archive: string, dbPath: string, delayMs: number): Promise<void> {
+/** Runs `index` and kills it with SIGKILL as soon as `killNow` says so (checked every 10 ms). */
+function indexAndKillWhen(archive: string, dbPath: string, killNow: (elapsedMs: number) => boolean): Promise<void> {
   return new Promise((resolve) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [bin, 'index', archive, '--db', dbPath], { stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    const poll = setInterval(() => {
+      if (killNow(Date.now() - started)) child.kill('SIGKILL');
+    }, 10);
     child.on('exit', () => {
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve();
     });
   });
@@ -87,7 +91,11 @@ describe('crash consistency', () => {
     let midRun = 0;
     for (let kill = 0; kill < 20; kill++) {
       const crashed = join(tempDir(), `crashed-${kill}.db`);
-      await indexAndKillAfter(archive, crashed, Math.round(referenceMs * (0.05 + 0.9 * random())));
+      // Every other kill waits for a number of stored events, so that at least half land between
+      // commits whatever the speed of this run; the others fall anywhere in time.
+      const afterMs = Math.round(referenceMs * (0.05 + 0.9 * random()));
+      const afterEvents = 1 + Math.floor(random() * 99_999);
+      await indexAndKillWhen(archive, crashed, kill % 2 === 0 ? (elapsedMs) => elapsedMs >= afterMs : () => countEventsIfAny(crashed) >= afterEvents);
       const count = countEventsIfAny(crashed);
       if (count > 0 && count < 100_000) midRun++;
       expect(runCli(['index', archive, '--db', crashed]).status).toBe(0);

@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { DEFAULT_LIMITS } from '../src/index-file.js';
 import { indexPaths } from '../src/indexer.js';
-import { databaseFiles, openIndex } from '../src/store/db.js';
+import { databaseFiles, openIndex, WAL_CHECKPOINT_PAGES } from '../src/store/db.js';
 import { FileDecoder } from '../src/file-decoder.js';
 import { IndexWriter, ROWS_PER_TRANSACTION } from '../src/store/ingest.js';
 import type { EventBatch } from '../src/store/ingest.js';
@@ -128,6 +128,37 @@ describe('storage under stress', () => {
       reader.close();
       index.close();
     }
+  });
+
+  test('a long load keeps the WAL bounded: SQLite copies it into the database once it holds WAL_CHECKPOINT_PAGES pages', async () => {
+    const eventCount = ROWS_PER_TRANSACTION * 4;
+    const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } })) });
+    const batches: EventBatch[] = [];
+    const decoder = new FileDecoder('wal.json', 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
+    await decoder.run((async function* () { yield Buffer.from(text); })());
+    const walAfterLoad = (checkpointPages: number | null) => {
+      const dbPath = join(tempDir(), 'index.db');
+      const index = openIndex(dbPath);
+      try {
+        expect(index.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CHECKPOINT_PAGES);
+        // Scaled down from 256 MB, so that the test writes megabytes; 0 is "never", as before.
+        index.db.pragma(`wal_autocheckpoint = ${checkpointPages ?? 0}`);
+        const writer = new IndexWriter(index.db);
+        const fileId = writer.beginFile('/logs/wal.json', text.length, 1);
+        for (const batch of batches) writer.addBatch(fileId, batch);
+        writer.commit();
+        return statSync(`${dbPath}-wal`).size;
+      } finally {
+        index.close();
+      }
+    };
+    const pageBytes = 4096;
+    const unbounded = walAfterLoad(null);
+    const bounded = walAfterLoad(256);
+    // Each commit appends the pages it touched; checkpointed, the WAL starts over and holds about one transaction.
+    expect(unbounded).toBeGreaterThan(bounded * 2.5);
+    expect(bounded).toBeLessThan(unbounded / 2);
+    expect(bounded).toBeGreaterThan(256 * pageBytes);
   });
 
   test('a single 2 GB file streams through in bounded memory; the events around a huge value are kept', () => {

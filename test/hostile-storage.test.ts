@@ -29,6 +29,14 @@ function writeLogs(dir: string, files: number, perFile: number): void {
   }
 }
 
+/** The event batches a log file's text decodes into, as the writer receives them. */
+async function decodeBatches(path: string, text: string): Promise<EventBatch[]> {
+  const batches: EventBatch[] = [];
+  const decoder = new FileDecoder(path, 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
+  await decoder.run((async function* () { yield Buffer.from(text); })());
+  return batches;
+}
+
 function snapshot(dbPath: string) {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -101,9 +109,7 @@ describe('storage under stress', () => {
   test('a file with more events than one transaction holds is committed in parts, and stays unfinished until its end', async () => {
     const eventCount = ROWS_PER_TRANSACTION * 2 + 500;
     const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`big-${i}`)) });
-    const batches: EventBatch[] = [];
-    const decoder = new FileDecoder('big.json', 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
-    await decoder.run((async function* () { yield Buffer.from(text); })());
+    const batches = await decodeBatches('big.json', text);
     const dbPath = join(tempDir(), 'index.db');
     const index = openIndex(dbPath);
     const writer = new IndexWriter(index.db);
@@ -133,9 +139,7 @@ describe('storage under stress', () => {
   test('a long load keeps the WAL bounded: SQLite copies it into the database once it holds WAL_CHECKPOINT_PAGES pages', async () => {
     const eventCount = ROWS_PER_TRANSACTION * 4;
     const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } })) });
-    const batches: EventBatch[] = [];
-    const decoder = new FileDecoder('wal.json', 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
-    await decoder.run((async function* () { yield Buffer.from(text); })());
+    const batches = await decodeBatches('wal.json', text);
     const walAfterLoad = (checkpointPages: number | null) => {
       const dbPath = join(tempDir(), 'index.db');
       const index = openIndex(dbPath);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../src/search/compile.js';
+import type { CompiledQuery } from '../src/search/compile.js';
 import { countFacets, countMatches, countMatchesUpTo, runSearch, searchStatement } from '../src/search/engine.js';
+import type { Page } from '../src/search/engine.js';
 import { runCli } from './helpers/run-cli.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import type { Rec } from './helpers/samples.js';
@@ -52,6 +54,12 @@ const CASES: [string, (r: Rec) => boolean][] = [
 describe('search over samples/, answers computed from the raw files', () => {
   const suite = indexSamplesForSuite();
 
+  /** The page's row ids as the indexed statement alone finds them (what `--sql` prints). */
+  const indexedPageIds = (compiled: CompiledQuery, page: Page) => {
+    const statement = searchStatement(compiled, page);
+    return (suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id);
+  };
+
 
   it.each(CASES)('%s', (query, predicate) => {
     const compiled = compileQuery(query);
@@ -69,8 +77,7 @@ describe('search over samples/, answers computed from the raw files', () => {
         const times = suite.records.filter(predicate).map((r) => r.eventTime as string).sort();
         const expected = sort === 'newest' ? times.reverse().slice(0, 50) : times.slice(0, 50);
         expect(page.map((row) => row.event_time), `${query} ${sort}`).toEqual(expected);
-        const statement = searchStatement(compiled, { sort, limit: 50, offset: 0 });
-        expect(page.map((row) => row.row_id)).toEqual((suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+        expect(page.map((row) => row.row_id)).toEqual(indexedPageIds(compiled, { sort, limit: 50, offset: 0 }));
       }
     }
   });
@@ -83,8 +90,7 @@ describe('search over samples/, answers computed from the raw files', () => {
       for (const sort of ['newest', 'oldest'] as const) {
         for (const limit of [10, 50]) {
           const page = [...runSearch(suite.db, compiled, { sort, limit, offset: 0 })].map((row) => row.row_id);
-          const statement = searchStatement(compiled, { sort, limit, offset: 0 });
-          expect(page, `${query} ${sort} ${limit}`).toEqual((suite.db.prepare(statement.sql).all(...statement.params) as { row_id: number }[]).map((row) => row.row_id));
+          expect(page, `${query} ${sort} ${limit}`).toEqual(indexedPageIds(compiled, { sort, limit, offset: 0 }));
         }
       }
       const total = countMatches(suite.db, compiled);

@@ -44,14 +44,16 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
     if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length);
     throw error;
   }
-  const where = compileNode(tree, query, { now, narrow: true });
-  return { query, where, rowWhere: compileNode(tree, query, { now, narrow: false }), textOnly: textOnlyExpression(tree) };
+  // compileNode first: it reports a bad word with its position, before textOnlyExpression sees it.
+  return { query, where: compileNode(tree, query, { now, narrow: true }), rowWhere: compileNode(tree, query, { now, narrow: false }), textOnly: textOnlyExpression(tree) };
 }
 
+type TextNode = Extract<QueryNode, { kind: 'text' }>;
+
 function textOnlyExpression(tree: QueryNode): string | null {
-  if (tree.kind === 'text') return freeTextExpression(tree.value);
-  if (tree.kind !== 'and' || !tree.items.every((item) => item.kind === 'text')) return null;
-  return tree.items.map((item) => freeTextExpression((item as Extract<QueryNode, { kind: 'text' }>).value)).join(' AND ');
+  const items = tree.kind === 'and' ? tree.items : [tree];
+  if (!items.every((item): item is TextNode => item.kind === 'text')) return null;
+  return items.map((item) => freeTextExpression(item.value)).join(' AND ');
 }
 
 function compileNode(node: QueryNode, query: string, context: FieldContext): SqlPart {

@@ -108,8 +108,13 @@ function newestScanForText(db: SqliteDatabase, compiled: CompiledQuery, expressi
   if (matches >= common && wanted <= RECENT_WINDOW / 10) {
     return { window: RECENT_WINDOW, rowTest: { sql: 'EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ? AND f.rowid = e.row_id)', params: [expression] } };
   }
-  const window = matches === 0 ? Number.POSITIVE_INFINITY : Math.ceil((2 * wanted * total) / matches);
+  const window = matches === 0 ? Number.POSITIVE_INFINITY : depthHoldingTwice(wanted, matches, total);
   return window <= matches ? { window, rowTest: compiled.rowWhere } : null;
+}
+
+/** Newest rows to scan for `wanted` matches twice over, when `matches` of `rows` rows matched. */
+function depthHoldingTwice(wanted: number, matches: number, rows: number): number {
+  return Math.ceil((2 * wanted * rows) / matches);
 }
 
 /**
@@ -122,7 +127,7 @@ function pageFromNewest(db: SqliteDatabase, page: Page, scan: NewestScan): numbe
   const ids = idsInNewest(db, page, scan.window, scan.rowTest);
   if (ids.length === page.limit) return ids;
   if (ids.length === 0 || page.offset > 0) return null;
-  const deeper = Math.ceil((2 * page.limit * scan.window) / ids.length);
+  const deeper = depthHoldingTwice(page.limit, ids.length, scan.window);
   if (deeper > MAX_SCAN_WINDOW) return null;
   const more = idsInNewest(db, page, deeper, scan.rowTest);
   return more.length === page.limit ? more : null;

@@ -79,10 +79,11 @@ export class BatchIndexer {
     const previousMaxRowId = this.state.maxEventRowId();
     const files: string[] = [];
     const unsettled: { path: string; seen: FileLook }[] = [];
+    const gone: string[] = [];
     let bytes = 0;
     for (const { path, seen } of due) {
       const look = lookAt(path);
-      if (look === 'gone') this.markGone(path);
+      if (look === 'gone') gone.push(...this.markGone(path));
       else if (look === 'unreadable') files.push(path);
       else if (look === 'not-a-file') continue;
       else if (!sameLook(seen, look)) unsettled.push({ path, seen: look });
@@ -92,6 +93,7 @@ export class BatchIndexer {
       }
     }
     this.writer.commit();
+    this.reportMissing(gone);
     const workers = bytes >= THREADS_MIN_BATCH_BYTES ? this.options.workers : 0;
     const summary = files.length > 0 ? await this.read(files, workers, NEVER_DEFER_INDEXES) : emptySummary();
     return {
@@ -162,16 +164,21 @@ export class BatchIndexer {
   /** Stats every known file under the roots, so it is skipped when stopping: the next start does it. */
   private markGoneUnder(roots: readonly string[]): void {
     if (this.options.shouldStop()) return;
-    for (const root of roots) this.markGone(root);
+    const gone = roots.flatMap((root) => this.markGone(root));
     this.writer.commit();
+    this.reportMissing(gone);
   }
 
-  private markGone(path: string): void {
-    for (const known of this.state.presentPathsUnder(path)) {
-      // A folder's deletion reaches here too; a file re-created under it since is not missing.
-      if (existsOnDisk(known)) continue;
-      this.writer.markMissing(known);
-      this.reporter.missing(known);
-    }
+  /** Marks, without committing, the known files gone at or under `path`; returns them. */
+  private markGone(path: string): string[] {
+    // A folder's deletion reaches here too; a file re-created under it since is not missing.
+    const gone = this.state.presentPathsUnder(path).filter((known) => !existsOnDisk(known));
+    for (const known of gone) this.writer.markMissing(known);
+    return gone;
+  }
+
+  /** Only after the commit: a reader acting on the line must find the file marked in the database. */
+  private reportMissing(paths: readonly string[]): void {
+    for (const path of paths) this.reporter.missing(path);
   }
 }

@@ -82,6 +82,7 @@ export class IndexWriter {
   private eventsAdded = 0;
   private deferIndexesAfter = Number.POSITIVE_INFINITY;
   private indexesDeferred = false;
+  private committedCallbacks: (() => void)[] = [];
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
@@ -189,10 +190,23 @@ export class IndexWriter {
     this.pendingSearchRows = [];
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.rowsInTransaction = 0;
+    const callbacks = this.committedCallbacks;
+    this.committedCallbacks = [];
+    for (const callback of callbacks) callback();
+  }
+
+  /**
+   * Runs `callback` once everything written so far is committed, so that whoever it tells can
+   * already find it from another connection: at once when nothing is waiting.
+   */
+  whenCommitted(callback: () => void): void {
+    if (this.db.inTransaction || this.pendingSearchRows.length > 0) this.committedCallbacks.push(callback);
+    else callback();
   }
 
   rollback(): void {
     this.pendingSearchRows = [];
+    this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rowsInTransaction = 0;
   }

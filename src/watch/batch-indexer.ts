@@ -146,11 +146,14 @@ export class BatchIndexer {
     }
   }
 
+  /** The line is printed once the file is committed: a script acting on it must find its events. */
   private reportFile(path: string): void {
     const report = this.state.fileReport(path);
     if (!report) return;
-    this.reporter.indexed(report);
-    for (const problem of report.problems) this.reporter.problem(problem);
+    this.writer.whenCommitted(() => {
+      this.reporter.indexed(report);
+      for (const problem of report.problems) this.reporter.problem(problem);
+    });
   }
 
   /** Walk problems have no file row to hang on, so they are found by id rather than through reportFile. */
@@ -177,7 +180,6 @@ export class BatchIndexer {
     return gone;
   }
 
-  /** Only after the commit: a reader acting on the line must find the file marked in the database. */
   private reportMissing(paths: readonly string[]): void {
     for (const path of paths) this.reporter.missing(path);
   }

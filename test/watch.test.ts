@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../src/index-file.js';
 import { openIndex, openReadOnly } from '../src/store/db.js';
 import { IndexWriter } from '../src/store/ingest.js';
 import { BatchIndexer } from '../src/watch/batch-indexer.js';
-import { IndexState } from '../src/watch/index-state.js';
+import { IndexState } from '../src/store/index-state.js';
 import { isPartialDownload } from '../src/watch/partial-download.js';
 import { ChangeQueue } from '../src/watch/queue.js';
 import type { DuePath } from '../src/watch/queue.js';

@@ -80,6 +80,21 @@ export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Pa
   yield* run(() => db.prepare(sql).iterate(JSON.stringify(ids)) as IterableIterator<EventListRow>);
 }
 
+/** An event stored by a watch batch, with what an alert prints of it. */
+export type AddedMatch = EventListRow & { readonly record: string; readonly source_file: string | null };
+
+/**
+ * Matches among the events with row ids in (afterRowId, upToRowId], oldest row first: what one watch
+ * batch added (the watch is the only writer, so new rows have larger ids). Tested row by row over
+ * that range: the full-text narrowing would gather matches from the whole history every batch.
+ */
+export function matchesAddedBetween(db: SqliteDatabase, compiled: CompiledQuery, afterRowId: number, upToRowId: number): AddedMatch[] {
+  const where = compiled.rowWhere;
+  const sql = `SELECT ${listColumns({ withRecord: true })}, e.source_file FROM events e
+    WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
+  return run(() => db.prepare(sql).all(afterRowId, upToRowId, ...where.params) as AddedMatch[]);
+}
+
 /** How many of the newest events to test row by row for a page, and the test; null: go straight to indexes. */
 interface NewestScan {
   readonly window: number;

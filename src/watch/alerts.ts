@@ -4,6 +4,8 @@ import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
 import { compileQuery } from '../search/compile.js';
 import type { CompiledQuery } from '../search/compile.js';
+import { matchesAddedBetween } from '../search/engine.js';
+import type { AddedMatch } from '../search/engine.js';
 import { shortIdentity } from '../present/event-row.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../present/safe-text.js';
 import type { IndexedBatch, OnIndexed } from './on-indexed.js';
@@ -29,19 +31,6 @@ interface Alert {
   readonly compiled: CompiledQuery;
 }
 
-interface AlertMatch {
-  readonly row_id: number;
-  readonly event_time: string | null;
-  readonly event_name: string | null;
-  readonly source_ip_address: string | null;
-  readonly error_code: string | null;
-  readonly user_identity_arn: string | null;
-  readonly user_identity_type: string | null;
-  readonly user_identity_user_name: string | null;
-  readonly user_identity_invoked_by: string | null;
-  readonly source_file: string | null;
-  readonly record: string;
-}
 
 export class Alerts {
   private readonly alerts: Alert[];
@@ -73,18 +62,12 @@ export class Alerts {
     this.exec?.stdin?.end();
   }
 
-  private matches(alert: Alert, batch: IndexedBatch): AlertMatch[] {
+  private matches(alert: Alert, batch: IndexedBatch): AddedMatch[] {
     this.db ??= openReadOnly(this.options.dbPath);
-    // Row by row over the new range (rowWhere): the full-text narrowing would gather matches from
-    // the whole history on every batch.
-    const where = alert.compiled.rowWhere;
-    const sql = `SELECT e.row_id, e.event_time, e.event_name, e.source_ip_address, e.error_code, e.user_identity_arn,
-        e.user_identity_type, e.user_identity_user_name, e.user_identity_invoked_by, e.source_file, e.record
-      FROM events e WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
-    return this.db.prepare(sql).all(batch.previousMaxRowId, batch.maxRowId, ...where.params) as AlertMatch[];
+    return matchesAddedBetween(this.db, alert.compiled, batch.previousMaxRowId, batch.maxRowId);
   }
 
-  private emit(query: string, match: AlertMatch): void {
+  private emit(query: string, match: AddedMatch): void {
     const record = match.record.includes('\n') ? JSON.stringify(JSON.parse(match.record)) : match.record;
     const json = `{"type":"alert","alert":${JSON.stringify(query)},"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
     if (this.options.json) {

@@ -5,7 +5,7 @@ import type { IndexSummary } from '../indexer.js';
 import { walkSources } from '../sources/walk.js';
 import type { IndexWriter } from '../store/ingest.js';
 import { existsOnDisk, lookAt, sameLook } from './disk.js';
-import type { IndexState } from './index-state.js';
+import type { IndexState } from '../store/index-state.js';
 import type { IndexedBatch } from './on-indexed.js';
 import type { DuePath, FileLook } from './queue.js';
 import type { WatchReporter } from './reporter.js';

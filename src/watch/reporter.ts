@@ -1,6 +1,6 @@
 import type { Problem } from '../errors.js';
 import { escapeJsonForTerminal } from '../present/safe-text.js';
-import type { FileReport } from './index-state.js';
+import type { FileReport } from '../store/index-state.js';
 
 /** What the watch loop tells the people or programs watching it. */
 export interface WatchReporter {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Problem } from '../errors.js';
 import { formatProblem } from '../present/problem.js';
 import { escapeForTerminal, truncateToWidth } from '../present/safe-text.js';
-import type { FileReport } from './index-state.js';
+import type { FileReport } from '../store/index-state.js';
 import type { WatchReporter } from './reporter.js';
 
 /** What the status line shows. */

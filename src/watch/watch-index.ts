@@ -3,7 +3,7 @@ import type { ReadLimits } from '../index-file.js';
 import type { IndexDatabase } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { BatchIndexer } from './batch-indexer.js';
-import { IndexState } from './index-state.js';
+import { IndexState } from '../store/index-state.js';
 import type { IndexedBatch, OnIndexed } from './on-indexed.js';
 import { ChangeQueue } from './queue.js';
 import { RescanPlan } from './rescan-plan.js';

@@ -1,6 +1,6 @@
 import { sep } from 'node:path';
 import type { Problem, ProblemStage } from '../errors.js';
-import type { SqliteDatabase } from '../store/db.js';
+import type { SqliteDatabase } from './db.js';
 
 /** What one file's latest read left in the index; a zip counts its entries' events. */
 export interface FileReport {
@@ -13,8 +13,7 @@ export interface FileReport {
 
 /**
  * The reads the watch loop makes of the index it writes, on the writer's own connection so that
- * they see its open transaction. They belong with IndexWriter in store/ (the only module meant to
- * hold SQL); they live here while watch is their only user.
+ * they see its open transaction.
  */
 export class IndexState {
   private readonly statements: ReturnType<typeof prepareStatements>;

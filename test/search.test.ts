@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../src/search/compile.js';
 import type { CompiledQuery } from '../src/search/compile.js';
-import { countFacets, countMatches, countMatchesUpTo, runSearch, searchStatement } from '../src/search/engine.js';
+import { allMatches, countFacets, countMatches, countMatchesUpTo, runSearch, searchStatement } from '../src/search/engine.js';
 import type { Page } from '../src/search/engine.js';
 import { runCli } from './helpers/run-cli.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
@@ -110,6 +110,18 @@ describe('search over samples/, answers computed from the raw files', () => {
     expect(oldest).toEqual([...oldest].sort());
     const secondPage = [...runSearch(suite.db, compiled, { sort: 'newest', limit: 20, offset: 20 })].map((row) => row.row_id);
     expect(secondPage).toEqual(newest.slice(20).map((row) => row.row_id));
+  });
+
+  it('streams every match for an export, in the indexed order across page boundaries, records included', () => {
+    for (const query of ['source:ecs', 'us', 'error:AccessDenied*', '']) {
+      const compiled = compileQuery(query);
+      for (const sort of ['newest', 'oldest'] as const) {
+        const all = indexedPageIds(compiled, { sort, limit: -1, offset: 0 });
+        const streamed = [...allMatches(suite.db, compiled, sort, 7, { withRecord: true })];
+        expect(streamed.map((row) => row.row_id), `${query} ${sort}`).toEqual(all);
+        expect(streamed.every((row) => JSON.parse(row.record!).eventID === row.event_id)).toBe(true);
+      }
+    }
   });
 
   it('counts facets for the current query', () => {

@@ -52,7 +52,7 @@ function recentWindowStatement(page: Page, window: number, rowTest: SqlPart): Sq
   };
 }
 
-function orderBy(page: Page): string {
+function orderBy(page: Pick<Page, 'sort'>): string {
   const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
   return `ORDER BY e.event_time ${direction}, e.row_id ${direction}`;
 }
@@ -76,8 +76,24 @@ export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Pa
     yield* run(() => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<EventListRow>);
     return;
   }
-  const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy(page)}`;
-  yield* run(() => db.prepare(sql).iterate(JSON.stringify(ids)) as IterableIterator<EventListRow>);
+  yield* rowsWithIds(db, ids, page.sort, options);
+}
+
+/** The rows of `ids`, read by id and put in the page's order. */
+function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder, options: { withRecord?: boolean }): IterableIterator<EventListRow> {
+  const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy({ sort })}`;
+  return run(() => db.prepare(sql).iterate(JSON.stringify(ids)) as IterableIterator<EventListRow>);
+}
+
+/**
+ * Every match, in order, for an export: the ids are sorted once, then rows are read `pageSize` at a
+ * time by id. Paging with OFFSET sorted the matches again for every page and skipped all the rows
+ * before it: exporting 582k matches of 1M events took 439 s. Memory holds the ids, never the rows.
+ */
+export function* allMatches(db: SqliteDatabase, compiled: CompiledQuery, sort: SortOrder, pageSize: number, options: { withRecord?: boolean } = {}): IterableIterator<EventListRow> {
+  const sql = `SELECT e.row_id FROM events e WHERE ${compiled.where.sql}\n${orderBy({ sort })}`;
+  const ids = run(() => db.prepare(sql).pluck().all(...compiled.where.params) as number[]);
+  for (let start = 0; start < ids.length; start += pageSize) yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
 }
 
 /** An event stored by a watch batch, with what an alert prints of it. */

@@ -144,7 +144,7 @@ export class IndexWriter {
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
-    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+    this.commitIfFull();
     return added;
   }
 
@@ -175,7 +175,7 @@ export class IndexWriter {
       outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
       outcome.status, new Date().toISOString(), fileId,
     );
-    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+    this.commitIfFull();
     this.deferIndexesIfLarge();
   }
 
@@ -200,8 +200,12 @@ export class IndexWriter {
    * already find it from another connection: at once when nothing is waiting.
    */
   whenCommitted(callback: () => void): void {
-    if (this.db.inTransaction || this.pendingSearchRows.length > 0) this.committedCallbacks.push(callback);
+    if (this.db.inTransaction) this.committedCallbacks.push(callback);
     else callback();
+  }
+
+  private commitIfFull(): void {
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
   }
 
   rollback(): void {

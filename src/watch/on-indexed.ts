@@ -1,15 +1,9 @@
 /**
- * EXTENSION POINT for alerts (a future `watch --alert QUERY`; not built yet).
- *
- * `watchAndIndex` calls its `onIndexed` once after every committed batch, the catch-up scan
- * included, from the indexing loop, so no new batch starts until it returns. An alert would run
- * its compiled query restricted to the new rows:
- *
- *   … WHERE <alert condition> AND row_id > @previousMaxRowId AND row_id <= @maxRowId
- *
- * on a read-only connection (store/db.ts openReadOnly), and print or send what matches. The range
- * is exact because events are never deleted and the watch is the database's only writer (the
- * writer lock), so SQLite hands out row ids in increasing order.
+ * What `watchAndIndex` tells its `onIndexed` hook (alerts.ts) once after every committed batch, the
+ * catch-up scan included, from the indexing loop, so no new batch starts until it returns. The
+ * batch's events are exactly the row ids in (previousMaxRowId, maxRowId]: events are never deleted
+ * and the watch is the database's only writer (the writer lock), so SQLite hands out row ids in
+ * increasing order.
  */
 export interface IndexedBatch {
   /** The largest events.row_id before the batch; 0 for an empty index. */

@@ -6,7 +6,7 @@ import type { FileReport } from '../store/index-state.js';
 export interface WatchReporter {
   /** The catch-up scan is done: from now on files are read as they land. */
   watching(roots: readonly string[]): void;
-  /** A file was read (its events are searchable once the batch commits, right after). */
+  /** A file was read and committed: another connection finds its events. */
   indexed(report: FileReport): void;
   problem(problem: Problem): void;
   /** A file was deleted or renamed away; its events stay in the index. */

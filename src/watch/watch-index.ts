@@ -28,9 +28,9 @@ const SETTLE_MS = 500;
 const MAX_PATHS_PER_BATCH = 100;
 
 /**
- * The writer turns automatic checkpoints off (store/db.ts) and checkpoints when it closes; a watch
- * may run for weeks, so it checkpoints itself, or the WAL, which every reader scans, would grow
- * without bound. Every 10 s of indexing activity keeps it to a few batches.
+ * SQLite checkpoints on its own only once the WAL holds 256 MB (store/db.ts), a size a watch's
+ * small batches take hours to reach while every reader scans the WAL; a watch also runs for weeks.
+ * Checkpointing every 10 s of indexing activity keeps the WAL to a few batches.
  */
 const CHECKPOINT_INTERVAL_MS = 10_000;
 

@@ -44,16 +44,29 @@ export function searchStatement(compiled: CompiledQuery, page: Page, options: { 
  * match outside the window sorts after every event inside it.
  */
 function recentWindowStatement(page: Page, window: number, rowTest: SqlPart): SqlPart {
-  const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
   return {
-    sql: `SELECT e.row_id FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ?) e\n` +
+    sql: `SELECT e.row_id FROM ${eventsInTimeOrder(page.sort, '?')}\n` +
       `WHERE ${rowTest.sql}\n${orderBy(page)}\nLIMIT ? OFFSET ?`,
     params: [window, ...rowTest.params, page.limit, page.offset],
   };
 }
 
+/**
+ * The events as `e`, read along the time index newest (or oldest) first, as many as `limit` (a `?`,
+ * or -1 for all): the LIMIT keeps SQLite from flattening the subquery, so rows come in that order
+ * and a scan can stop early.
+ */
+function eventsInTimeOrder(sort: SortOrder, limit: '?' | '-1'): string {
+  const direction = directionOf(sort);
+  return `(SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ${limit}) e`;
+}
+
+function directionOf(sort: SortOrder): 'ASC' | 'DESC' {
+  return sort === 'oldest' ? 'ASC' : 'DESC';
+}
+
 function orderBy(page: Pick<Page, 'sort'>): string {
-  const direction = page.sort === 'oldest' ? 'ASC' : 'DESC';
+  const direction = directionOf(page.sort);
   return `ORDER BY e.event_time ${direction}, e.row_id ${direction}`;
 }
 
@@ -194,7 +207,7 @@ export function countMatchesUpTo(db: SqliteDatabase, compiled: CompiledQuery, ca
   }
   const broad = shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE;
   const where = broad ? compiled.rowWhere : compiled.where;
-  const source = broad ? '(SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT -1) e' : 'events e';
+  const source = broad ? eventsInTimeOrder('newest', '-1') : 'events e';
   const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${source} WHERE ${where.sql} LIMIT ?)`;
   const count = run(() => (db.prepare(sql).get(...where.params, cap + 1) as { n: number }).n);
   return { count: Math.min(count, cap), capped: count > cap };
@@ -230,8 +243,7 @@ function facetStatement(compiled: CompiledQuery, options: { sample: number; top:
     ([name], i) => `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
   );
   const ids = options.scanNewest
-    // The inner LIMIT keeps SQLite from flattening the subquery, so rows come newest first.
-    ? { sql: `SELECT e.row_id FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT -1) e WHERE ${compiled.rowWhere.sql} LIMIT ?`, params: compiled.rowWhere.params }
+    ? { sql: `SELECT e.row_id FROM ${eventsInTimeOrder('newest', '-1')} WHERE ${compiled.rowWhere.sql} LIMIT ?`, params: compiled.rowWhere.params }
     : { sql: `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?`, params: compiled.where.params };
   return {
     sql: `WITH matched AS MATERIALIZED (SELECT ${dimensions} FROM events e WHERE e.row_id IN (${ids.sql}))\n` +
@@ -257,7 +269,7 @@ export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options
 }
 
 function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): number {
-  const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM (SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time DESC, r.id DESC LIMIT ?) e WHERE ${compiled.rowWhere.sql}`;
+  const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM ${eventsInTimeOrder('newest', '?')} WHERE ${compiled.rowWhere.sql}`;
   const { n, total } = run(() => db.prepare(sql).get(RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params) as { n: number; total: number });
   return total === 0 ? 0 : n / total;
 }

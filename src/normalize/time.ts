@@ -42,5 +42,10 @@ function parseTimeText(text: string): number {
 
 function formatEpochMs(epochMs: number): string | null {
   if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) return null;
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return isoSecondsOf(epochMs);
+}
+
+/** Epoch ms as `YYYY-MM-DDTHH:MM:SSZ`, the fraction dropped: the one form of every stored and queried time. */
+export function isoSecondsOf(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,4 +1,5 @@
 import { ipv4ToInt } from '../normalize/event.js';
+import { isoSecondsOf } from '../normalize/time.js';
 
 /** A filter value that cannot mean anything: the message says what was expected. */
 export class BadValueError extends Error {}
@@ -13,18 +14,18 @@ const SPAN_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, 
  */
 export function parseTimeBound(value: string, bound: 'since' | 'until', now: Date): string {
   const span = /^(\d+)([smhdw])$/i.exec(value);
-  if (span) return isoSeconds(now.getTime() - Number(span[1]) * SPAN_UNITS[span[2]!.toLowerCase()]!);
+  if (span) return isoSecondsOf(now.getTime() - Number(span[1]) * SPAN_UNITS[span[2]!.toLowerCase()]!);
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const start = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isNaN(start) || isoSeconds(start).slice(0, 10) !== value) throw badTime(value);
-    return bound === 'since' ? isoSeconds(start) : isoSeconds(start + 86_400_000 - 1_000);
+    if (Number.isNaN(start) || isoSecondsOf(start).slice(0, 10) !== value) throw badTime(value);
+    return bound === 'since' ? isoSecondsOf(start) : isoSecondsOf(start + 86_400_000 - 1_000);
   }
   const dateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
   if (!dateTime) throw badTime(value);
   const [, date, hours, minutes, seconds = '00', zone = 'Z'] = dateTime;
   const ms = Date.parse(`${date}T${hours}:${minutes}:${seconds}${zone.toUpperCase() === 'Z' ? 'Z' : normalizeZone(zone)}`);
   if (Number.isNaN(ms)) throw badTime(value);
-  return isoSeconds(ms);
+  return isoSecondsOf(ms);
 }
 
 function normalizeZone(zone: string): string {
@@ -33,10 +34,6 @@ function normalizeZone(zone: string): string {
 
 function badTime(value: string): BadValueError {
   return new BadValueError(`"${value}" is not a time: use 24h, 7d, 2024-05-01 or 2024-05-01T12:00Z`);
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** An IPv4 CIDR block as the inclusive range of 32-bit addresses it covers. */

@@ -1,5 +1,6 @@
 import type { EventListRow } from '../search/engine.js';
 import type { EventSource } from '../search/browse.js';
+import { isObject, toPrincipal } from '../normalize/identity.js';
 import { escapeForTerminal } from '../present/safe-text.js';
 import { prettyJsonLines } from './json-lines.js';
 import type { Segment, SegmentKind, StyledLine } from './json-lines.js';
@@ -16,17 +17,14 @@ export type SourceState = { readonly state: 'loading' } | { readonly state: 'loa
  * log passes the terminal escape.
  */
 export function detailLines(row: EventListRow, source: SourceState): StyledLine[] {
-  const record = parseRecord(row.record);
-  const identity = objectAt(record, 'userIdentity');
-  const session = objectAt(identity, 'sessionContext');
-  const mfa = valueAt(objectAt(session, 'attributes'), 'mfaAuthenticated');
-  const issuer = objectAt(session, 'sessionIssuer');
+  // The card falls back to the indexed columns when the record does not parse; its text is still shown below.
+  const principal = toPrincipal(parseRecord(row.record)?.['userIdentity']);
   const lines: StyledLine[] = [
     card('WHO', [row.user_identity_type, row.user_identity_arn ?? row.user_identity_invoked_by ?? row.user_identity_user_name]),
     card('', [
       labelled('key', row.user_identity_access_key_id),
-      labelled('issuer', row.session_issuer_arn ?? stringAt(issuer, 'arn')),
-      labelled('MFA', mfa === null ? null : String(mfa) === 'true' ? 'yes' : 'no'),
+      labelled('issuer', row.session_issuer_arn ?? principal.sessionIssuerArn),
+      labelled('MFA', principal.mfaAuthenticated === null ? null : principal.mfaAuthenticated === 1 ? 'yes' : 'no'),
     ]),
     card('WHAT', [row.event_source, row.event_name, row.read_only === null ? null : Number(row.read_only) === 1 ? 'read-only' : 'writes']),
     card('WHERE', [row.aws_region, labelled('from', row.source_ip_address)]),
@@ -71,27 +69,11 @@ function verdictText(verdict: string | null): [string, SegmentKind] {
   return [verdict === null ? 'not verified' : `not verified (${escapeForTerminal(verdict)})`, 'muted'];
 }
 
-type JsonObject = Record<string, unknown>;
-
-function parseRecord(text: string | undefined): JsonObject | null {
+function parseRecord(text: string | undefined): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text ?? 'null');
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
+    return isObject(value) ? value : null;
   } catch {
-    return null; // the card falls back to the indexed columns; the raw text is still shown below
+    return null;
   }
-}
-
-function objectAt(object: JsonObject | null, key: string): JsonObject | null {
-  const value = object?.[key];
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
-}
-
-function valueAt(object: JsonObject | null, key: string): unknown {
-  return object?.[key] ?? null;
-}
-
-function stringAt(object: JsonObject | null, key: string): string | null {
-  const value = object?.[key];
-  return typeof value === 'string' ? value : null;
 }

@@ -1,3 +1,4 @@
+import { isoSecondsOf } from '../normalize/time.js';
 import type { EventListRow } from '../search/engine.js';
 import { fieldTerm, quoteValue } from './query-text.js';
 
@@ -32,11 +33,7 @@ export function pivotQuery(kind: PivotKind, row: PivotRow): { query: string } | 
     case 'time': {
       const ms = row.event_time ? Date.parse(row.event_time) : Number.NaN;
       if (Number.isNaN(ms)) return { reason: 'this event has no time' };
-      return { query: `since:${isoSeconds(ms - AROUND_MS)} until:${isoSeconds(ms + AROUND_MS)}` };
+      return { query: `since:${isoSecondsOf(ms - AROUND_MS)} until:${isoSecondsOf(ms + AROUND_MS)}` };
     }
   }
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -6,7 +6,8 @@ import type { DigestOutcome } from './digest-chain.js';
 import type { LogListing } from './digest-file.js';
 import { isUnsignedNewest } from './digest-verdicts.js';
 import { ContentError, readContent } from './gzip-member.js';
-import { accountRegionOf, expectedPathOf, isoOf, parseLogStampMs } from './s3-keys.js';
+import { isoSecondsOf } from '../normalize/time.js';
+import { accountRegionOf, expectedPathOf, parseLogStampMs } from './s3-keys.js';
 import { verdictRow } from './verdicts.js';
 import type { VerdictRow } from './verdicts.js';
 
@@ -121,12 +122,12 @@ function notCoveredRow(log: LocalFile, span: Span | undefined): VerdictRow {
   const stampMs = parseLogStampMs(basename(log.path));
   if (!span) return verdictRow(log.path, 'log', 'not-covered', `no digest of ${where} in the archive (log file validation off, or digests not downloaded)`);
   if (stampMs === null) return verdictRow(log.path, 'log', 'not-covered', `no digest lists it, and its name holds no delivery time`);
-  const delivered = isoOf(stampMs);
-  const newest = isoOf(span.newestEndMs);
+  const delivered = isoSecondsOf(stampMs);
+  const newest = isoSecondsOf(span.newestEndMs);
   if (stampMs + NAME_PRECISION_MS > span.newestEndMs && stampMs <= span.newestEndMs + AWAITING_DIGEST_MS) {
     return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, after the newest digest of ${where} (${newest}): the digest that lists it is not written or not downloaded yet`, 'after-newest-digest');
   }
   if (stampMs > span.newestEndMs) return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, over an hour after the newest digest of ${where} (${newest}): the digests listing it are not in the archive`);
-  if (stampMs + NAME_PRECISION_MS <= span.oldestStartMs) return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, before the oldest digest of ${where} (${isoOf(span.oldestStartMs)})`);
+  if (stampMs + NAME_PRECISION_MS <= span.oldestStartMs) return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, before the oldest digest of ${where} (${isoSecondsOf(span.oldestStartMs)})`);
   return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, inside the hours the digests of ${where} cover, yet none lists it: not delivered by a trail whose digests are here`);
 }

@@ -68,8 +68,3 @@ export function chainIdOf(tail: string, name: DigestName | null): string {
   if (!name) return `unnamed:${tail.split('/').slice(0, 3).join('/')}`;
   return `${name.account}/${name.region}/${name.trail}/${name.homeRegion}${name.backfill ? '/backfill' : ''}`;
 }
-
-/** ISO text of epoch ms, seconds precision, as CloudTrail writes times. */
-export function isoOf(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

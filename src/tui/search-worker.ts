@@ -100,30 +100,45 @@ export function createSearchClient(dbPath: string, options: { inProcess?: boolea
   };
 }
 
+/** Requests sent and waiting for their replies, by id: the same for a worker and in-process. */
+class PendingReplies {
+  private readonly waiting = new Map<number, (reply: SearchReply) => void>();
+  private nextId = 0;
+
+  send<R extends SearchRequest>(request: R, generation: number | undefined, post: (message: RequestMessage) => void): Promise<SearchReply<R['kind']>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve as (reply: SearchReply) => void);
+      post({ id, generation: generation ?? null, request });
+    });
+  }
+
+  deliver(message: ReplyMessage): void {
+    this.waiting.get(message.id)?.(message.reply);
+    this.waiting.delete(message.id);
+  }
+
+  failAll(reply: SearchReply): void {
+    for (const resolve of this.waiting.values()) resolve(reply);
+    this.waiting.clear();
+  }
+}
+
 function createWorkerClient(dbPath: string): SearchClient {
   const worker = new Worker(new URL('./search-worker.js', import.meta.url), { workerData: { role: WORKER_ROLE, dbPath } });
-  const waiting = new Map<number, (reply: SearchReply) => void>();
-  let nextId = 0;
+  const replies = new PendingReplies();
   let failure: string | null = null;
   const failAll = (reason: string) => {
     failure ??= reason;
-    for (const resolve of waiting.values()) resolve({ ok: false, failure: reason });
-    waiting.clear();
+    replies.failAll({ ok: false, failure: reason });
   };
-  worker.on('message', (message: ReplyMessage) => {
-    waiting.get(message.id)?.(message.reply);
-    waiting.delete(message.id);
-  });
+  worker.on('message', (message: ReplyMessage) => replies.deliver(message));
   worker.on('error', (error) => failAll(`the search thread failed: ${messageOf(error)}`));
   worker.on('exit', () => failAll('the search thread stopped'));
   return {
     request(request, generation) {
       if (failure !== null) return Promise.resolve({ ok: false, failure });
-      const id = nextId++;
-      return new Promise((resolve) => {
-        waiting.set(id, resolve as (reply: SearchReply) => void);
-        worker.postMessage({ id, generation: generation ?? null, request } satisfies RequestMessage);
-      });
+      return replies.send(request, generation, (message) => worker.postMessage(message));
     },
     async close() {
       await worker.terminate();
@@ -133,20 +148,10 @@ function createWorkerClient(dbPath: string): SearchClient {
 
 function createInProcessClient(dbPath: string): SearchClient {
   const service = createSearchService(dbPath);
-  const waiting = new Map<number, (reply: SearchReply) => void>();
-  const enqueue = createQueue(service, (message) => {
-    waiting.get(message.id)?.(message.reply);
-    waiting.delete(message.id);
-  });
-  let nextId = 0;
+  const replies = new PendingReplies();
+  const enqueue = createQueue(service, (message) => replies.deliver(message));
   return {
-    request(request, generation) {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        waiting.set(id, resolve as (reply: SearchReply) => void);
-        enqueue({ id, generation: generation ?? null, request });
-      });
-    },
+    request: (request, generation) => replies.send(request, generation, enqueue),
     async close() {
       service.close();
     },

@@ -53,6 +53,10 @@ const PAGES_KEPT = 4;
  */
 export function useSearch(client: SearchClient, query: string, options: { debounceMs: number; wantFacets: boolean }): SearchControls {
   const [results, setResults] = useState<ResultsState>(EMPTY);
+  // Answers for an older query are dropped: they must not touch the newer results.
+  const updateIfCurrent = useCallback((generation: number, update: (state: ResultsState) => ResultsState) => {
+    setResults((state) => (state.generation === generation ? update(state) : state));
+  }, []);
   const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>() });
   latest.current.results = results;
   latest.current.query = query;
@@ -77,14 +81,14 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     void client.request({ kind: 'count', query: text, cap: COUNT_CAP }, generation).then((reply) => {
       if (!current() || !reply.ok) return;
       early.count = reply.value;
-      setResults((state) => (state.generation === generation ? { ...state, count: reply.value } : state));
+      updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
     });
     void client.request({ kind: 'timeline', query: text }, generation).then((reply) => {
       if (!current() || !reply.ok) return;
       early.timeline = reply.value;
-      setResults((state) => (state.generation === generation ? { ...state, timeline: reply.value } : state));
+      updateIfCurrent(generation, (state) => ({ ...state, timeline: reply.value }));
     });
-  }, [client]);
+  }, [client, updateIfCurrent]);
 
   const timer = useRef<NodeJS.Timeout | null>(null);
   useEffect(() => {
@@ -107,9 +111,9 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     latest.current.inflight.add(key);
     void client.request({ kind: 'facets', query: shown }, generation).then((reply) => {
       latest.current.inflight.delete(key);
-      if (reply.ok) setResults((state) => (state.generation === generation ? { ...state, facets: reply.value } : state));
+      if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, facets: reply.value }));
     });
-  }, [client, options.wantFacets, results]);
+  }, [client, options.wantFacets, results, updateIfCurrent]);
 
   const loadRows = useCallback((from: number, to: number) => {
     const { results: shown, generation } = latest.current;
@@ -120,10 +124,10 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
       latest.current.inflight.add(key);
       void client.request({ kind: 'page', query: shown.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }, shown.generation).then((reply) => {
         latest.current.inflight.delete(key);
-        if (reply.ok) setResults((state) => (state.generation === shown.generation ? withPage(state, page, reply.value.rows) : state));
+        if (reply.ok) updateIfCurrent(shown.generation, (state) => withPage(state, page, reply.value.rows));
       });
     }
-  }, [client]);
+  }, [client, updateIfCurrent]);
 
   const runNow = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
@@ -136,9 +140,9 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     const { generation, query: shown } = latest.current.results;
     if (shown === null) return;
     void client.request({ kind: 'count', query: shown, cap: null }, generation).then((reply) => {
-      if (reply.ok) setResults((state) => (state.generation === generation ? { ...state, count: reply.value } : state));
+      if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
     });
-  }, [client]);
+  }, [client, updateIfCurrent]);
 
   return { results, loadRows, runNow, refresh, countAll };
 }

@@ -54,6 +54,11 @@ function estimateSeconds(state: ProgressState, elapsedSeconds: number): number |
   return (elapsedSeconds * (state.bytesTotal - state.bytesDone)) / state.bytesDone;
 }
 
+/** `1 file`, `1,234 files`: a count with its noun, grouped the way the README writes numbers. */
+export function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatDuration(seconds: number): string {
   if (seconds < 10) return `${seconds.toFixed(1)}s`;
   if (seconds < 60) return `${Math.round(seconds)}s`;

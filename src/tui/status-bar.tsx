@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { displayWidth, escapeForTerminal } from '../present/safe-text.js';
+import { countOf } from '../present/progress.js';
 import { formatAge, formatNumber } from './format.js';
 import type { StatusResult } from './protocol.js';
 import { colorFor } from './theme.js';
@@ -29,7 +30,7 @@ export function StatusBar({ dbPath, status, newEvents, message, hints, now, widt
   if (status) {
     parts.push(`${formatNumber(status.maxRowId)} events`);
     if (status.lastIndexedAt) parts.push(`indexed ${formatAge(status.lastIndexedAt, now)}`);
-    if (status.watching) parts.push(`watching: ${formatNumber(newEvents)} new event${newEvents === 1 ? '' : 's'}${newEvents > 0 ? ' (r refreshes)' : ''}`);
+    if (status.watching) parts.push(`watching: ${countOf(newEvents, 'new event')}${newEvents > 0 ? ' (r refreshes)' : ''}`);
   }
   const facts = parts.map((part) => ` · ${part}`).join('');
   return (

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Problem } from '../errors.js';
 import { formatProblem } from '../present/problem.js';
+import { countOf } from '../present/progress.js';
 import { escapeForTerminal, truncateToWidth } from '../present/safe-text.js';
 import type { FileReport } from '../store/index-state.js';
 import type { WatchReporter } from './reporter.js';
@@ -23,18 +24,14 @@ export function formatWatchStatus(status: WatchStatus): string {
   const what = status.roots.length === 1 ? status.roots[0]! : `${status.roots.length} folders`;
   const parts = [
     `${status.catchingUp ? 'catching up' : 'watching'} ${what}`,
-    `${count(status.filesRead, 'file')} read`,
-    count(status.eventsNew, 'new event'),
-    count(status.problems, 'problem'),
+    `${countOf(status.filesRead, 'file')} read`,
+    countOf(status.eventsNew, 'new event'),
+    countOf(status.problems, 'problem'),
   ];
   if (status.lastFile && status.lastFileAt) {
     parts.push(`last ${status.lastFileAt.toTimeString().slice(0, 8)} ${basename(status.lastFile)}`);
   }
   return escapeForTerminal(parts.join(' · '));
-}
-
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -65,7 +62,7 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
     missing: () => undefined,
     close: () => {
       line.stop();
-      stream.write(`stopped: ${count(status.filesRead, 'file')} read, ${count(status.eventsNew, 'new event')}, ${count(status.problems, 'problem')}\n`);
+      stream.write(`stopped: ${countOf(status.filesRead, 'file')} read, ${countOf(status.eventsNew, 'new event')}, ${countOf(status.problems, 'problem')}\n`);
     },
   };
 }

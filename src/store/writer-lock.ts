@@ -36,12 +36,21 @@ export function acquireWriterLock(databasePath: string): WriterLock {
   throw new UserError(`cannot write to ${databasePath}`, `could not create the lock file ${lockPath}`, ExitCode.failed);
 }
 
+/**
+ * Whether an `index` or `watch` process is writing the database now: one holds its lock and still
+ * runs. A lock left by a process that has gone does not count.
+ */
+export function isWriterRunning(databasePath: string): boolean {
+  const holder = readHolder(`${databasePath}.lock`);
+  return holder !== null && isRunning(holder);
+}
+
 function readHolder(lockPath: string): number | null {
   try {
     const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
-    return null; // vanished between open and read: the next attempt creates it
+    return null; // no lock, or it vanished between open and read
   }
 }
 

@@ -5,8 +5,8 @@ import { countFacets, countMatchesUpTo, runSearch } from '../search/engine.js';
 import { countByHour, readEventSource, readIndexStatus } from '../search/browse.js';
 import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
+import { isWriterRunning } from '../store/writer-lock.js';
 import { exportResults } from './export-results.js';
-import { isWriterRunning } from './writer-status.js';
 import type { ResultOf, SearchReply, SearchRequest } from './protocol.js';
 
 /** Matches the timeline reads at most: its strip covers the newest of them. */

@@ -22,10 +22,10 @@ const PROMPT = 'search› ';
  */
 export function QueryBox({ text, cursor, focused, problem, width, theme }: QueryBoxProps) {
   const room = Math.max(4, width - PROMPT.length - 1);
-  const cursorColumn = displayWidth(escapeForTerminal(text.slice(0, cursor)));
+  const typed = escapeForTerminal(text.slice(0, cursor));
   // Scrolled sideways only as far as needed to keep the cursor on screen.
-  const shift = Math.max(0, cursorColumn - room + 1);
-  const before = dropColumns(escapeForTerminal(text.slice(0, cursor)), shift);
+  const shift = Math.max(0, displayWidth(typed) - room + 1);
+  const before = dropColumns(typed, shift);
   const after = escapeForTerminal(text.slice(cursor));
   const [under, ...rest] = [...after];
   return (

@@ -9,13 +9,12 @@ import { classifyValue, isDigest } from './normalize/event.js';
 import type { TrailEvent } from './normalize/event.js';
 import { toDigestInfo } from './normalize/digest.js';
 import type { PathHint } from './sources/walk.js';
-import { packRecordBlock } from './store/record-blocks.js';
 import { toEventRow, toSearchRow } from './store/ingest.js';
 import type { FileOutcome, FileSink, FileStatus } from './store/ingest.js';
 import type { ReadLimits } from './index-file.js';
 
-/** Keeping blocks near 64 KB gives 12x compression; larger blocks cost more to read one record. */
-const BLOCK_TARGET_BYTES = 64 * 1024;
+/** Records per message to the writer, by size: ~64 KB amortises a message without holding much. */
+const BATCH_TARGET_BYTES = 64 * 1024;
 
 /**
  * Turns a stream of decompressed bytes into event batches, problems and digests, for one file.
@@ -137,7 +136,7 @@ export class FileDecoder {
     pending.indexes.push(raw.index);
     pending.bytes += event.recordText.length;
     this.eventsRead++;
-    if (pending.bytes >= BLOCK_TARGET_BYTES) this.flushBatch();
+    if (pending.bytes >= BATCH_TARGET_BYTES) this.flushBatch();
   }
 
   private addDigest(value: Record<string, unknown>, raw: RawValue): void {
@@ -151,7 +150,7 @@ export class FileDecoder {
     const { rows, searchTexts, texts, indexes } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(texts) });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: texts });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {

@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
-import { createRecordReader } from './record-blocks.js';
 import { acquireWriterLock } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
 
@@ -13,9 +12,11 @@ export type { SqliteDatabase };
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches.
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: every
+ * contract column stored, records as plain text (issue 16); a version 2 index keeps records in
+ * deflated blocks that only trailhound's own SQL function could read.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -37,7 +38,6 @@ export function openIndex(path: string): IndexDatabase {
   const lock = acquireWriterLock(path);
   try {
     const db = openConnection(path, { readonly: false });
-    checkSchemaVersion(db, path);
     db.exec(readSchema());
     db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
     return { db, path, checkpoint: () => checkpoint(db), close: () => closeWriter(db, lock) };
@@ -53,7 +53,6 @@ export function openReadOnly(path: string): SqliteDatabase {
     throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
   }
   const db = openConnection(path, { readonly: true });
-  checkSchemaVersion(db, path);
   db.pragma('query_only = 1');
   tuneForReading(db);
   return db;
@@ -64,11 +63,17 @@ function openConnection(path: string, options: { readonly: boolean }): SqliteDat
   try {
     db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) tuneForWriting(db);
   } catch (error) {
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
-  db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  // Before any pragma that writes (journal_mode rewrites the header): a refused file stays byte-identical.
+  checkSchemaVersion(db, path);
+  try {
+    if (!options.readonly) tuneForWriting(db);
+  } catch (error) {
+    db.close();
+    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+  }
   return db;
 }
 
@@ -136,9 +141,9 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
     db.close();
     throw new UserError(
       `cannot open database ${path}`,
-      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched`,
+      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
       ExitCode.failed,
-      'index the same logs again into a new --db file',
+      'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
     );
   }
 }

@@ -3,12 +3,11 @@ import type { Problem } from '../errors.js';
 import type { TrailEvent } from '../normalize/event.js';
 import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
-import type { RecordBlock } from './record-blocks.js';
 import { eventRowIndexes } from './db.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
- * their record texts packed into one compressed block.
+ * their original records.
  */
 export interface EventBatch {
   /** Values for EVENT_COLUMNS up to, not including, file_id (see toEventRow). */
@@ -16,7 +15,8 @@ export interface EventBatch {
   /** The text of each event for the columns of events_fts. */
   readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
-  readonly block: RecordBlock;
+  /** Each event's record: its text, or its exact bytes when they are not valid UTF-8 (stored as a BLOB). */
+  readonly records: readonly (string | Uint8Array)[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -57,12 +57,13 @@ export interface KnownFile {
 export const ROWS_PER_TRANSACTION = 20_000;
 
 const EVENT_COLUMNS = [
-  'event_id', 'content_sha256', 'event_time', 'event_source', 'event_name', 'event_name_base',
-  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'error_code',
-  'read_only', 'recipient_account_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
+  'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
+  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'user_agent', 'error_code', 'error_message',
+  'read_only', 'event_type', 'event_category', 'management_event', 'recipient_account_id', 'request_id', 'shared_event_id',
+  'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
   'user_identity_account_id', 'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by',
-  'session_issuer_arn', 'session_issuer_user_name',
-  'file_id', 'record_index', 'block_id', 'block_offset', 'block_length',
+  'session_issuer_arn', 'session_issuer_type', 'session_issuer_user_name', 'session_mfa_authenticated',
+  'file_id', 'record_index',
 ] as const;
 
 /**
@@ -129,17 +130,15 @@ export class IndexWriter {
   /** Inserts a batch; returns how many events were new (the rest were already indexed). */
   addBatch(fileId: number, batch: EventBatch): number {
     this.ensureTransaction();
-    const { block } = batch;
-    const blockId = Number(this.statements.insertBlock.run(block.data).lastInsertRowid);
     let added = 0;
     for (let i = 0; i < batch.rows.length; i++) {
-      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
+      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i]);
       if (result.changes === 1) {
         added++;
+        this.statements.insertRecord.run(result.lastInsertRowid, batch.records[i]);
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
       }
     }
-    if (added === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
@@ -225,11 +224,12 @@ export class IndexWriter {
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
-    event.eventId, contentHash, event.eventTime, event.eventSource, event.eventName, event.eventNameBase,
-    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.errorCode,
-    event.readOnly, event.recipientAccountId, who.type, who.arn, who.principalId,
+    event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
+    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.userAgent, event.errorCode, event.errorMessage,
+    event.readOnly, event.eventType, event.eventCategory, event.managementEvent, event.recipientAccountId, event.requestId, event.sharedEventId,
+    who.type, who.arn, who.principalId,
     who.accountId, who.accessKeyId, who.userName, who.invokedBy,
-    who.sessionIssuerArn, who.sessionIssuerUserName,
+    who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
   ];
 }
 
@@ -252,8 +252,7 @@ function prepareStatements(db: SqliteDatabase) {
        WHERE id = ?`,
     ),
     markMissing: db.prepare("UPDATE files SET status = 'missing' WHERE path = ?"),
-    insertBlock: db.prepare('INSERT INTO record_blocks(data) VALUES (?)'),
-    deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
+    insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),

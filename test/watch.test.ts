@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
-import { DEFAULT_LIMITS } from '../src/index-file.js';
+import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
 import { openIndex, openReadOnly } from '../src/store/db.js';
 import { IndexWriter } from '../src/store/ingest.js';
 import { BatchIndexer } from '../src/watch/batch-indexer.js';

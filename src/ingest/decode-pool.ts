@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { DecodeMessage, WorkerInput } from './decode-worker.js';
-import type { EntryInfo, OpenFileSink, ReadLimits } from './index-file.js';
-import type { FileSink } from './store/ingest.js';
-import type { SourceFile } from './sources/walk.js';
+import type { EntryInfo, OpenFileSink, ReadLimits } from './limits.js';
+import type { FileSink } from '../store/ingest.js';
+import type { SourceFile } from '../sources/walk.js';
 
 /**
  * Files queued per worker, so that a worker never waits for the writer to hand it the next file,

@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import { indexSourceFile } from './index-file.js';
-import type { EntryInfo, ReadLimits } from './index-file.js';
-import type { EventBatch, FileOutcome, FileSink } from './store/ingest.js';
-import type { Problem } from './errors.js';
-import type { DigestInfo } from './normalize/digest.js';
-import type { SourceFile } from './sources/walk.js';
+import type { EntryInfo, ReadLimits } from './limits.js';
+import type { EventBatch, FileOutcome, FileSink } from '../store/ingest.js';
+import type { Problem } from '../errors.js';
+import type { DigestInfo } from '../normalize/digest.js';
+import type { SourceFile } from '../sources/walk.js';
 
 /** A file for a worker to decode. */
 export interface DecodeJob {

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { InputError, messageOf } from './errors.js';
-import type { Problem } from './errors.js';
-import { RecordSplitter } from './decode/records.js';
-import type { RawValue } from './decode/records.js';
-import { TrailingDataError } from './decode/gunzip.js';
-import { classifyValue, isDigest } from './normalize/event.js';
-import type { TrailEvent } from './normalize/event.js';
-import { toDigestInfo } from './normalize/digest.js';
-import type { PathHint } from './sources/walk.js';
-import { toEventRow, toSearchRow } from './store/ingest.js';
-import type { FileOutcome, FileSink, FileStatus } from './store/ingest.js';
-import type { ReadLimits } from './index-file.js';
+import { InputError, messageOf } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { RecordSplitter } from '../decode/records.js';
+import type { RawValue } from '../decode/records.js';
+import { TrailingDataError } from '../decode/gunzip.js';
+import { classifyValue, isDigest } from '../normalize/event.js';
+import type { TrailEvent } from '../normalize/event.js';
+import { toDigestInfo } from '../normalize/digest.js';
+import type { PathHint } from '../sources/walk.js';
+import { toEventRow, toSearchRow } from '../store/ingest.js';
+import type { FileOutcome, FileSink, FileStatus } from '../store/ingest.js';
+import type { ReadLimits } from './limits.js';
 
 /** Records per message to the writer, by size: ~64 KB amortises a message without holding much. */
 const BATCH_TARGET_BYTES = 64 * 1024;

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
 import { acquireWriterLock } from './writer-lock.js';
+import { restoreFullTextMerging } from './fts-merging.js';
 import type { WriterLock } from './writer-lock.js';
 
 export type { SqliteDatabase };
@@ -40,6 +41,8 @@ export function openIndex(path: string): IndexDatabase {
     const db = openConnection(path, { readonly: false });
     db.exec(readSchema());
     db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    // A bulk load killed before its end left full-text merging paused (store/ingest.ts).
+    restoreFullTextMerging(db);
     return { db, path, checkpoint: () => checkpoint(db), close: () => closeWriter(db, lock) };
   } catch (error) {
     lock.release();

@@ -4,6 +4,7 @@ import type { TrailEvent } from '../normalize/event.js';
 import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import { eventRowIndexes } from './db.js';
+import { deferFullTextMerging, mergeFullText, restoreFullTextMerging } from './fts-merging.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
@@ -106,13 +107,20 @@ export class IndexWriter {
     if (!this.indexesDeferred) return;
     this.commit();
     for (const index of eventRowIndexes()) this.db.exec(index.sql);
+    this.db.exec('BEGIN');
+    restoreFullTextMerging(this.db);
+    this.db.exec('COMMIT');
+    mergeFullText(this.db);
     this.indexesDeferred = false;
   }
 
   private deferIndexesIfLarge(): void {
     if (this.indexesDeferred || this.eventsAdded <= this.deferIndexesAfter) return;
     this.commit();
+    this.db.exec('BEGIN');
     for (const index of eventRowIndexes()) this.db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+    deferFullTextMerging(this.db);
+    this.db.exec('COMMIT');
     this.indexesDeferred = true;
   }
 

@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
-import { createRecordReader } from './record-blocks.js';
+import { createRecordBytesReader, createRecordReader } from './record-blocks.js';
 import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
 
@@ -17,9 +17,12 @@ process.env['SQLITE_USE_URI'] ??= '1';
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches.
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: records
+ * stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and the
+ * record_fidelity and event_conflicts tables (issue 13); a version 2 index would store the same
+ * records twice under other keys.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -109,6 +112,7 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
   db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  db.function('trailhound_record_bytes', { deterministic: true }, createRecordBytesReader());
   return db;
 }
 

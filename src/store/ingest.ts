@@ -5,6 +5,7 @@ import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import type { RecordBlock } from './record-blocks.js';
 import { eventRowIndexes } from './db.js';
+import { ConflictRecorder } from './conflicts.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
@@ -17,6 +18,8 @@ export interface EventBatch {
   readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
   readonly block: RecordBlock;
+  /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
+  readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -84,8 +87,11 @@ export class IndexWriter {
   private indexesDeferred = false;
   private committedCallbacks: (() => void)[] = [];
 
+  private readonly conflicts: ConflictRecorder;
+
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.conflicts = new ConflictRecorder(db, (fileId, problem) => this.addProblem(fileId, problem));
   }
 
   /**
@@ -131,15 +137,23 @@ export class IndexWriter {
     this.ensureTransaction();
     const { block } = batch;
     const blockId = Number(this.statements.insertBlock.run(block.data).lastInsertRowid);
+    const notVerbatim = new Map(batch.notVerbatim.map((entry) => [entry.index, entry.reason]));
     let added = 0;
+    let conflicts = 0;
     for (let i = 0; i < batch.rows.length; i++) {
-      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
+      const row = batch.rows[i]!;
+      const result = this.statements.insertEvent.run(...row, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
       if (result.changes === 1) {
         added++;
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        const reason = notVerbatim.get(i);
+        if (reason !== undefined) this.statements.insertFidelity.run(result.lastInsertRowid, reason);
+      } else if (typeof row[0] === 'string' && this.conflicts.check(row[0], fileId, batch, i, blockId)) {
+        conflicts++;
       }
     }
-    if (added === 0) this.statements.deleteBlock.run(blockId);
+    // The block stays while it holds a new event or the other side of a conflict.
+    if (added === 0 && conflicts === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
@@ -209,6 +223,7 @@ export class IndexWriter {
   }
 
   rollback(): void {
+    this.conflicts.forget();
     this.pendingSearchRows = [];
     this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -256,6 +271,7 @@ function prepareStatements(db: SqliteDatabase) {
     deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(

@@ -27,7 +27,7 @@ import type { Theme } from './theme.js';
 import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
 import { useIndexStatus } from './use-index-status.js';
-import { knownRows, rowAt, useSearch } from './use-search.js';
+import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import type { TerminalSize } from './use-terminal-size.js';
@@ -117,10 +117,16 @@ export function App(props: AppProps) {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
   useEffect(() => {
-    if (stateRef.current.endPending && results.count && !results.count.capped) {
-      apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, selected: results.count!.count - 1 }));
+    if (!state.endPending) return;
+    const end = endOf(results, layout.listRows);
+    if (end === 'counting') return;
+    if (end === 'loading') {
+      const total = exactTotal(results)!;
+      loadRows(Math.max(0, total - layout.listRows), total);
+      return;
     }
-  }, [results.count, apply]);
+    apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
+  }, [state.endPending, results, layout.listRows, loadRows, apply]);
   useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
 
   return (
@@ -193,6 +199,16 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       />
     </Box>
   );
+}
+
+/** Where End lands: the last match, with a screenful of rows above it, once all of them are read. */
+function endOf(results: ResultsState, listRows: number): 'counting' | 'loading' | { selected: number; listTop: number } {
+  const total = exactTotal(results);
+  if (total === null) return 'counting';
+  const selected = Math.max(0, total - 1);
+  const listTop = Math.max(0, total - listRows);
+  if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) return 'loading';
+  return { selected, listTop };
 }
 
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -94,4 +94,39 @@ describe('End counts every match and lands on the oldest, as the CLI does', () =
     expect(frame).toContain(`WHEN   ${oldest!.eventTime}`);
     for (const each of app.frames.slice(framesBefore)) expect(placeholderLines(each)).toEqual([]);
   }, 60_000);
+});
+
+describe('dates carry their year unless every result is from the current year', () => {
+  const listLines = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆](\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d /.test(line));
+  const stripLine = (frame: string) => frame.split('\n')[1]!;
+
+  test.each([[80, 24], [150, 45]])('a multi-year index at %i×%i', async (columns, rows) => {
+    const { waitFor } = start({ initialQuery: 'user:alice', size: { columns, rows } });
+    const frame = await waitFor((f) => f.includes('1,000+ matches') && / → /.test(stripLine(f)) && listLines(f).length > 5, 'rows and the strip');
+    for (const line of listLines(frame)) expect(line).toMatch(/^[› ] 202[4-6]-\d\d-\d\d \d\d:\d\d:\d\d /);
+    expect(stripLine(frame)).toMatch(/ 2024-06-01 \d\dh → 2026-01-\d\d \d\dh$/);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+  }, 30_000);
+
+  test('results from one past year keep the year', async () => {
+    const { waitFor } = start({ initialQuery: 'user:alice since:2025-03-01 until:2025-03-31', size: { columns: 80, rows: 24 } });
+    const frame = await waitFor((f) => / → /.test(stripLine(f)) && listLines(f).length > 5, 'rows and the strip');
+    for (const line of listLines(frame)) expect(line).toMatch(/^[› ] 2025-03-\d\d \d\d:\d\d:\d\d /);
+    expect(stripLine(frame)).toMatch(/ 2025-03-01 \d\dh → 2025-03-31 \d\dh$/);
+  }, 30_000);
+
+  test('results all from the current year leave it out at 80 columns', async () => {
+    const year = new Date().getUTCFullYear();
+    const file = join(dir, 'this-year.json');
+    const records = [1, 2, 3].map((day) => ({
+      eventID: `this-year-${day}`, eventTime: `${year}-01-0${day}T10:00:00Z`, eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' }, sourceIPAddress: '192.0.2.1',
+    }));
+    writeFileSync(file, JSON.stringify({ Records: records }));
+    const own = (await indexInto([file], { dbPath: join(dir, 'this-year.db') })).dbPath;
+    const { waitFor } = start({ dbPath: own, initialQuery: 'user:bob', size: { columns: 80, rows: 24 } });
+    const frame = await waitFor((f) => f.includes('3 matches') && / → /.test(stripLine(f)), 'rows and the strip');
+    expect(listLines(frame).map((line) => line.slice(2, 16))).toEqual(['01-03 10:00:00', '01-02 10:00:00', '01-01 10:00:00']);
+    expect(stripLine(frame)).toMatch(/ 01-01 10h → 01-03 10h$/);
+  }, 30_000);
 });

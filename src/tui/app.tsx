@@ -30,6 +30,7 @@ import { useIndexStatus } from './use-index-status.js';
 import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { showsYear } from './year-shown.js';
 import type { TerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
@@ -156,10 +157,11 @@ interface ScreenProps {
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
 function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, dbPath, theme }: ScreenProps) {
+  const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth)} height={layout.listRows}
+      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
@@ -177,7 +179,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
       <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
-      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} theme={theme} />
+      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
       {state.mode === 'help' ? (
         <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
       ) : layout.wide ? (

@@ -28,7 +28,7 @@ export interface AppState {
   readonly message: StatusMessage | null;
   /** Grows when the query must run without waiting for the typing pause. */
   readonly runToken: number;
-  /** End was pressed while the count was capped: go to the end once the exact count is known. */
+  /** End was pressed: go to the last match once the exact count is known and its rows are read. */
   readonly endPending: boolean;
   /** The results generation the selection belongs to (use-search.ts). */
   readonly resultsGeneration: number;
@@ -70,7 +70,7 @@ export function initialState(query: string): AppState {
 /** New results start at their newest event: the selection of older results does not carry over. */
 export function forGeneration(state: AppState, generation: number): AppState {
   if (state.resultsGeneration === generation) return state;
-  return { ...state, resultsGeneration: generation, selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0 };
+  return { ...state, resultsGeneration: generation, selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0, endPending: false };
 }
 
 /** The state after a command, and the effects it asks for. Pure: the app runs the effects. */
@@ -98,9 +98,10 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'home':
       return moveBy(state, -Number.MAX_SAFE_INTEGER, context);
     case 'end': {
-      const moved = moveBy(state, Number.MAX_SAFE_INTEGER, context).state;
-      if (state.focus !== 'results' || !context.countCapped) return { state: { ...moved, endPending: false }, effects: [] };
-      return { state: { ...moved, endPending: true, message: { text: 'counting every match…', tone: 'info' } }, effects: [{ type: 'countAll' }] };
+      if (state.mode === 'help' || state.focus !== 'results') return moveBy(state, Number.MAX_SAFE_INTEGER, context);
+      // The selection moves once the last rows are read (app.tsx), so it never lands on a row still loading.
+      if (!context.countCapped) return done({ endPending: true });
+      return done({ endPending: true, message: { text: 'counting every match…', tone: 'info' } }, { type: 'countAll' });
     }
     case 'enter':
       return enter(state, context);

@@ -27,9 +27,10 @@ import type { Theme } from './theme.js';
 import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
 import { useIndexStatus } from './use-index-status.js';
-import { knownRows, rowAt, useSearch } from './use-search.js';
+import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { showsYear } from './year-shown.js';
 import type { TerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
@@ -117,10 +118,16 @@ export function App(props: AppProps) {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
   useEffect(() => {
-    if (stateRef.current.endPending && results.count && !results.count.capped) {
-      apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, selected: results.count!.count - 1 }));
+    if (!state.endPending) return;
+    const end = endOf(results, layout.listRows);
+    if (end === 'counting') return;
+    if (end === 'loading') {
+      const total = exactTotal(results)!;
+      loadRows(Math.max(0, total - layout.listRows), total);
+      return;
     }
-  }, [results.count, apply]);
+    apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
+  }, [state.endPending, results, layout.listRows, loadRows, apply]);
   useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
 
   return (
@@ -150,10 +157,11 @@ interface ScreenProps {
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
 function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, dbPath, theme }: ScreenProps) {
+  const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth)} height={layout.listRows}
+      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
@@ -171,7 +179,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
       <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
-      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} theme={theme} />
+      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
       {state.mode === 'help' ? (
         <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
       ) : layout.wide ? (
@@ -193,6 +201,16 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       />
     </Box>
   );
+}
+
+/** Where End lands: the last match, with a screenful of rows above it, once all of them are read. */
+function endOf(results: ResultsState, listRows: number): 'counting' | 'loading' | { selected: number; listTop: number } {
+  const total = exactTotal(results);
+  if (total === null) return 'counting';
+  const selected = Math.max(0, total - 1);
+  const listTop = Math.max(0, total - listRows);
+  if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) return 'loading';
+  return { selected, listTop };
 }
 
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS files (
   format       TEXT,             -- records | array | ndjson | object | empty | ...
   events_read  INTEGER NOT NULL DEFAULT 0,
   events_new   INTEGER NOT NULL DEFAULT 0,
-  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing
+  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing | superseded (an earlier version's records, issue 13)
   indexed_at   TEXT
 );
 

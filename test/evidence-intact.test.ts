@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { indexInto, readIndex, tempDir } from './helpers/temp-index.js';
 import { runCli } from './helpers/run-cli.js';
@@ -215,5 +215,46 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     const db = readIndex(dbPath);
     expect(db.prepare('SELECT other_file, other_record_index FROM conflicts').all()).toEqual([{ other_file: second, other_record_index: 0 }]);
     expect(db.prepare('SELECT path, stage FROM problems').all()).toEqual([{ path: second, stage: 'store' }]);
+  });
+});
+
+describe('a file re-indexed with changed content (issue 13, item 4)', () => {
+  test('records it no longer holds move to a row for the earlier version; those it still holds point at their new position', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'a.jsonl');
+    const dbPath = join(tempDir(), 'case.db');
+    writeFileSync(path, [event(40), event(41)].join('\n'));
+    const earlierSha = sha256(readFileSync(path));
+    await indexInto([path], { dbPath });
+    writeFileSync(path, [event(41), event(42), event(43)].join('\n'));
+    await indexInto([path], { dbPath });
+    const db = readIndex(dbPath);
+    const earlier = `${path} (earlier version, sha256 ${earlierSha})`;
+    expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
+      { event_id: id(40), source_file: earlier, record_index: 0 },
+      { event_id: id(41), source_file: path, record_index: 0 },
+      { event_id: id(42), source_file: path, record_index: 1 },
+      { event_id: id(43), source_file: path, record_index: 2 },
+    ]);
+    expect(db.prepare('SELECT path, sha256, status, events_read FROM files ORDER BY id').all()).toEqual([
+      { path, sha256: sha256(readFileSync(path)), status: 'done', events_read: 3 },
+      { path: earlier, sha256: earlierSha, status: 'superseded', events_read: 1 },
+    ]);
+  });
+
+  test('a file that only grew keeps every record under its own row', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'a.jsonl');
+    const dbPath = join(tempDir(), 'case.db');
+    writeFileSync(path, event(44) + '\n');
+    await indexInto([path], { dbPath });
+    writeFileSync(path, [event(44), event(45)].join('\n'));
+    await indexInto([path], { dbPath });
+    const db = readIndex(dbPath);
+    expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
+      { event_id: id(44), source_file: path, record_index: 0 },
+      { event_id: id(45), source_file: path, record_index: 1 },
+    ]);
+    expect(db.prepare('SELECT count(*) AS n FROM files').get()).toEqual({ n: 1 });
   });
 });

@@ -6,12 +6,23 @@ import { createRecordBytesReader } from './record-blocks.js';
 
 interface KeptRecord {
   readonly id: number;
+  readonly fileId: number;
   readonly recordIndex: number;
   readonly path: string | null;
   readonly blockId: number;
   readonly data: Buffer | null;
   readonly offset: number;
   readonly length: number;
+}
+
+/** What an ignored insert met: the stored record of its eventID, and whether it is a conflict. */
+export interface IgnoredRecord {
+  readonly keptId: number;
+  readonly keptFileId: number;
+  /** The same bytes, not only the same record. */
+  readonly identical: boolean;
+  /** 'new' when this read recorded it; the id of the conflict an earlier read recorded; null for a duplicate. */
+  readonly conflict: 'new' | { readonly knownId: number } | null;
 }
 
 /**
@@ -32,18 +43,23 @@ export class ConflictRecorder {
     this.statements = prepareStatements(db);
   }
 
-  /** True when record `i` of the batch conflicts with the stored record of `eventId`; recorded then. */
-  check(eventId: string, fileId: number, batch: EventBatch, i: number, blockId: number): boolean {
+  /**
+   * Compares record `i` of the batch, whose insert was ignored, with the stored record of `eventId`;
+   * a conflict is recorded (once) and reported as a problem of the batch's file.
+   */
+  check(eventId: string, fileId: number, batch: EventBatch, i: number, blockId: number): IgnoredRecord | null {
     const kept = this.statements.kept.get(eventId) as KeptRecord | undefined;
-    if (kept === undefined || kept.data === null) return false;
+    if (kept === undefined || kept.data === null) return null;
     const offset = batch.block.offsets[i]!;
     const length = batch.block.lengths[i]!;
     const keptBytes = this.readKept(kept.blockId, kept.data, kept.offset, kept.length);
     const otherBytes = this.inflatedBatch(batch.block.data).subarray(offset, offset + length);
-    if (keptBytes === null || sameRecord(keptBytes, otherBytes)) return false;
+    if (keptBytes === null) return null;
+    const found = { keptId: kept.id, keptFileId: kept.fileId, identical: keptBytes.equals(otherBytes) };
+    if (found.identical || sameRecord(keptBytes, otherBytes)) return { ...found, conflict: null };
     const recordIndex = batch.recordIndexes[i]!;
-    const known = this.statements.known.get(kept.id, fileId, recordIndex) !== undefined;
-    if (!known) this.statements.insert.run(kept.id, fileId, recordIndex, blockId, offset, length, new Date().toISOString());
+    const known = this.statements.known.get(kept.id, fileId, recordIndex) as { id: number } | undefined;
+    if (known === undefined) this.statements.insert.run(kept.id, fileId, recordIndex, blockId, offset, length, new Date().toISOString());
     const path = (this.statements.path.get(fileId) as { path: string } | undefined)?.path ?? '';
     this.addProblem(fileId, {
       path,
@@ -53,7 +69,7 @@ export class ConflictRecorder {
         'both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")',
     });
     // A conflict already recorded by an earlier read keeps its own block; this batch's copy is not needed.
-    return !known;
+    return { ...found, conflict: known === undefined ? 'new' : { knownId: known.id } };
   }
 
   /** After a rollback, block ids are handed out again: nothing cached may outlive it. */
@@ -97,11 +113,11 @@ function withoutLayout(bytes: Buffer): Buffer {
 function prepareStatements(db: SqliteDatabase) {
   return {
     kept: db.prepare(
-      `SELECT r.id, r.record_index AS recordIndex, (SELECT path FROM files f WHERE f.id = r.file_id) AS path,
+      `SELECT r.id, r.file_id AS fileId, r.record_index AS recordIndex, (SELECT path FROM files f WHERE f.id = r.file_id) AS path,
          r.block_id AS blockId, b.data, r.block_offset AS offset, r.block_length AS length
        FROM event_rows r LEFT JOIN record_blocks b ON b.id = r.block_id WHERE r.event_id = ?`,
     ),
-    known: db.prepare('SELECT 1 FROM event_conflicts WHERE row_id = ? AND file_id = ? AND record_index = ?'),
+    known: db.prepare('SELECT id FROM event_conflicts WHERE row_id = ? AND file_id = ? AND record_index = ?'),
     insert: db.prepare(
       'INSERT INTO event_conflicts(row_id, file_id, record_index, block_id, block_offset, block_length, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),

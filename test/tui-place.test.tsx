@@ -130,3 +130,56 @@ describe('dates carry their year unless every result is from the current year', 
     expect(stripLine(frame)).toMatch(/ 01-01 10h → 01-03 10h$/);
   }, 30_000);
 });
+
+describe('pivots, filters and Back keep the place', () => {
+  const eventIdOf = (frame: string) => /"eventID": "(synthetic-\d+)"/.exec(frame)?.[1];
+  const listBlock = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆]\d{4}-/.test(line)).join('\n');
+
+  test('t selects and marks the event it came from; b returns to the query, selection and scroll', async () => {
+    const { waitFor, press, frame } = start({ initialQuery: 'user:alice' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'alice');
+    await press(KEYS.pageDown, KEYS.pageDown, KEYS.pageDown, 'j', 'j');
+    const before = await waitFor((f) => /event 3\d of/.test(f) && eventIdOf(f) !== undefined, 'an event a few pages down');
+    const id = eventIdOf(before)!;
+    const time = selectedLine(before).slice(2, 21);
+    await press('t');
+    const pivoted = await waitFor((f) => f.startsWith('search: since:') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the time pivot on the same event');
+    expect(selectedLine(pivoted).slice(2, 21)).toBe(time);
+    await press('b');
+    await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+    expect(frame()).toContain(/event \d+ of/.exec(before)![0]);
+  }, 30_000);
+
+  test('a pivot lands on its event far beyond the first page and the counted rows', async () => {
+    const { waitFor, press } = start({ initialQuery: 'region:ap-southeast-2' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'the region');
+    await press(...Array<string>(15).fill(KEYS.pageDown));
+    const before = await waitFor((f) => /event 1[3-9]\d of/.test(f) && eventIdOf(f) !== undefined, 'an event fifteen pages down');
+    const id = eventIdOf(before)!;
+    await press('i');
+    const pivoted = await waitFor((f) => f.startsWith('search: user:arn:aws:iam::111122223333:user/') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the identity pivot on the same event');
+    expect(Number(/event ([\d,]+) of/.exec(pivoted)![1]!.replace(/,/g, ''))).toBeGreaterThan(500);
+  }, 30_000);
+
+  test('a facet filter keeps the selected event when it still matches, and b restores the place', async () => {
+    const { waitFor, press, frame } = start({ initialQuery: 'user:alice' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'alice');
+    await press(KEYS.pageDown, 'j');
+    const before = await waitFor((f) => /event 1\d of/.test(f) && eventIdOf(f) !== undefined, 'an event a page down');
+    const id = eventIdOf(before)!;
+    const action = /WHAT {3}\S+ {2}(\w+)/.exec(before)![1]!;
+    await press('f');
+    await waitFor((f) => f.includes('actions'), 'facets');
+    // Down the action facet to the selected event's action.
+    const facetLine = (f: string) => f.split('\n').find((line) => line.startsWith('› ') && !/^›[ ◆]\d/.test(line)) ?? '';
+    for (let i = 0; i < 4 && !facetLine(frame()).includes(` ${action} `); i++) await press(KEYS.down);
+    expect(facetLine(frame())).toContain(` ${action} `);
+    await press(KEYS.enter);
+    await waitFor((f) => f.startsWith(`search: user:alice action:${action}\n`), 'the filter');
+    await press('f');
+    const filtered = await waitFor((f) => eventIdOf(f) === id, 'the filter on the same event');
+    expect(listBlock(filtered)).toContain('›◆');
+    await press('b');
+    await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+  }, 30_000);
+});

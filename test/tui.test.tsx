@@ -81,7 +81,7 @@ function expectedRows(match: (r: Rec) => boolean): string[][] {
 /** The rows on screen: [time, identity, action] of each list line. */
 function screenRows(frame: string): string[][] {
   return frame.split('\n')
-    .filter((line) => /^[› ] \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))
+    .filter((line) => /^[› ][ ◆]\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))
     .map((line) => {
       const time = line.slice(2, 21);
       const words = line.slice(21).trim().split(/\s+/);

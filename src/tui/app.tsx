@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import type { EventListRow } from '../search/engine.js';
 import { forGeneration, reduce, initialState } from './app-state.js';
-import type { AppState, Effect, StateContext } from './app-state.js';
+import type { AppState, Effect, Landing, StateContext } from './app-state.js';
 import { DetailPane } from './detail-pane.js';
 import { detailLines } from './detail-lines.js';
 import { facetItems } from './facet-items.js';
@@ -26,6 +26,8 @@ import type { StatusMessage } from './status-bar.js';
 import type { Theme } from './theme.js';
 import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
+import { useLanding } from './use-landing.js';
+import type { Landed } from './use-landing.js';
 import { useIndexStatus } from './use-index-status.js';
 import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
@@ -129,6 +131,13 @@ export function App(props: AppProps) {
     apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
   }, [state.endPending, results, layout.listRows, loadRows, apply]);
   useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
+  const land = useCallback((landing: Landing, landed: Landed) => {
+    apply((previous) => previous.landing !== landing ? previous : {
+      ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
+      marked: landing.mark === 'origin' ? (landed.found && landing.rowId !== null ? { query: landing.query, rowId: landing.rowId } : null) : landing.mark,
+    });
+  }, [apply, results.generation]);
+  useLanding(client, state.landing, results, layout.listRows, loadRows, land);
 
   return (
     <Screen
@@ -161,7 +170,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
+      rows={visibleRows} top={top} selected={selected} markedRowId={state.marked?.query === results.query ? state.marked.rowId : null} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );

@@ -183,3 +183,38 @@ describe('pivots, filters and Back keep the place', () => {
     await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
   }, 30_000);
 });
+
+describe('results say when the index has moved on', () => {
+  const call = (n: number, action: string) => ({
+    eventID: `fresh-${n}`, eventTime: `2025-05-0${n}T10:00:00Z`, eventSource: 'ecs.amazonaws.com', eventName: action, awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' }, sourceIPAddress: '192.0.2.1',
+  });
+  const add = async (own: string, name: string, records: object[]) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify({ Records: records }));
+    await indexInto([file], { dbPath: own });
+  };
+
+  test('new matching events are counted while a writer runs, the results stay marked stale after it stops, until r; F follows', async () => {
+    const own = join(dir, 'fresh.db');
+    await add(own, 'fresh-1.json', [call(1, 'RunTask'), call(2, 'DescribeTasks')]);
+    // A live process holds the writer lock: this one, standing in for `trailhound watch`.
+    const lock = `${own}.lock`;
+    writeFileSync(lock, String(process.pid));
+    const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
+    await waitFor((f) => f.includes('1 match') && f.includes('watching: 0 new events'), 'the writer, nothing new');
+    await add(own, 'fresh-2.json', [call(3, 'RunTask'), call(4, 'DescribeTasks'), call(5, 'RunTask')]);
+    writeFileSync(lock, String(process.pid));
+    await waitFor((f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'), 'new events counted');
+    rmSync(lock);
+    const stale = await waitFor((f) => f.includes('results older than the index: 3 new events, 2 matching (r reloads)'), 'stale after the writer stopped');
+    expect(stale).toMatch(/^ {2}1 match /m);
+    await press('r');
+    let frame = await waitFor((f) => f.includes('3 matches'), 'read again');
+    expect(frame).not.toContain('older than the index');
+    await press('F');
+    await add(own, 'fresh-3.json', [call(6, 'RunTask')]);
+    frame = await waitFor((f) => f.includes('4 matches'), 'followed without a key');
+    expect(frame).not.toContain('older than the index');
+  }, 30_000);
+});

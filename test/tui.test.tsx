@@ -307,7 +307,7 @@ describe('terminal UI', () => {
     writeFileSync(second, JSON.stringify(RECORDS[5]));
     await indexInto([second], { dbPath: own });
     writeFileSync(lock, String(process.pid));
-    await waitFor((f) => f.includes('3 events') && f.includes('watching: 1 new event (r refreshes)'), 'one new event');
+    await waitFor((f) => f.includes('3 events') && f.includes('watching: 1 new event, 0 matching (r reloads)'), 'one new event');
     await press('r');
     await waitFor((f) => f.includes('watching: 0 new events') && f.includes('2 matches'), 'refreshed');
     rmSync(lock, { force: true });

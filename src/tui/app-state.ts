@@ -30,6 +30,8 @@ export interface AppState {
   readonly draft: string;
   readonly helpScroll: number;
   readonly message: StatusMessage | null;
+  /** New matching events are read as they arrive (F), as `less +F` follows a file. */
+  readonly following: boolean;
   /** Grows when the query must run without waiting for the typing pause. */
   readonly runToken: number;
   /** End was pressed: go to the last match once the exact count is known and its rows are read. */
@@ -51,6 +53,8 @@ export interface Place {
 /** A selection to restore once a query's results arrive: on event `rowId`, else on row `fallback`. */
 export interface Landing {
   readonly query: string;
+  /** The results generation shown when the landing was asked for: it applies to a later one. */
+  readonly afterGeneration: number;
   readonly rowId: number | null;
   readonly fallback: number;
   /** Rows between the top of the list and the selection, kept so the screen does not jump. */
@@ -93,7 +97,7 @@ export type Effect =
 export function initialState(query: string): AppState {
   return {
     line: lineAtEnd(query), focus: query.trim() === '' ? 'query' : 'results', mode: 'normal', selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0,
-    showFacets: false, backStack: [], landing: null, marked: null, historyAt: null, draft: '', helpScroll: 0, message: null, runToken: 0, endPending: false, resultsGeneration: -1,
+    showFacets: false, backStack: [], landing: null, marked: null, following: false, historyAt: null, draft: '', helpScroll: 0, message: null, runToken: 0, endPending: false, resultsGeneration: -1,
   };
 }
 
@@ -148,7 +152,7 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'back': {
       const place = state.backStack.at(-1);
       if (place === undefined) return done({ message: { text: 'no earlier query to go back to', tone: 'info' } });
-      const landing: Landing = { query: place.query, rowId: place.rowId, fallback: place.selected, screenOffset: place.selected - place.listTop, mark: place.marked };
+      const landing: Landing = { query: place.query, afterGeneration: context.generation, rowId: place.rowId, fallback: place.selected, screenOffset: place.selected - place.listTop, mark: place.marked };
       return done({ ...resetSelection(), line: lineAtEnd(place.query), backStack: state.backStack.slice(0, -1), landing, runToken: state.runToken + 1 }, { type: 'remember', query: place.query });
     }
     case 'toggleFacets':
@@ -158,7 +162,9 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'exportAs':
       return done({ mode: 'normal', message: { text: `exporting as ${command.format.toUpperCase()}…`, tone: 'info' } }, { type: 'export', format: command.format });
     case 'refresh':
-      return done({ ...resetSelection() }, { type: 'refresh' });
+      return done({ ...resetSelection(), landing: stayingPut(state, context) }, { type: 'refresh' });
+    case 'toggleFollow':
+      return done({ following: !state.following, message: { text: state.following ? 'stopped following new events' : 'following: new matching events are read as they arrive (F stops)', tone: 'info' } });
     case 'edit':
       return done({ line: edit(state.line, command.edit), historyAt: null, landing: null });
     case 'insert':
@@ -166,6 +172,16 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'history':
       return browseHistory(state, command.by, context.history);
   }
+}
+
+/**
+ * Reading the results again keeps the selected event selected, at the same height; at the top
+ * it stays at the top, where new events appear (as `less +F` shows the newest lines).
+ */
+export function stayingPut(state: AppState, context: StateContext): Landing | null {
+  const rowId = context.selectedRow?.row_id ?? null;
+  if (state.selected === 0 || rowId === null || context.shownQuery === null) return null;
+  return { query: context.shownQuery, afterGeneration: context.generation, rowId, fallback: state.selected, screenOffset: state.selected - state.listTop, mark: state.marked };
 }
 
 function resetSelection(): Partial<AppState> {
@@ -208,7 +224,7 @@ function replaceQuery(state: AppState, query: string, context: StateContext): { 
   const rowId = context.selectedRow?.row_id ?? null;
   const place: Place = { query: state.line.text, rowId, selected: state.selected, listTop: state.listTop, marked: state.marked };
   const backStack = state.line.text === query ? state.backStack : [...state.backStack, place];
-  const landing: Landing = { query, rowId, fallback: 0, screenOffset: state.selected - state.listTop, mark: 'origin' };
+  const landing: Landing = { query, afterGeneration: context.generation, rowId, fallback: 0, screenOffset: state.selected - state.listTop, mark: 'origin' };
   return { state: { ...state, ...resetSelection(), line: lineAtEnd(query), backStack, landing, runToken: state.runToken + 1, historyAt: null }, effects: [{ type: 'remember', query }] };
 }
 

@@ -23,7 +23,7 @@ export function useLanding(
   const [located, setLocated] = useState<{ landing: Landing; generation: number; index: number | null } | null>(null);
   const asked = useRef<{ landing: Landing; generation: number } | null>(null);
   useEffect(() => {
-    if (!landing || results.query !== landing.query || results.running) return;
+    if (!landing || results.generation <= landing.afterGeneration || results.query !== landing.query || results.running) return;
     const generation = results.generation;
     if (located?.landing === landing && located.generation === generation) {
       const index = located.index ?? landing.fallback;

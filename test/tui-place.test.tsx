@@ -207,7 +207,7 @@ describe('results say when the index has moved on', () => {
     writeFileSync(lock, String(process.pid));
     await waitFor((f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'), 'new events counted');
     rmSync(lock);
-    const stale = await waitFor((f) => f.includes('results older than the index: 3 new events, 2 matching (r reloads)'), 'stale after the writer stopped');
+    const stale = await waitFor((f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'), 'stale after the writer stopped');
     expect(stale).toMatch(/^ {2}1 match /m);
     await press('r');
     let frame = await waitFor((f) => f.includes('3 matches'), 'read again');

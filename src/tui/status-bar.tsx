@@ -31,10 +31,11 @@ export interface StatusBarProps {
 export function StatusBar({ dbPath, status, freshness, following, message, hints, now, width, theme }: StatusBarProps) {
   const parts: string[] = [];
   if (status) {
-    parts.push(`${formatNumber(status.maxRowId)} events`);
-    if (status.lastIndexedAt) parts.push(`indexed ${formatAge(status.lastIndexedAt, now)}`);
+    // First, so a narrow terminal cuts the index's size rather than the news that results are stale.
     const staleness = stalenessText(status.watching, freshness, following);
     if (staleness) parts.push(staleness);
+    parts.push(`${formatNumber(status.maxRowId)} events`);
+    if (status.lastIndexedAt) parts.push(`indexed ${formatAge(status.lastIndexedAt, now)}`);
   }
   const facts = parts.map((part) => ` · ${part}`).join('');
   return (
@@ -57,7 +58,7 @@ export function StatusBar({ dbPath, status, freshness, following, message, hints
 function stalenessText(watching: boolean, { newEvents, newMatches }: Freshness, following: boolean): string | null {
   if (newEvents === 0) return watching || following ? `${following ? 'following' : 'watching'}: ${countOf(0, 'new event')}` : null;
   const matching = newMatches === null ? '' : `, ${formatNumber(newMatches.count)}${newMatches.capped ? '+' : ''} matching`;
-  const lead = following ? 'following' : watching ? 'watching' : 'results older than the index';
+  const lead = following ? 'following' : watching ? 'watching' : 'older than the index';
   return `${lead}: ${countOf(newEvents, 'new event')}${matching}${following ? '' : ' (r reloads)'}`;
 }
 

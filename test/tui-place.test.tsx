@@ -130,3 +130,91 @@ describe('dates carry their year unless every result is from the current year', 
     expect(stripLine(frame)).toMatch(/ 01-01 10h → 01-03 10h$/);
   }, 30_000);
 });
+
+describe('pivots, filters and Back keep the place', () => {
+  const eventIdOf = (frame: string) => /"eventID": "(synthetic-\d+)"/.exec(frame)?.[1];
+  const listBlock = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆]\d{4}-/.test(line)).join('\n');
+
+  test('t selects and marks the event it came from; b returns to the query, selection and scroll', async () => {
+    const { waitFor, press, frame } = start({ initialQuery: 'user:alice' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'alice');
+    await press(KEYS.pageDown, KEYS.pageDown, KEYS.pageDown, 'j', 'j');
+    const before = await waitFor((f) => /event 3\d of/.test(f) && eventIdOf(f) !== undefined, 'an event a few pages down');
+    const id = eventIdOf(before)!;
+    const time = selectedLine(before).slice(2, 21);
+    await press('t');
+    const pivoted = await waitFor((f) => f.startsWith('search: since:') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the time pivot on the same event');
+    expect(selectedLine(pivoted).slice(2, 21)).toBe(time);
+    await press('b');
+    await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+    expect(frame()).toContain(/event \d+ of/.exec(before)![0]);
+  }, 30_000);
+
+  test('a pivot lands on its event far beyond the first page and the counted rows', async () => {
+    const { waitFor, press } = start({ initialQuery: 'region:ap-southeast-2' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'the region');
+    await press(...Array<string>(15).fill(KEYS.pageDown));
+    const before = await waitFor((f) => /event 1[3-9]\d of/.test(f) && eventIdOf(f) !== undefined, 'an event fifteen pages down');
+    const id = eventIdOf(before)!;
+    await press('i');
+    const pivoted = await waitFor((f) => f.startsWith('search: user:arn:aws:iam::111122223333:user/') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the identity pivot on the same event');
+    expect(Number(/event ([\d,]+) of/.exec(pivoted)![1]!.replace(/,/g, ''))).toBeGreaterThan(500);
+  }, 30_000);
+
+  test('a facet filter keeps the selected event when it still matches, and b restores the place', async () => {
+    const { waitFor, press, frame } = start({ initialQuery: 'user:alice' });
+    await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'alice');
+    await press(KEYS.pageDown, 'j');
+    const before = await waitFor((f) => /event 1\d of/.test(f) && eventIdOf(f) !== undefined, 'an event a page down');
+    const id = eventIdOf(before)!;
+    const action = /WHAT {3}\S+ {2}(\w+)/.exec(before)![1]!;
+    await press('f');
+    await waitFor((f) => f.includes('actions'), 'facets');
+    // Down the action facet to the selected event's action.
+    const facetLine = (f: string) => f.split('\n').find((line) => line.startsWith('› ') && !/^›[ ◆]\d/.test(line)) ?? '';
+    for (let i = 0; i < 4 && !facetLine(frame()).includes(` ${action} `); i++) await press(KEYS.down);
+    expect(facetLine(frame())).toContain(` ${action} `);
+    await press(KEYS.enter);
+    await waitFor((f) => f.startsWith(`search: user:alice action:${action}\n`), 'the filter');
+    await press('f');
+    const filtered = await waitFor((f) => eventIdOf(f) === id, 'the filter on the same event');
+    expect(listBlock(filtered)).toContain('›◆');
+    await press('b');
+    await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+  }, 30_000);
+});
+
+describe('results say when the index has moved on', () => {
+  const call = (n: number, action: string) => ({
+    eventID: `fresh-${n}`, eventTime: `2025-05-0${n}T10:00:00Z`, eventSource: 'ecs.amazonaws.com', eventName: action, awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' }, sourceIPAddress: '192.0.2.1',
+  });
+  const add = async (own: string, name: string, records: object[]) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify({ Records: records }));
+    await indexInto([file], { dbPath: own });
+  };
+
+  test('new matching events are counted while a writer runs, the results stay marked stale after it stops, until r; F follows', async () => {
+    const own = join(dir, 'fresh.db');
+    await add(own, 'fresh-1.json', [call(1, 'RunTask'), call(2, 'DescribeTasks')]);
+    // A live process holds the writer lock: this one, standing in for `trailhound watch`.
+    const lock = `${own}.lock`;
+    writeFileSync(lock, String(process.pid));
+    const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
+    await waitFor((f) => f.includes('1 match') && f.includes('watching: 0 new events'), 'the writer, nothing new');
+    await add(own, 'fresh-2.json', [call(3, 'RunTask'), call(4, 'DescribeTasks'), call(5, 'RunTask')]);
+    writeFileSync(lock, String(process.pid));
+    await waitFor((f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'), 'new events counted');
+    rmSync(lock);
+    const stale = await waitFor((f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'), 'stale after the writer stopped');
+    expect(stale).toMatch(/^ {2}1 match /m);
+    await press('r');
+    let frame = await waitFor((f) => f.includes('3 matches'), 'read again');
+    expect(frame).not.toContain('older than the index');
+    await press('F');
+    await add(own, 'fresh-3.json', [call(6, 'RunTask')]);
+    frame = await waitFor((f) => f.includes('4 matches'), 'followed without a key');
+    expect(frame).not.toContain('older than the index');
+  }, 30_000);
+});

@@ -2,8 +2,8 @@ import { basename, dirname } from 'node:path';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import type { EventListRow } from '../search/engine.js';
-import { forGeneration, reduce, initialState } from './app-state.js';
-import type { AppState, Effect, StateContext } from './app-state.js';
+import { forGeneration, reduce, initialState, stayingPut } from './app-state.js';
+import type { AppState, Effect, Landing, StateContext } from './app-state.js';
 import { DetailPane } from './detail-pane.js';
 import { detailLines } from './detail-lines.js';
 import { facetItems } from './facet-items.js';
@@ -26,6 +26,10 @@ import type { StatusMessage } from './status-bar.js';
 import type { Theme } from './theme.js';
 import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
+import { useFreshness } from './use-freshness.js';
+import type { Freshness } from './use-freshness.js';
+import { useLanding } from './use-landing.js';
+import type { Landed } from './use-landing.js';
 import { useIndexStatus } from './use-index-status.js';
 import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
@@ -67,6 +71,7 @@ export function App(props: AppProps) {
   const { results } = search;
   const state = forGeneration(stored, results.generation);
   const status = useIndexStatus(client, props.statusPollMs ?? 2_000);
+  const freshness = useFreshness(client, status, results);
   const problem = results.problem && results.problemFor === state.line.text ? results.problem : null;
   const layout = computeLayout(size, { problemLines: problem ? 2 : 0 });
   const known = knownRows(results);
@@ -129,10 +134,23 @@ export function App(props: AppProps) {
     apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
   }, [state.endPending, results, layout.listRows, loadRows, apply]);
   useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
+  const land = useCallback((landing: Landing, landed: Landed) => {
+    apply((previous) => previous.landing !== landing ? previous : {
+      ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
+      marked: landing.mark === 'origin' ? (landed.found && landing.rowId !== null ? { query: landing.query, rowId: landing.rowId } : null) : landing.mark,
+    });
+  }, [apply, results.generation]);
+  useLanding(client, state.landing, results, layout.listRows, loadRows, land);
+  // Following, new matching events are read as they arrive, the selected event staying put.
+  useEffect(() => {
+    if (!stored.following || !freshness.newMatches || freshness.newMatches.count === 0 || results.running) return;
+    apply((previous) => ({ ...previous, landing: stayingPut(previous, contextRef.current) }));
+    search.refresh();
+  }, [stored.following, freshness.newMatches, results.running, apply, search]);
 
   return (
     <Screen
-      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, theme }} dbPath={props.dbPath}
+      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath}
     />
   );
 }
@@ -151,17 +169,18 @@ interface ScreenProps {
   readonly items: readonly FacetItem[];
   readonly helpRows: number;
   readonly status: StatusResult | null;
+  readonly freshness: Freshness;
   readonly dbPath: string;
   readonly theme: Theme;
 }
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
-function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, dbPath, theme }: ScreenProps) {
+function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme }: ScreenProps) {
   const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
+      rows={visibleRows} top={top} selected={selected} markedRowId={state.marked?.query === results.query ? state.marked.rowId : null} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
@@ -196,7 +215,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       )}
       <Box flexGrow={1} />
       <StatusBar
-        dbPath={dbPath} status={status} newEvents={status && results.maxRowId > 0 ? Math.max(0, status.maxRowId - results.maxRowId) : 0}
+        dbPath={dbPath} status={status} freshness={freshness} following={state.following}
         message={state.message} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
       />
     </Box>

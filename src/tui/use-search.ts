@@ -29,7 +29,7 @@ export interface SearchControls {
   readonly results: ResultsState;
   /** Fetches the pages holding rows [from, to) that are not loaded yet. */
   loadRows(from: number, to: number): void;
-  /** Runs the typed query now rather than after the typing pause. */
+  /** Runs the typed query now rather than after the typing pause (again, if it ran already). */
   runNow(): void;
   /** Runs the shown query again, for events indexed since. */
   refresh(): void;
@@ -134,7 +134,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
 
   const runNow = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
-    if (latest.current.sent !== latest.current.query) start(latest.current.query);
+    start(latest.current.query);
   }, [start]);
 
   const refresh = useCallback(() => start(latest.current.query), [start]);

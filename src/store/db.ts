@@ -7,6 +7,7 @@ import { ExitCode, UserError, messageOf } from '../errors.js';
 import { createRecordReader } from './record-blocks.js';
 import { acquireWriterLock } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
+import { createRegexpFunction } from './regexp.js';
 
 export type { SqliteDatabase };
 
@@ -69,6 +70,8 @@ function openConnection(path: string, options: { readonly: boolean }): SqliteDat
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
   db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
+  db.function('regexp', { deterministic: true }, createRegexpFunction());
   return db;
 }
 

@@ -128,8 +128,11 @@ export function renderPredicate(predicate: Predicate): SqlPart {
       return part(predicate.value ? '1' : '0');
     case 'match':
       return renderMatch(predicate.field, predicate.pattern);
-    case 'regex':
-      return around('regexp(?, $)', valueOf(predicate.field), predicate.flags ? `(?${predicate.flags})${predicate.source}` : predicate.source);
+    case 'regex': {
+      const value = valueOf(predicate.field);
+      const pattern = predicate.flags ? `(?${predicate.flags})${predicate.source}` : predicate.source;
+      return { sql: `regexp(?, ${value.sql})`, params: [pattern, ...value.params] };
+    }
     case 'cidr':
       // A value that is one IPv4 address: the stored first address equals the whole raw value.
       return part('(e.source_ipv4_int BETWEEN ? AND ? AND e.source_ip = e.source_ip_address)', predicate.first, predicate.last);

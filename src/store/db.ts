@@ -7,6 +7,7 @@ import { ExitCode, UserError, messageOf } from '../errors.js';
 import { createRecordBytesReader, createRecordReader } from './record-blocks.js';
 import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
+import { createRegexpFunction } from './regexp.js';
 
 export type { SqliteDatabase };
 
@@ -113,6 +114,8 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
   }
   db.function('trailhound_record', { deterministic: true }, createRecordReader());
   db.function('trailhound_record_bytes', { deterministic: true }, createRecordBytesReader());
+  // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
+  db.function('regexp', { deterministic: true }, createRegexpFunction());
   return db;
 }
 

@@ -30,7 +30,7 @@ function loadSample(corpus: string): Sample {
   for (const path of listFiles(join(corpus, 'AWSLogs')).filter((file) => file.endsWith('.json.gz')).sort()) {
     for (const record of (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: Record<string, unknown>[] }).Records) {
       const text = JSON.stringify(record);
-      searchRows.push(toSearchRow(toTrailEvent(record, text)));
+      searchRows.push(toSearchRow(toTrailEvent(record)));
       records.push(text);
       if (records.length >= limit) return { searchRows, records };
     }

@@ -122,7 +122,7 @@ describe('a record that is not valid UTF-8', () => {
       const writer = new IndexWriter(index.db);
       const fileId = writer.beginFile('/logs/bad-utf8.json', 1, 1);
       const row = ['e-1', null, null, null, null, 'GetObject', 'GetObject', ...Array<null>(25).fill(null)];
-      writer.addBatch(fileId, { rows: [row], searchTexts: [['GetObject', '', '', '', '', '', '']], recordIndexes: [0], records: [bytes] });
+      writer.addBatch(fileId, { rows: [row], searchTexts: [['GetObject', '', '', '', '', '', '']], recordIndexes: [0], records: [bytes], notVerbatim: [] });
       writer.finishFile(fileId, { sha256: null, contentSha256: null, kind: 'log', format: 'object', eventsRead: 1, status: 'done' }, 1);
       writer.commit();
     } finally {

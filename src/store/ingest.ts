@@ -5,6 +5,8 @@ import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import { eventRowIndexes } from './db.js';
 import { deferFullTextMerging, mergeFullText, restoreFullTextMerging } from './fts-merging.js';
+import { ConflictRecorder } from './conflicts.js';
+import { FileVersions } from './file-versions.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
@@ -18,6 +20,8 @@ export interface EventBatch {
   readonly recordIndexes: readonly number[];
   /** Each event's record: its text, or its exact bytes when they are not valid UTF-8 (stored as a BLOB). */
   readonly records: readonly (string | Uint8Array)[];
+  /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
+  readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -86,8 +90,13 @@ export class IndexWriter {
   private indexesDeferred = false;
   private committedCallbacks: (() => void)[] = [];
 
+  private readonly conflicts: ConflictRecorder;
+  private readonly versions: FileVersions;
+
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.conflicts = new ConflictRecorder(db, (fileId, problem) => this.addProblem(fileId, problem));
+    this.versions = new FileVersions(db);
   }
 
   /**
@@ -131,6 +140,7 @@ export class IndexWriter {
   /** Registers a file as being read; its previous state stays until `finishFile` commits the new one. */
   beginFile(path: string, sizeBytes: number | null, mtimeMs: number | null): number {
     this.ensureTransaction();
+    this.versions.begin(path);
     const row = this.statements.upsertFile.get(path, sizeBytes, mtimeMs) as { id: number };
     return row.id;
   }
@@ -138,13 +148,19 @@ export class IndexWriter {
   /** Inserts a batch; returns how many events were new (the rest were already indexed). */
   addBatch(fileId: number, batch: EventBatch): number {
     this.ensureTransaction();
+    const notVerbatim = new Map(batch.notVerbatim.map((entry) => [entry.index, entry.reason]));
     let added = 0;
     for (let i = 0; i < batch.rows.length; i++) {
-      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i]);
+      const row = batch.rows[i]!;
+      const result = this.statements.insertEvent.run(...row, fileId, batch.recordIndexes[i]);
       if (result.changes === 1) {
         added++;
         this.statements.insertRecord.run(result.lastInsertRowid, batch.records[i]);
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        const reason = notVerbatim.get(i);
+        if (reason !== undefined) this.statements.insertFidelity.run(result.lastInsertRowid, reason);
+      } else {
+        this.onIgnored(row, fileId, batch, i);
       }
     }
     this.rowsInTransaction += batch.rows.length;
@@ -153,6 +169,23 @@ export class IndexWriter {
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
     this.commitIfFull();
     return added;
+  }
+
+  /**
+   * An event already stored: a duplicate, found again by a re-read of its own file (it keeps the file,
+   * at its new position), or a conflict.
+   */
+  private onIgnored(row: readonly unknown[], fileId: number, batch: EventBatch, i: number): void {
+    const recordIndex = batch.recordIndexes[i]!;
+    if (typeof row[0] !== 'string') {
+      const kept = typeof row[1] === 'string' ? (this.statements.findByContent.get(row[1]) as { id: number; fileId: number } | undefined) : undefined;
+      if (kept?.fileId === fileId) this.versions.foundAgain(fileId, kept.id, recordIndex);
+      return;
+    }
+    const found = this.conflicts.check(row[0], fileId, batch.records[i]!, recordIndex);
+    if (found === null) return;
+    if (found.identical && found.keptFileId === fileId) this.versions.foundAgain(fileId, found.keptId, recordIndex);
+    if (found.conflict !== null && found.conflict !== 'new') this.versions.conflictFoundAgain(fileId, found.conflict.knownId);
   }
 
   addProblem(fileId: number | null, problem: Problem): void {
@@ -178,6 +211,7 @@ export class IndexWriter {
 
   finishFile(fileId: number, outcome: FileOutcome, eventsNew: number): void {
     this.ensureTransaction();
+    this.versions.finish(fileId, outcome.sha256);
     this.statements.finishFile.run(
       outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
       outcome.status, new Date().toISOString(), fileId,
@@ -216,6 +250,7 @@ export class IndexWriter {
   }
 
   rollback(): void {
+    this.versions.forget();
     this.pendingSearchRows = [];
     this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -263,6 +298,8 @@ function prepareStatements(db: SqliteDatabase) {
     insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),
+    insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(

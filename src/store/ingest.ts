@@ -171,7 +171,7 @@ export class IndexWriter {
       }
     }
     this.rowsInTransaction += batch.rows.length;
-    this.bytesInTransaction += block.data.length + searchTextBytes(batch);
+    this.bytesInTransaction += batchBytes(batch);
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
@@ -273,10 +273,12 @@ export class IndexWriter {
 
 }
 
-function searchTextBytes(batch: EventBatch): number {
-  let chars = 0;
-  for (const texts of batch.searchTexts) for (const text of texts) chars += text.length;
-  return chars;
+/** Records and full-text of a batch, in characters or bytes: near enough to bound a transaction. */
+function batchBytes(batch: EventBatch): number {
+  let size = 0;
+  for (const record of batch.records) size += record.length;
+  for (const texts of batch.searchTexts) for (const text of texts) size += text.length;
+  return size;
 }
 
 /** The values of one event for the columns of event_rows that come from the record itself. */

@@ -401,7 +401,8 @@ function snapshot(db: string) {
 describe('partial downloads', () => {
   test.each([
     ['x.json.gz.3fA9b0C1', true],
-    ['x.json.gz.partial', true],
+    ['x.json.gz.4a3f9c2b.partial', true],
+    ['x.json.gz.partial', false],
     ['x.json.gz.part', true],
     ['.x.json.gz.Ab12Cd', true],
     ['111122223333_CloudTrail_us-east-1_20260302T1005Z_abcdef0123456789.json.gz', false],

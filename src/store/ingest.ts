@@ -60,6 +60,12 @@ export interface KnownFile {
 
 /** Rows per transaction: large enough to amortise the commit, small enough to stay responsive. */
 export const ROWS_PER_TRANSACTION = 20_000;
+/**
+ * Bytes of records and full-text per transaction: 20,000 rows of 100 KB records held their full-text
+ * rows in memory until the commit (issue 13, 706 MB peak with one decoding thread); typical
+ * CloudTrail records reach the row limit first (20,000 x ~1.3 KB).
+ */
+const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
 
 const EVENT_COLUMNS = [
   'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
@@ -79,6 +85,7 @@ const EVENT_COLUMNS = [
 export class IndexWriter {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private rowsInTransaction = 0;
+  private bytesInTransaction = 0;
   /**
    * Full-text rows wait here and are written just before COMMIT: FTS5 flushes its pending terms at
    * every statement savepoint, so interleaving them with other writes made one tiny index segment per
@@ -164,6 +171,7 @@ export class IndexWriter {
       }
     }
     this.rowsInTransaction += batch.rows.length;
+    this.bytesInTransaction += batchBytes(batch);
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
@@ -231,6 +239,7 @@ export class IndexWriter {
     this.pendingSearchRows = [];
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.rowsInTransaction = 0;
+    this.bytesInTransaction = 0;
     const callbacks = this.committedCallbacks;
     this.committedCallbacks = [];
     for (const callback of callbacks) callback();
@@ -246,7 +255,7 @@ export class IndexWriter {
   }
 
   private commitIfFull(): void {
-    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION || this.bytesInTransaction >= BYTES_PER_TRANSACTION) this.commit();
   }
 
   rollback(): void {
@@ -255,12 +264,21 @@ export class IndexWriter {
     this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rowsInTransaction = 0;
+    this.bytesInTransaction = 0;
   }
 
   private ensureTransaction(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN');
   }
 
+}
+
+/** Records and full-text of a batch, in characters or bytes: near enough to bound a transaction. */
+function batchBytes(batch: EventBatch): number {
+  let size = 0;
+  for (const record of batch.records) size += record.length;
+  for (const texts of batch.searchTexts) for (const text of texts) size += text.length;
+  return size;
 }
 
 /** The values of one event for the columns of event_rows that come from the record itself. */

@@ -42,7 +42,8 @@ const QUESTIONS: readonly Question[] = [
 ];
 
 export async function oneShotSql(dbPath: string, corpusDir: string): Promise<BenchLine[]> {
-  const files = join(corpusDir, 'AWSLogs', '*', 'CloudTrail', '*', '*', '*', '*', '*.json.gz');
+  // Every log file at any depth: org trails add an o-… folder above the account.
+  const files = join(corpusDir, 'AWSLogs', '**', '*.json.gz');
   const lines: BenchLine[] = [];
   for (const question of QUESTIONS) {
     const ours = runTimed(['sql', question.trailhound, '--format', 'json', '--db', dbPath]);

@@ -171,7 +171,7 @@ export class IndexWriter {
       }
     }
     this.rowsInTransaction += batch.rows.length;
-    this.bytesInTransaction += block.data.length + searchTextBytes(batch);
+    this.bytesInTransaction += batchBytes(batch);
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
@@ -273,10 +273,12 @@ export class IndexWriter {
 
 }
 
-function searchTextBytes(batch: EventBatch): number {
-  let chars = 0;
-  for (const texts of batch.searchTexts) for (const text of texts) chars += text.length;
-  return chars;
+/** What a batch adds to the open transaction: its records and their full-text (counted in UTF-16 units). */
+function batchBytes(batch: EventBatch): number {
+  let bytes = 0;
+  for (const record of batch.records) bytes += record.length;
+  for (const texts of batch.searchTexts) for (const text of texts) bytes += text.length;
+  return bytes;
 }
 
 /** The values of one event for the columns of event_rows that come from the record itself. */

@@ -273,12 +273,12 @@ export class IndexWriter {
 
 }
 
-/** What a batch adds to the open transaction: its records and their full-text (counted in UTF-16 units). */
+/** Records and full-text of a batch, in characters or bytes: near enough to bound a transaction. */
 function batchBytes(batch: EventBatch): number {
-  let bytes = 0;
-  for (const record of batch.records) bytes += record.length;
-  for (const texts of batch.searchTexts) for (const text of texts) bytes += text.length;
-  return bytes;
+  let size = 0;
+  for (const record of batch.records) size += record.length;
+  for (const texts of batch.searchTexts) for (const text of texts) size += text.length;
+  return size;
 }
 
 /** The values of one event for the columns of event_rows that come from the record itself. */

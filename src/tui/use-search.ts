@@ -57,7 +57,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const updateIfCurrent = useCallback((generation: number, update: (state: ResultsState) => ResultsState) => {
     setResults((state) => (state.generation === generation ? update(state) : state));
   }, []);
-  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>() });
+  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>(), focusPage: 0 });
   latest.current.results = results;
   latest.current.query = query;
 
@@ -119,6 +119,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     const { results: shown, generation } = latest.current;
     if (shown.query === null || shown.generation !== generation) return;
     const total = exactTotal(shown);
+    latest.current.focusPage = Math.floor(from / PAGE_SIZE);
     for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
       const key = `${shown.generation}:${page}`;
       if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total)) continue;
@@ -127,7 +128,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
         latest.current.inflight.delete(key);
         if (!reply.ok) return;
         const rows = reply.value.rows;
-        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows));
+        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows, latest.current.focusPage));
       });
     }
   }, [client, updateIfCurrent]);
@@ -171,8 +172,14 @@ export function exactTotal(results: ResultsState): number | null {
   return results.endAt ?? (results.count && !results.count.capped ? results.count.count : null);
 }
 
-function withPage(state: ResultsState, page: number, rows: readonly EventListRow[]): ResultsState {
-  const pages = new Map([...state.pages].filter(([index]) => index === 0 || Math.abs(index - page) <= PAGES_KEPT));
+/**
+ * The results with a page added. Pages far from both it and the one the screen last asked for are
+ * dropped: a page that arrives late, after End or a pivot moved on, must not evict the pages on
+ * screen, and the two pages a screenful may straddle never evict each other.
+ */
+function withPage(state: ResultsState, page: number, rows: readonly EventListRow[], focusPage: number): ResultsState {
+  const near = (index: number, to: number) => Math.abs(index - to) <= PAGES_KEPT;
+  const pages = new Map([...state.pages].filter(([index]) => index === 0 || near(index, page) || near(index, focusPage)));
   pages.set(page, rows);
   return { ...state, pages, endAt: endOf(state.endAt, page, rows.length) };
 }
@@ -190,6 +197,20 @@ function endOf(known: number | null, page: number, length: number): number | nul
 /** The row at `index`, if its page is loaded. */
 export function rowAt(results: ResultsState, index: number): EventListRow | null {
   return results.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] ?? null;
+}
+
+/**
+ * The rows read around `index`, as one unbroken range of pages [from, to). The first page is always
+ * kept, so Home never waits.
+ */
+export function loadedAround(results: ResultsState, index: number): { from: number; to: number } {
+  const page = Math.floor(index / PAGE_SIZE);
+  if (!results.pages.has(page)) return { from: index, to: index + 1 };
+  let first = page;
+  let last = page;
+  while (results.pages.has(first - 1)) first--;
+  while (results.pages.has(last + 1)) last++;
+  return { from: first * PAGE_SIZE, to: last * PAGE_SIZE + results.pages.get(last)!.length };
 }
 
 /** How many rows are known to exist: the selection may move this far. */

@@ -42,8 +42,11 @@ const EMPTY: ResultsState = {
   facets: null, timeline: null, problem: null, problemFor: null, failure: null, running: false,
 };
 
-/** Pages kept either side of the one last fetched; the rest are dropped, so memory stays flat. */
+/** Pages kept either side of the places last asked for; the rest are dropped, so memory stays flat. */
 const PAGES_KEPT = 4;
+
+/** How many of the last places rows were asked for keep their pages. */
+const RECENT_ASKS = 4;
 
 /**
  * Searches as the user types, the way emoj does (STYLE.md): the query runs once typing pauses for
@@ -57,7 +60,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const updateIfCurrent = useCallback((generation: number, update: (state: ResultsState) => ResultsState) => {
     setResults((state) => (state.generation === generation ? update(state) : state));
   }, []);
-  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>(), focusPage: 0 });
+  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>(), recentPages: [] as number[] });
   latest.current.results = results;
   latest.current.query = query;
 
@@ -119,7 +122,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     const { results: shown, generation } = latest.current;
     if (shown.query === null || shown.generation !== generation) return;
     const total = exactTotal(shown);
-    latest.current.focusPage = Math.floor(from / PAGE_SIZE);
+    latest.current.recentPages = [...latest.current.recentPages, Math.floor(from / PAGE_SIZE)].slice(-RECENT_ASKS);
     for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
       const key = `${shown.generation}:${page}`;
       if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total)) continue;
@@ -128,7 +131,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
         latest.current.inflight.delete(key);
         if (!reply.ok) return;
         const rows = reply.value.rows;
-        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows, latest.current.focusPage));
+        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows, latest.current.recentPages));
       });
     }
   }, [client, updateIfCurrent]);
@@ -173,13 +176,13 @@ export function exactTotal(results: ResultsState): number | null {
 }
 
 /**
- * The results with a page added. Pages far from both it and the one the screen last asked for are
- * dropped: a page that arrives late, after End or a pivot moved on, must not evict the pages on
- * screen, and the two pages a screenful may straddle never evict each other.
+ * The results with a page added. Pages far from it and from the last few places the screen asked
+ * for are dropped: a page that arrives late, after End or a pivot moved on, must not evict the
+ * rows they wait for or show, while the list's prefetch and End ask for different places in turn.
  */
-function withPage(state: ResultsState, page: number, rows: readonly EventListRow[], focusPage: number): ResultsState {
-  const near = (index: number, to: number) => Math.abs(index - to) <= PAGES_KEPT;
-  const pages = new Map([...state.pages].filter(([index]) => index === 0 || near(index, page) || near(index, focusPage)));
+function withPage(state: ResultsState, page: number, rows: readonly EventListRow[], recentPages: readonly number[]): ResultsState {
+  const kept = (index: number) => index === 0 || [page, ...recentPages].some((near) => Math.abs(index - near) <= PAGES_KEPT);
+  const pages = new Map([...state.pages].filter(([index]) => kept(index)));
   pages.set(page, rows);
   return { ...state, pages, endAt: endOf(state.endAt, page, rows.length) };
 }

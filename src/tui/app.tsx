@@ -28,10 +28,10 @@ import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
 import { useFreshness } from './use-freshness.js';
 import type { Freshness } from './use-freshness.js';
-import { useLanding } from './use-landing.js';
+import { useLanding, useLastMatch } from './use-landing.js';
 import type { Landed } from './use-landing.js';
 import { useIndexStatus } from './use-index-status.js';
-import { exactTotal, knownRows, loadedAround, rowAt, useSearch } from './use-search.js';
+import { knownRows, loadedAround, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { showsYear } from './year-shown.js';
@@ -122,17 +122,10 @@ export function App(props: AppProps) {
   useEffect(() => {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
-  useEffect(() => {
-    if (!state.endPending) return;
-    const end = endOf(results, layout.listRows);
-    if (end === 'counting') return;
-    if (end === 'loading') {
-      const total = exactTotal(results)!;
-      loadRows(Math.max(0, total - layout.listRows), total);
-      return;
-    }
+  const reachEnd = useCallback((end: { selected: number; listTop: number }) => {
     apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
-  }, [state.endPending, results, layout.listRows, loadRows, apply]);
+  }, [apply, results.generation]);
+  useLastMatch(state.endPending, results, layout.listRows, loadRows, reachEnd);
   useEffect(() => loadRows(Math.max(0, top - PREFETCH_ROWS), top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
   const land = useCallback((landing: Landing, landed: Landed) => {
     apply((previous) => previous.landing !== landing ? previous : {
@@ -220,16 +213,6 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       />
     </Box>
   );
-}
-
-/** Where End lands: the last match, with a screenful of rows above it, once all of them are read. */
-function endOf(results: ResultsState, listRows: number): 'counting' | 'loading' | { selected: number; listTop: number } {
-  const total = exactTotal(results);
-  if (total === null) return 'counting';
-  const selected = Math.max(0, total - 1);
-  const listTop = Math.max(0, total - listRows);
-  if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) return 'loading';
-  return { selected, listTop };
 }
 
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {

@@ -40,7 +40,7 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
 });
 
-const KEYS = { down: '\u001b[B', enter: '\r', backspace: '\u007f', pageDown: '\u001b[6~', end: '\u001b[F' };
+const KEYS = { down: '\u001b[B', enter: '\r', pageUp: '\u001b[5~', pageDown: '\u001b[6~', end: '\u001b[F' };
 
 function start(props: Partial<AppProps> = {}) {
   const client = createSearchClient(props.dbPath ?? dbPath);
@@ -95,6 +95,18 @@ describe('End counts every match and lands on the oldest, as the CLI does', () =
     for (const each of app.frames.slice(framesBefore)) expect(placeholderLines(each)).toEqual([]);
   }, 60_000);
 });
+
+test('paging down and up faster than pages are read never shows a row still loading', async () => {
+  const { waitFor, press, app } = start({ initialQuery: 'user:alice' });
+  await waitFor((f) => f.includes('1,000+ matches') && selectedLine(f) !== undefined, 'alice');
+  const framesBefore = app.frames.length;
+  for (let i = 0; i < 40; i++) app.stdin.write(KEYS.pageDown);
+  await press('G');
+  await waitFor((f) => /event ([\d,]+) of \1 /.test(f), 'the last event');
+  for (let i = 0; i < 40; i++) app.stdin.write(KEYS.pageUp);
+  await waitFor((f) => /"eventID"/.test(f), 'the detail');
+  for (const each of app.frames.slice(framesBefore)) expect(placeholderLines(each)).toEqual([]);
+}, 60_000);
 
 describe('dates carry their year unless every result is from the current year', () => {
   const listLines = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆](\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d /.test(line));

@@ -71,6 +71,8 @@ export interface MarkedEvent {
 /** What the reducer needs to know about the screen and the results. */
 export interface StateContext {
   readonly knownRows: number;
+  /** The rows read around the selection, [from, to): the selection moves within them only. */
+  readonly loadedRows: { readonly from: number; readonly to: number };
   readonly countCapped: boolean;
   readonly listRows: number;
   readonly sideRows: number;
@@ -195,7 +197,9 @@ function moveBy(state: AppState, by: number, context: StateContext): { state: Ap
     return { state: { ...state, detailScroll }, effects: [] };
   }
   if (state.focus === 'facets') return { state: { ...state, facetIndex: clamp(state.facetIndex + by, 0, context.facetItems.length - 1) }, effects: [] };
-  const selected = clamp(state.selected + by, 0, context.knownRows - 1);
+  // Rows not read yet would show as placeholders: the selection waits at their edge for them.
+  const { from, to } = context.loadedRows;
+  const selected = by === -Number.MAX_SAFE_INTEGER ? 0 : clamp(state.selected + by, from, Math.min(to, context.knownRows) - 1);
   return { state: { ...state, selected, listTop: visibleTop(state.listTop, selected, context.listRows), detailScroll: selected === state.selected ? state.detailScroll : 0 }, effects: [] };
 }
 

@@ -28,10 +28,10 @@ import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
 import { useFreshness } from './use-freshness.js';
 import type { Freshness } from './use-freshness.js';
-import { useLanding } from './use-landing.js';
+import { useLanding, useLastMatch } from './use-landing.js';
 import type { Landed } from './use-landing.js';
 import { useIndexStatus } from './use-index-status.js';
-import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
+import { knownRows, loadedAround, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { showsYear } from './year-shown.js';
@@ -51,7 +51,7 @@ export interface AppProps {
   readonly statusPollMs?: number;
 }
 
-/** Rows fetched beyond the screen, so moving down rarely waits for a page. */
+/** Rows fetched beyond the screen either side, so moving rarely waits for a page. */
 const PREFETCH_ROWS = 50;
 
 /** The terminal UI: holds the screen's state; the panes are presentational. */
@@ -84,7 +84,7 @@ export function App(props: AppProps) {
 
   const helpRows = layout.wide ? layout.listRows : layout.listRows + layout.sideRows + 1;
   const context: StateContext = {
-    knownRows: known, countCapped: results.count?.capped ?? false, listRows: layout.listRows, sideRows: layout.sideRows,
+    knownRows: known, loadedRows: loadedAround(results, selected), countCapped: results.count?.capped ?? false, listRows: layout.listRows, sideRows: layout.sideRows,
     detailLines: detail.length, helpScrollMax: Math.max(0, HELP_LINES - helpRows), facetItems: items, history: props.history.entries(), selectedRow, shownQuery: results.query,
     generation: results.generation,
   };
@@ -122,18 +122,11 @@ export function App(props: AppProps) {
   useEffect(() => {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
-  useEffect(() => {
-    if (!state.endPending) return;
-    const end = endOf(results, layout.listRows);
-    if (end === 'counting') return;
-    if (end === 'loading') {
-      const total = exactTotal(results)!;
-      loadRows(Math.max(0, total - layout.listRows), total);
-      return;
-    }
+  const reachEnd = useCallback((end: { selected: number; listTop: number }) => {
     apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
-  }, [state.endPending, results, layout.listRows, loadRows, apply]);
-  useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
+  }, [apply, results.generation]);
+  useLastMatch(state.endPending, results, layout.listRows, loadRows, reachEnd);
+  useEffect(() => loadRows(Math.max(0, top - PREFETCH_ROWS), top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
   const land = useCallback((landing: Landing, landed: Landed) => {
     apply((previous) => previous.landing !== landing ? previous : {
       ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
@@ -220,16 +213,6 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       />
     </Box>
   );
-}
-
-/** Where End lands: the last match, with a screenful of rows above it, once all of them are read. */
-function endOf(results: ResultsState, listRows: number): 'counting' | 'loading' | { selected: number; listTop: number } {
-  const total = exactTotal(results);
-  if (total === null) return 'counting';
-  const selected = Math.max(0, total - 1);
-  const listTop = Math.max(0, total - listRows);
-  if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) return 'loading';
-  return { selected, listTop };
 }
 
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Landing } from './app-state.js';
 import type { SearchClient } from './protocol.js';
-import { knownRows, rowAt } from './use-search.js';
+import { exactTotal, knownRows, rowAt } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 
 /** Where a landing puts the selection, and whether its event was found in the results. */
@@ -46,4 +46,26 @@ export function useLanding(
       setLocated({ landing, generation, index: reply.ok ? reply.value : null });
     });
   }, [client, landing, located, results, listRows, loadRows, onLanded]);
+}
+
+/**
+ * End: once the exact count is known, reads the last screenful of rows, then selects the last match
+ * (the oldest), so the selection never lands on a row still loading.
+ */
+export function useLastMatch(
+  pending: boolean, results: ResultsState, listRows: number,
+  loadRows: (from: number, to: number) => void, onReached: (end: { selected: number; listTop: number }) => void,
+): void {
+  useEffect(() => {
+    if (!pending) return;
+    const total = exactTotal(results);
+    if (total === null) return;
+    const selected = Math.max(0, total - 1);
+    const listTop = Math.max(0, total - listRows);
+    if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) {
+      loadRows(listTop, total);
+      return;
+    }
+    onReached({ selected, listTop });
+  }, [pending, results, listRows, loadRows, onReached]);
 }

@@ -42,8 +42,11 @@ const EMPTY: ResultsState = {
   facets: null, timeline: null, problem: null, problemFor: null, failure: null, running: false,
 };
 
-/** Pages kept either side of the one last fetched; the rest are dropped, so memory stays flat. */
+/** Pages kept either side of the places last asked for; the rest are dropped, so memory stays flat. */
 const PAGES_KEPT = 4;
+
+/** How many of the last places rows were asked for keep their pages. */
+const RECENT_ASKS = 4;
 
 /**
  * Searches as the user types, the way emoj does (STYLE.md): the query runs once typing pauses for
@@ -57,7 +60,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const updateIfCurrent = useCallback((generation: number, update: (state: ResultsState) => ResultsState) => {
     setResults((state) => (state.generation === generation ? update(state) : state));
   }, []);
-  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>() });
+  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>(), recentPages: [] as number[] });
   latest.current.results = results;
   latest.current.query = query;
 
@@ -119,6 +122,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     const { results: shown, generation } = latest.current;
     if (shown.query === null || shown.generation !== generation) return;
     const total = exactTotal(shown);
+    latest.current.recentPages = [...latest.current.recentPages, Math.floor(from / PAGE_SIZE)].slice(-RECENT_ASKS);
     for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
       const key = `${shown.generation}:${page}`;
       if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total)) continue;
@@ -127,7 +131,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
         latest.current.inflight.delete(key);
         if (!reply.ok) return;
         const rows = reply.value.rows;
-        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows));
+        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows, latest.current.recentPages));
       });
     }
   }, [client, updateIfCurrent]);
@@ -171,8 +175,14 @@ export function exactTotal(results: ResultsState): number | null {
   return results.endAt ?? (results.count && !results.count.capped ? results.count.count : null);
 }
 
-function withPage(state: ResultsState, page: number, rows: readonly EventListRow[]): ResultsState {
-  const pages = new Map([...state.pages].filter(([index]) => index === 0 || Math.abs(index - page) <= PAGES_KEPT));
+/**
+ * The results with a page added. Pages far from it and from the last few places the screen asked
+ * for are dropped: a page that arrives late, after End or a pivot moved on, must not evict the
+ * rows they wait for or show, while the list's prefetch and End ask for different places in turn.
+ */
+function withPage(state: ResultsState, page: number, rows: readonly EventListRow[], recentPages: readonly number[]): ResultsState {
+  const kept = (index: number) => index === 0 || [page, ...recentPages].some((near) => Math.abs(index - near) <= PAGES_KEPT);
+  const pages = new Map([...state.pages].filter(([index]) => kept(index)));
   pages.set(page, rows);
   return { ...state, pages, endAt: endOf(state.endAt, page, rows.length) };
 }
@@ -190,6 +200,20 @@ function endOf(known: number | null, page: number, length: number): number | nul
 /** The row at `index`, if its page is loaded. */
 export function rowAt(results: ResultsState, index: number): EventListRow | null {
   return results.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] ?? null;
+}
+
+/**
+ * The rows read around `index`, as one unbroken range of pages [from, to). The first page is always
+ * kept, so Home never waits.
+ */
+export function loadedAround(results: ResultsState, index: number): { from: number; to: number } {
+  const page = Math.floor(index / PAGE_SIZE);
+  if (!results.pages.has(page)) return { from: index, to: index + 1 };
+  let first = page;
+  let last = page;
+  while (results.pages.has(first - 1)) first--;
+  while (results.pages.has(last + 1)) last++;
+  return { from: first * PAGE_SIZE, to: last * PAGE_SIZE + results.pages.get(last)!.length };
 }
 
 /** How many rows are known to exist: the selection may move this far. */

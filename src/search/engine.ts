@@ -16,7 +16,7 @@ export interface Page {
   readonly offset: number;
 }
 
-/** What a results list shows per event; `record` only when asked for (it inflates a block). */
+/** What a results list shows per event; `record` only when asked for (the largest column by far). */
 const LIST_COLUMNS = [
   'row_id', 'event_id', 'event_time', 'recipient_account_id', 'aws_region', 'user_identity_type', 'user_identity_arn',
   'user_identity_user_name', 'user_identity_invoked_by', 'user_identity_access_key_id', 'session_issuer_arn',
@@ -279,7 +279,7 @@ function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): num
 }
 
 /** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
-function run<T>(action: () => T): T {
+export function run<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {

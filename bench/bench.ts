@@ -9,6 +9,7 @@ import { searchLatency } from './search-latency.js';
 import { watchLatency } from './watch-latency.js';
 import { tuiLatency } from './tui-latency.js';
 import { oneShotSql } from './one-shot-sql.js';
+import { huntSpeed } from './hunt-speed.js';
 import type { BenchLine } from './report.js';
 
 /**
@@ -20,8 +21,8 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     'reuse-db': { type: 'boolean', default: false },
-    /** Comma-separated subset of index,sql,search,tui,watch: a quicker run while tuning one part. */
-    parts: { type: 'string', default: 'index,sql,search,tui,watch' },
+    /** Comma-separated subset of index,sql,search,hunt,tui,watch: a quicker run while tuning one part. */
+    parts: { type: 'string', default: 'index,sql,search,hunt,tui,watch' },
   },
 });
 const events = Number(values.events);
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     ...indexed.lines,
     ...(parts.has('sql') ? await oneShotSql(dbPath, corpus) : []),
     ...(parts.has('search') ? searchLatency(dbPath) : []),
+    ...(parts.has('hunt') ? huntSpeed(dbPath) : []),
     ...(parts.has('tui') ? await tuiLatency(dbPath) : []),
     ...(parts.has('watch') ? await watchLatency() : []),
   ];

@@ -157,7 +157,7 @@ describe('trailhound sql', () => {
 });
 
 describe('help', () => {
-  test.each(['index', 'sql', 'search', 'watch', 'verify', 'summary', 'timeline', 'export', 'tui'])('%s --help describes the command and its options', (command) => {
+  test.each(['index', 'sql', 'search', 'watch', 'verify', 'summary', 'timeline', 'export', 'tui', 'hunt'])('%s --help describes the command and its options', (command) => {
     const result = runCli([command, '--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`trailhound ${command}`);

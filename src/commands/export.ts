@@ -1,7 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
+import { loadRules, shippedRulesDir } from '../hunt/load.js';
+import { findRule, ruleAsQuery } from '../hunt/rule-query.js';
+import type { CompiledQuery } from '../search/compile.js';
 import { findPackageFile } from '../package-file.js';
 import { openReadOnly } from '../store/db.js';
 import { compileQuery } from '../search/compile.js';
@@ -11,19 +14,24 @@ import { escapeForTerminal } from '../present/safe-text.js';
 import { withDatabase } from './options.js';
 
 interface ExportArgs {
-  readonly query: string;
+  readonly query: string | undefined;
+  readonly rule: string | undefined;
+  readonly rules: string[] | undefined;
   readonly db: string;
   readonly out: string;
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
-  command: 'export <query>',
+  command: 'export [query]',
   describe: 'Write matching records verbatim to a folder, with a manifest of where each came from',
   builder: (yargs) =>
     withDatabase(yargs as Argv<object>)
-      .positional('query', { type: 'string', demandOption: true, describe: 'the search language, as trailhound search takes it ("" for all events)' })
+      .positional('query', { type: 'string', describe: 'the search language, as trailhound search takes it ("" for all events)' })
+      .option('rule', { type: 'string', describe: "export one detection's evidence: the events the Sigma rule with this id matches (ANDed with the query, if any)" })
+      .option('rules', { type: 'string', array: true, describe: 'rule files or folders to find --rule in (default: the rules that ship with trailhound)' })
       .option('out', { type: 'string', demandOption: true, describe: 'a new or empty folder to write into' })
       .example('$0 export "ip:198.51.100.23" --out case-42/evidence', 'an incident\'s records, for the report')
+      .example('$0 export --rule 0a5177f4-6ca9-44c2-aacf-d3f3d8b6e4d2 --rules ~/src/sigma/rules/cloud/aws --out case-42/backdoor-keys', 'the evidence of one detection (see trailhound hunt)')
       .epilog(
         `Writes ${EXPORT_FILES.events} (the original records, oldest first, one per line), ${EXPORT_FILES.provenance} ` +
         '(per record: its source file and position, the file\'s SHA-256, and its trailhound verify verdict) and ' +
@@ -37,7 +45,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 
 export function runExportCommand(args: ExportArgs): number {
   const exportedAt = new Date();
-  const compiled = compileQuery(args.query, { now: exportedAt });
+  const compiled = compileExport(args, exportedAt);
   const db = openReadOnly(args.db);
   try {
     const manifest = exportEvidence(db, compiled, { dir: args.out, databasePath: resolve(args.db), toolVersion: toolVersion(), exportedAt });
@@ -46,6 +54,21 @@ export function runExportCommand(args: ExportArgs): number {
   } finally {
     db.close();
   }
+}
+
+function compileExport(args: ExportArgs, now: Date): CompiledQuery {
+  const search = args.query === undefined ? null : compileQuery(args.query, { now });
+  if (args.rule === undefined) {
+    if (search === null) throw new UserError('nothing to export', 'neither a query nor --rule was given', ExitCode.usage, 'give a query ("" for all events) or --rule ID');
+    return search;
+  }
+  const loaded = loadRules(args.rules && args.rules.length > 0 ? args.rules : [shippedRulesDir()]);
+  const rule = findRule(loaded.rules, args.rule);
+  if (rule === null) {
+    const skipped = loaded.skipped.find((skip) => skip.rule === args.rule || skip.file.includes(args.rule!));
+    throw new UserError(`no rule ${args.rule}`, skipped ? `it was skipped: ${skipped.reason}` : `none of the ${loaded.rules.length} rules loaded has this id`, ExitCode.usage, 'see the rule ids with trailhound hunt, and point --rules at the rule files');
+  }
+  return ruleAsQuery(rule, search);
 }
 
 function describeExport(manifest: ExportManifest, dir: string): string {

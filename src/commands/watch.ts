@@ -10,6 +10,9 @@ import type { WatchReporter } from '../watch/reporter.js';
 import { createStderrReporter } from '../watch/status-line.js';
 import { watchAndIndex } from '../watch/watch-index.js';
 import { Alerts } from '../watch/alerts.js';
+import { loadRules } from '../hunt/load.js';
+import type { HuntRule } from '../hunt/rule.js';
+import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withWorkers } from './options.js';
 
 interface WatchArgs {
@@ -18,6 +21,7 @@ interface WatchArgs {
   readonly 'json-log': boolean;
   readonly workers: number;
   readonly alert: string[] | undefined;
+  readonly 'alert-rules': string[] | undefined;
   readonly 'alert-exec': string | undefined;
 }
 
@@ -37,12 +41,18 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         array: true,
         describe: 'a search (the search language) to alert on: each newly indexed matching event is printed (repeatable)',
       })
+      .option('alert-rules', {
+        type: 'string',
+        array: true,
+        describe: 'Sigma rule files or folders (as trailhound hunt takes them): each newly indexed event a rule matches is alerted on, like --alert (repeatable)',
+      })
       .option('alert-exec', {
         type: 'string',
         describe: 'a shell command that receives every alert match on stdin, one JSON line each ({"type": "alert", "alert", "row_id", "source_file", "record"})',
       })
       .example('$0 watch AWSLogs --alert "action:CreateAccessKey" --alert "error:AccessDenied* type:Root"', 'print matches as they land')
       .example(`$0 watch AWSLogs --alert "action:DeleteTrail" --alert-exec 'jq -c .record >> alerts.ndjson'`, 'pipe matches into a command')
+      .example('$0 watch AWSLogs --alert-rules ~/src/sigma/rules/cloud/aws', 'alert on events that SigmaHQ\'s AWS rules match')
       .example('$0 watch ~/cases/acme/AWSLogs --db acme.db', 'index, then follow a folder that aws s3 sync fills')
       .epilog(
         'Files are read once they stop growing; temporary download names (aws s3 sync, rsync, rclone) are skipped. ' +
@@ -57,10 +67,11 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
 export async function runWatch(args: WatchArgs): Promise<number> {
   const roots = args.paths.map((path) => resolve(path));
   for (const root of roots) requireExisting(root);
-  if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0) {
-    throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY');
+  const rules = alertRules(args['alert-rules'] ?? []);
+  if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0 && rules.length === 0) {
+    throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY or --alert-rules DIR');
   }
-  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], execCommand: args['alert-exec'], json: args['json-log'], out: process.stdout, errors: process.stderr });
+  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], rules, execCommand: args['alert-exec'], json: args['json-log'], out: process.stdout, errors: process.stderr });
   const index = openIndex(args.db);
   const reporter = createReporter(args, roots);
   const stop = new AbortController();
@@ -88,6 +99,24 @@ export async function runWatch(args: WatchArgs): Promise<number> {
     index.close();
   }
   return ExitCode.done;
+}
+
+/**
+ * The rules to alert with. Skipped rules are listed, as hunt lists them; a rule that counts events
+ * over a timeframe needs the history around each event, which one batch does not hold: it is left to
+ * hunt, and said so.
+ */
+function alertRules(paths: readonly string[]): HuntRule[] {
+  if (paths.length === 0) return [];
+  const loaded = loadRules(paths);
+  const counting = loaded.rules.filter((rule) => rule.aggregation !== null);
+  const skipped = [...loaded.skipped, ...counting.map((rule) => ({ file: rule.file, line: null, rule: rule.title, reason: 'counts events over a timeframe: run trailhound hunt for it' }))];
+  for (const skip of skipped) {
+    process.stderr.write(formatUserMessage('warning', { headline: `alert rule skipped: ${skip.rule}`, reason: skip.reason, where: skip.line === null ? skip.file : `${skip.file}, line ${skip.line}` }));
+  }
+  const rules = loaded.rules.filter((rule) => rule.aggregation === null);
+  if (rules.length === 0) throw new UserError('no alert rule to run', `none of the rules under ${paths.join(', ')} can alert`, ExitCode.usage, 'see the reasons above');
+  return rules;
 }
 
 function createReporter(args: WatchArgs, roots: readonly string[]): WatchReporter {

@@ -250,35 +250,40 @@ export interface EventFilter {
   readonly until: string | null;
 }
 
+/**
+ * A rule as a condition on `events e`: what `hunt` runs, what `export --rule` exports and what
+ * `watch --alert-rules` tests on new rows.
+ */
+export function ruleWhere(predicate: Predicate, aggregation: Aggregation | null): SqlPart {
+  const condition = renderCondition(predicate);
+  return aggregation ? aggregatedIds(condition, aggregation) : condition;
+}
+
 /** One rule as one statement: its matching events, oldest first. */
 export function ruleStatement(predicate: Predicate, aggregation: Aggregation | null, filter: EventFilter): SqlPart {
-  const conditions = [renderCondition(predicate)];
+  const conditions = [ruleWhere(predicate, aggregation)];
   if (filter.where) conditions.push(around('($)', filter.where));
   if (filter.since) conditions.push(part('e.event_time >= ?', filter.since));
   if (filter.until) conditions.push(part('e.event_time <= ?', filter.until));
-  const where = joinParts(conditions, '\n  AND ');
   const columns = DETECTION_COLUMNS.map((column) => `e.${column}`).join(', ');
-  if (!aggregation) return around(`SELECT ${columns}\nFROM events e\nWHERE $\nORDER BY e.event_time, e.row_id`, where);
-  return aggregatedStatement(columns, where, aggregation);
+  return around(`SELECT ${columns}\nFROM events e\nWHERE $\nORDER BY e.event_time, e.row_id`, joinParts(conditions, '\n  AND '));
 }
 
 /**
  * `count() by FIELD > N` within `timeframe`: each matching event is counted with the matches of its
  * group in the window ending at its time (same-second events included); events where the count
- * passes the threshold are detections. Events without a time cannot be placed in a window.
+ * passes the threshold are detections. Events without a time cannot be placed in a window. The
+ * count sees every matching event, whatever --filter, --since or --until keep of the result.
  */
-function aggregatedStatement(columns: string, where: SqlPart, aggregation: Aggregation): SqlPart {
+function aggregatedIds(condition: SqlPart, aggregation: Aggregation): SqlPart {
   const group = aggregation.groupBy ? scalarOf(aggregation.groupBy) : part('NULL');
   const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[aggregation.op];
   // The window's size is part of the statement's text: SQLite wants a constant there, and it is a
   // number the rule's timeframe was parsed into, never rule text.
   const window = `RANGE BETWEEN ${Math.floor(aggregation.windowSeconds)} PRECEDING AND CURRENT ROW`;
-  const inner = {
-    sql: `SELECT e.row_id, count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window}) AS n\n    FROM events e\n    WHERE ${where.sql}\n      AND e.event_time IS NOT NULL`,
-    params: [...group.params, ...where.params],
-  };
   return {
-    sql: `SELECT ${columns}\nFROM events e\nWHERE e.row_id IN (\n  SELECT row_id FROM (\n    ${inner.sql})\n  WHERE n ${op} ?)\nORDER BY e.event_time, e.row_id`,
-    params: [...inner.params, aggregation.threshold],
+    sql: `e.row_id IN (\n  SELECT row_id FROM (\n    SELECT e.row_id, count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window}) AS n\n` +
+      `    FROM events e\n    WHERE ${condition.sql}\n      AND e.event_time IS NOT NULL)\n  WHERE n ${op} ?)`,
+    params: [...group.params, ...condition.params, aggregation.threshold],
   };
 }

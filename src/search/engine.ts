@@ -118,7 +118,11 @@ export type AddedMatch = EventListRow & { readonly record: string; readonly sour
  * that range: the full-text narrowing would gather matches from the whole history every batch.
  */
 export function matchesAddedBetween(db: SqliteDatabase, compiled: CompiledQuery, afterRowId: number, upToRowId: number): AddedMatch[] {
-  const where = compiled.rowWhere;
+  return rowsAddedBetween(db, compiled.rowWhere, afterRowId, upToRowId);
+}
+
+/** The same for any condition on `events e` (a Sigma rule's, for `watch --alert-rules`). */
+export function rowsAddedBetween(db: SqliteDatabase, where: SqlPart, afterRowId: number, upToRowId: number): AddedMatch[] {
   const sql = `SELECT ${listColumns({ withRecord: true })}, e.source_file FROM events e
     WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
   return run(() => db.prepare(sql).all(afterRowId, upToRowId, ...where.params) as AddedMatch[]);

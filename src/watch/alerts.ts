@@ -3,8 +3,10 @@ import type { ChildProcess } from 'node:child_process';
 import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
 import { compileQuery } from '../search/compile.js';
-import type { CompiledQuery } from '../search/compile.js';
-import { matchesAddedBetween } from '../search/engine.js';
+import { rowsAddedBetween } from '../search/engine.js';
+import type { SqlPart } from '../search/fields.js';
+import type { HuntRule } from '../hunt/rule.js';
+import { ruleWhere } from '../hunt/sqlite.js';
 import type { AddedMatch } from '../search/engine.js';
 import { shortIdentity } from '../present/event-row.js';
 import { escapeForTerminal, escapeJsonForTerminal } from '../present/safe-text.js';
@@ -19,6 +21,8 @@ import type { IndexedBatch, OnIndexed } from './on-indexed.js';
 export interface AlertOptions {
   readonly dbPath: string;
   readonly queries: readonly string[];
+  /** Sigma rules (`--alert-rules`), compiled by the same compiler as `hunt`. */
+  readonly rules?: readonly HuntRule[];
   readonly execCommand: string | undefined;
   /** JSON lines on stdout instead of a human line (with --json-log). */
   readonly json: boolean;
@@ -26,9 +30,11 @@ export interface AlertOptions {
   readonly errors: NodeJS.WritableStream;
 }
 
+/** A search or a rule; `label` is what the alert line shows (a rule's title, id and author: its credit). */
 interface Alert {
-  readonly query: string;
-  readonly compiled: CompiledQuery;
+  readonly label: string;
+  readonly where: SqlPart;
+  readonly rule: HuntRule | null;
 }
 
 
@@ -39,7 +45,10 @@ export class Alerts {
 
   constructor(private readonly options: AlertOptions) {
     // Compiled up front, so a typo fails before the watch starts, not at the first event.
-    this.alerts = options.queries.map((query) => ({ query, compiled: compileQuery(query) }));
+    this.alerts = [
+      ...options.queries.map((query) => ({ label: query, where: compileQuery(query).rowWhere, rule: null })),
+      ...(options.rules ?? []).map((rule) => ({ label: `${rule.level}: ${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`, where: ruleWhere(rule.predicate, null), rule })),
+    ];
   }
 
   /**
@@ -50,7 +59,7 @@ export class Alerts {
     if (batch.catchUp || batch.maxRowId <= batch.previousMaxRowId || this.alerts.length === 0) return;
     try {
       for (const alert of this.alerts) {
-        for (const match of this.matches(alert, batch)) this.emit(alert.query, match);
+        for (const match of this.matches(alert, batch)) this.emit(alert, match);
       }
     } catch (error) {
       this.options.errors.write(`warning: alert failed: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
@@ -64,18 +73,19 @@ export class Alerts {
 
   private matches(alert: Alert, batch: IndexedBatch): AddedMatch[] {
     this.db ??= openReadOnly(this.options.dbPath);
-    return matchesAddedBetween(this.db, alert.compiled, batch.previousMaxRowId, batch.maxRowId);
+    return rowsAddedBetween(this.db, alert.where, batch.previousMaxRowId, batch.maxRowId);
   }
 
-  private emit(query: string, match: AddedMatch): void {
+  private emit(alert: Alert, match: AddedMatch): void {
     const record = match.record.includes('\n') ? JSON.stringify(JSON.parse(match.record)) : match.record;
-    const json = `{"type":"alert","alert":${JSON.stringify(query)},"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
+    const rule = alert.rule ? `"rule":${JSON.stringify({ id: alert.rule.id, title: alert.rule.title, author: alert.rule.author, level: alert.rule.level })},` : '';
+    const json = `{"type":"alert","alert":${JSON.stringify(alert.label)},${rule}"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
     if (this.options.json) {
       this.options.out.write(`${escapeJsonForTerminal(json)}\n`);
     } else {
       const who = shortIdentity(match);
       const fields = [match.event_time ?? '?', who, match.event_name ?? '?', match.source_ip_address ?? '', match.error_code ?? 'OK'];
-      this.options.out.write(`ALERT [${escapeForTerminal(query)}] ${fields.map(escapeForTerminal).join('  ')}\n`);
+      this.options.out.write(`ALERT [${escapeForTerminal(alert.label)}] ${fields.map(escapeForTerminal).join('  ')}\n`);
     }
     if (this.options.execCommand) this.pipe(`${json}\n`);
   }

@@ -11,6 +11,7 @@ import { toDigestInfo } from './normalize/digest.js';
 import type { PathHint } from './sources/walk.js';
 import { packRecordBlock } from './store/record-blocks.js';
 import { toEventRow, toSearchRow } from './store/ingest.js';
+import { traceLinksOf } from './normalize/trace-links.js';
 import type { FileOutcome, FileSink, FileStatus } from './store/ingest.js';
 import type { ReadLimits } from './index-file.js';
 
@@ -133,6 +134,7 @@ export class FileDecoder {
     const pending = this.pending;
     pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(value) : null));
     pending.searchTexts.push(toSearchRow(event));
+    for (const link of traceLinksOf(value as Record<string, unknown>, event.eventNameBase)) pending.links.push([pending.rows.length - 1, link.kind, link.value]);
     pending.texts.push(event.recordText);
     pending.indexes.push(raw.index);
     pending.bytes += event.recordText.length;
@@ -148,10 +150,10 @@ export class FileDecoder {
   }
 
   private flushBatch(): void {
-    const { rows, searchTexts, texts, indexes } = this.pending;
+    const { rows, searchTexts, texts, indexes, links } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(texts) });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(texts), traceLinks: links });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {
@@ -174,11 +176,12 @@ interface PendingBatch {
   searchTexts: string[][];
   texts: string[];
   indexes: number[];
+  links: [number, string, string][];
   bytes: number;
 }
 
 function emptyPending(): PendingBatch {
-  return { rows: [], searchTexts: [], texts: [], indexes: [], bytes: 0 };
+  return { rows: [], searchTexts: [], texts: [], indexes: [], links: [], bytes: 0 };
 }
 
 function positionOf(at: { index: number; line: number; byteOffset: number }): string {

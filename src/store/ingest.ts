@@ -17,6 +17,8 @@ export interface EventBatch {
   readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
   readonly block: RecordBlock;
+  /** [index in `rows`, kind, value] of what each event proves for `trailhound trace` (normalize/trace-links.ts), in row order. */
+  readonly traceLinks?: readonly (readonly [number, string, string])[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -137,6 +139,7 @@ export class IndexWriter {
       if (result.changes === 1) {
         added++;
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        addTraceLinks(this.statements.insertTraceLink, batch, i, result.lastInsertRowid);
       }
     }
     if (added === 0) this.statements.deleteBlock.run(blockId);
@@ -221,6 +224,11 @@ export class IndexWriter {
 
 }
 
+/** A new event's trace links; a duplicate adds none, its first copy already has them. */
+function addTraceLinks(insert: { run(...values: unknown[]): unknown }, batch: EventBatch, index: number, rowId: number | bigint): void {
+  for (const [at, kind, value] of batch.traceLinks ?? []) if (at === index) insert.run(kind, value, rowId);
+}
+
 /** The values of one event for the columns of event_rows that come from the record itself. */
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
@@ -256,6 +264,7 @@ function prepareStatements(db: SqliteDatabase) {
     deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertTraceLink: db.prepare('INSERT OR IGNORE INTO trace_links(kind, value, row_id) VALUES (?, ?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(

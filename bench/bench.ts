@@ -2,16 +2,17 @@ import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateArchive, SMALL_SET } from '../scripts/samplegen/archive.js';
+import { GENERATOR_REVISION, generateArchive, SMALL_SET } from '../scripts/samplegen/archive.js';
 import { fileBytes, listFiles, measureFloor, runTimed } from './measure.js';
 import { line, printTable, writeJson } from './report.js';
 import { searchLatency } from './search-latency.js';
 import { watchLatency } from './watch-latency.js';
 import { tuiLatency } from './tui-latency.js';
+import { traceLatency } from './trace-latency.js';
 import type { BenchLine } from './report.js';
 
 /**
- * `npm run bench [-- --events N] [--reuse-db]`: every speed and memory figure the issues hold us to,
+ * `npm run bench [-- --events N] [--reuse-db] [--only search|trace|tui|watch]`: every speed and memory figure the issues hold us to,
  * measured on a generated corpus cached outside the repository (~/.cache/trailhound-bench, or
  * $TRAILHOUND_BENCH_DIR), printed as one table and written as JSON.
  */
@@ -19,12 +20,14 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     'reuse-db': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const events = Number(values.events);
 const cacheDir = process.env['TRAILHOUND_BENCH_DIR'] ?? join(homedir(), '.cache', 'trailhound-bench');
-const corpus = join(cacheDir, `corpus-${events}`);
-const dbPath = join(cacheDir, `index-${events}.db`);
+// The revision in the names: a corpus written by an older generator lacks what newer benches measure.
+const corpus = join(cacheDir, `corpus-${events}-r${GENERATOR_REVISION}`);
+const dbPath = join(cacheDir, `index-${events}-r${GENERATOR_REVISION}.db`);
 
 const GOALS = { eventsPerSecond: 100_000, peakRssMb: 400, dbRatio: 1.0, reindexSeconds: 2 };
 
@@ -73,7 +76,13 @@ function rate(perSecond: number): string {
 async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const rawJsonBytes = ensureCorpus();
-  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath), ...(await tuiLatency(dbPath)), ...(await watchLatency())];
+  const lines = [...indexing(rawJsonBytes)];
+  // --only trace (or search, tui, watch): one group of figures, when the others are not what changed.
+  const wanted = (name: string) => values.only === undefined || values.only === name;
+  if (wanted('search')) lines.push(...searchLatency(dbPath));
+  if (wanted('trace')) lines.push(...traceLatency(dbPath));
+  if (wanted('tui')) lines.push(...(await tuiLatency(dbPath)));
+  if (wanted('watch')) lines.push(...(await watchLatency()));
   printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON`, lines);
   writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), lines });
 }

@@ -31,6 +31,9 @@ export interface GenerateSummary {
   readonly distinctEventIds: Set<string> | null;
 }
 
+/** Bumped when the same options write different events, so cached benchmark corpora are made again. 2: the trace chain (issue 20). */
+export const GENERATOR_REVISION = 2;
+
 export const SMALL_SET: Omit<GenerateOptions, 'outDir'> = { seed: 20260302, events: 9000, days: 3, startDate: '2026-03-02', digests: true };
 
 const REGIONS = [['us-east-1', 1], ['eu-west-1', 0.4], ['ap-southeast-2', 0.15]] as const;

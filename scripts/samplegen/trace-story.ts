@@ -21,6 +21,8 @@ export const TRACE_STORY = {
   cluster: 'batch',
   bucket: 'acme-dev-customer-exports',
   taskIp: '203.0.113.77',
+  /** A second VPS: the enumeration's address (story.ts) stays the story's own. */
+  attackerIp: '198.51.100.42',
 } as const;
 
 interface Session {
@@ -36,18 +38,18 @@ export function traceStoryRecords(seed: number, home: Account, target: Account):
   const random = new Random(seed ^ 0x7ace);
   const leaked = home.actors.find((actor) => actor.name === 'ci-deploy')!;
   const at = (time: string) => `${TRACE_STORY.day}T${time}Z`;
-  const attacker = { sourceIp: STORY.attackerIp, userAgent: STORY.userAgent };
+  const attacker = { sourceIp: TRACE_STORY.attackerIp, userAgent: STORY.userAgent };
   const records: Json[] = [];
 
   const bridge = newSession(random, home.id, TRACE_STORY.bridgeRole, `terraform-${random.between(1_000_000, 9_999_999)}`, at('14:21:07'));
   records.push(buildRecord(random, { account: home, region: 'us-east-1', time: bridge.createdAt }, leaked, assumeRole(home, bridge), attacker));
 
   const cross = newSession(random, target.id, TRACE_STORY.crossAccountRole, 'sync', at('14:22:30'));
-  const bridgeActor = sessionActor(bridge, STORY.attackerIp);
+  const bridgeActor = sessionActor(bridge, TRACE_STORY.attackerIp);
   const callerCopy = buildRecord(random, { account: home, region: 'us-east-1', time: cross.createdAt }, bridgeActor, assumeRole(target, cross), attacker);
   records.push(...crossAccountCopies(random, callerCopy, target, bridge));
 
-  const crossActor = sessionActor(cross, STORY.attackerIp);
+  const crossActor = sessionActor(cross, TRACE_STORY.attackerIp);
   const context = (time: string) => ({ account: target, region: TRACE_STORY.region, time: at(time) });
   const taskRoleArn = `arn:aws:iam::${target.id}:role/${TRACE_STORY.taskRole}`;
   const taskDefinitionArn = `arn:aws:ecs:${TRACE_STORY.region}:${target.id}:task-definition/data-sync:1`;

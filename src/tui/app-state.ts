@@ -133,6 +133,8 @@ export function reduce(previous: AppState, command: Command, context: StateConte
       return done({ line: insertText(state.line, command.text), historyAt: null });
     case 'history':
       return browseHistory(state, command.by, context.history);
+    case 'showQuery':
+      return replaceQuery(state, command.query);
   }
 }
 

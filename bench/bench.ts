@@ -37,7 +37,8 @@ function ensureCorpus(): number {
   process.stderr.write(`generating a ${events}-event corpus in ${corpus} (once)…\n`);
   rmSync(corpus, { recursive: true, force: true });
   mkdirSync(corpus, { recursive: true });
-  const days = Math.max(1, Math.round(events / 150_000));
+  // Two days at least: the samples' story, and the chain trace is measured on, happen on the second.
+  const days = Math.max(2, Math.round(events / 150_000));
   const summary = generateArchive({ outDir: corpus, seed: SMALL_SET.seed, events, days, startDate: SMALL_SET.startDate, digests: false });
   writeFileSync(marker, JSON.stringify({ events: summary.events, logFiles: summary.logFiles, rawJsonBytes: summary.rawJsonBytes }));
   return summary.rawJsonBytes;

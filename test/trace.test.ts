@@ -67,6 +67,9 @@ describe('trace backwards: each link kind', () => {
     const viaFederation = traceBack(lookup, 'ASIAFEDKEY0000000001');
     expect(viaFederation.hops[0]).toMatchObject({ link: 'federation-token', issued: `arn:aws:sts::${A}:federated-user/partner` });
     expect(viaFederation.end.principal).toBe(`arn:aws:iam::${A}:user/broker`);
+    const signIn = call(user('ops', 'ASIAOPSCONSOLE000001'), '2026-03-03T09:05:00Z', 'iam.amazonaws.com', 'ListUsers');
+    const { lookup: more } = await traceOf([signIn]);
+    expect(traceBack(more, signIn['eventID']).end).toMatchObject({ kind: 'origin', principal: `arn:aws:iam::${A}:user/ops`, reason: 'IAM user ops, with temporary key ASIAOPSCONSOLE000001 from a console sign-in or a GetSessionToken call that is not in the index' });
   });
 
   it('links a session whose key was not logged by its session ARN and creation time, and says so', async () => {
@@ -280,7 +283,7 @@ describe('trace on the samples\' story', () => {
     const key = leaked['responseElements'].credentials.accessKeyId as string;
     const table = runCli(['trace', '--forward', key, '--db', suite.dbPath]);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/\n└ arn:aws:ecs:eu-west-1:444455556666:task\/batch\/[0-9a-f]{32} +task /);
+    expect(table.stdout).toMatch(/\n└ ECS task [0-9a-f]{32} \(444455556666, eu-west-1\) +task /);
     expect(table.stdout).toMatch(/\n  └ arn:aws:sts::444455556666:assumed-role\/data-sync-task-role\/[0-9a-f]{32} +session +ASIA/);
     const rows = runCli(['trace', '--forward', key, '--db', suite.dbPath, '--format', 'ndjson']).stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(rows.map((row) => [row.depth, row.kind])).toEqual([[0, 'identity'], [1, 'task'], [2, 'session']]);
@@ -288,5 +291,13 @@ describe('trace on the samples\' story', () => {
     const keys = new Set([key, rows[2].access_key]);
     const expected = suite.records.filter((r) => keys.has(r['userIdentity']?.accessKeyId)).sort((a, b) => a['eventTime'].localeCompare(b['eventTime']));
     expect(timeline.map((row) => row.event_id)).toEqual(expected.map((r) => r['eventID']));
+  });
+});
+
+describe('trace --help', () => {
+  it('describes the command, both directions and the shared options', () => {
+    const result = runCli(['trace', '--help']);
+    expect(result.status).toBe(0);
+    for (const text of ['trailhound trace <target>', '--forward', '--timeline', '--query', '--format', '--db', 'outside-index', 'ambiguous']) expect(result.stdout).toContain(text);
   });
 });

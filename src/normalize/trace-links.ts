@@ -10,9 +10,13 @@ import { isObject, textField } from './identity.js';
  * - `session-name`: the session name a service (ecs-tasks, ec2, lambda) asked STS for: a task id,
  *   an instance id or a function name;
  * - `task`, `instance`, `function`: the ECS task ids, EC2 instance ids and Lambda function names a
- *   RunTask/StartTask, RunInstances or CreateFunction call started.
+ *   RunTask/StartTask, RunInstances or CreateFunction call started;
+ * - `task-role`, `service-task-definition`: the task role a RegisterTaskDefinition gave its task
+ *   definition, and the task definition a CreateService/UpdateService deployed. An ECS service's
+ *   scheduler starts tasks without a RunTask, so these are how a service's task is tied to the
+ *   deployments that could have started it.
  */
-export type TraceLinkKind = 'key' | 'session' | 'source-identity' | 'session-name' | 'task' | 'instance' | 'function';
+export type TraceLinkKind = 'key' | 'session' | 'source-identity' | 'session-name' | 'task' | 'instance' | 'function' | 'task-role' | 'service-task-definition';
 
 export interface TraceLink {
   readonly kind: TraceLinkKind;
@@ -37,6 +41,13 @@ export function traceLinksOf(record: Json, eventNameBase: string | null): TraceL
       return arrayOf(isObject(response?.['instancesSet']) ? response['instancesSet']['items'] : null).flatMap((item) => idLink('instance', textField(item, 'instanceId')));
     case 'CreateFunction':
       return idLink('function', textField(request, 'functionName') ?? textField(response, 'functionName'));
+    case 'RegisterTaskDefinition':
+      return idLink('task-role', textField(request, 'taskRoleArn'));
+    case 'CreateService':
+    case 'UpdateService': {
+      const service = isObject(response?.['service']) ? response['service'] : null;
+      return idLink('service-task-definition', textField(service, 'taskDefinition') ?? textField(request, 'taskDefinition'));
+    }
     default:
       return [];
   }

@@ -140,7 +140,7 @@ function continueFrom(lookup: TraceLookup, hop: TraceHop): Step {
 function fromServiceStart(hop: TraceHop | null, started: ServiceStart): Step {
   const hops = hop ? [hop] : [];
   if (started.hop) hops.push(started.hop);
-  if (started.end) return { hops, end: started.end };
+  if (started.end) return { hops, end: started.end, candidates: started.candidates ?? [] };
   return { hops, next: started.hop!.event.identity };
 }
 
@@ -151,6 +151,10 @@ function serviceFallback(lookup: TraceLookup, who: TraceIdentity): Step {
   const sessionName = parts?.[2] ?? null;
   if (role?.startsWith('AWSReservedSSO_') && sessionName) {
     return { hops: [], end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason: `IAM Identity Center user ${sessionName} (the session name of an AWSReservedSSO_ role; permission set ${role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '')}); the AssumeRoleWithSAML that issued it is not in the index`, fetch: describeGap(who).fetch } };
+  }
+  if (who.type === 'IAMUser' || who.type === 'Root') {
+    const reason = `${who.type === 'Root' ? `the root user of account ${who.accountId ?? '?'}` : `IAM user ${who.userName ?? who.arn ?? '?'}`}, with temporary key ${who.accessKeyId ?? '?'} from a console sign-in or a GetSessionToken call that is not in the index`;
+    return { hops: [], end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null } };
   }
   const started = serviceStart(lookup, guessService(sessionName), sessionName, null);
   if (started.hop) return fromServiceStart(null, { ...started, hop: { ...started.hop, note: `${started.hop.note ?? ''}; the AssumeRole that vended the session is not in the index, the session name names it`.replace(/^; /, '') } });

@@ -76,6 +76,8 @@ function richness(event: TraceEvent): number {
 export interface ServiceStart {
   readonly hop?: TraceHop;
   readonly end?: ChainEnd;
+  /** Deployments that could have started an ECS service's task, when more than one could. */
+  readonly candidates?: TraceHop[];
 }
 
 const SERVICES: Record<string, { readonly kind: 'task' | 'instance' | 'function'; readonly noun: string; readonly starters: string }> = {
@@ -94,6 +96,8 @@ export function serviceStart(lookup: TraceLookup, invokedBy: string | null, sess
   const groups = byRequest(lookup.eventsLinking(service.kind, sessionName));
   const started = `${service.noun} ${sessionName}${role ? ` (role ${role})` : ''}`;
   if (groups.length === 0) {
+    const deployed = service.kind === 'task' && vend ? serviceDeployments(lookup, role, vend.eventTime) : [];
+    if (deployed.length > 0) return inferredService(deployed, sessionName, role);
     return { end: { kind: 'origin', principal: `${service.noun} ${sessionName}`, accessKeyId: null, reason: `${started}; no ${service.starters}`, fetch: null } };
   }
   if (groups.length > 1) {
@@ -101,6 +105,38 @@ export function serviceStart(lookup: TraceLookup, invokedBy: string | null, sess
   }
   const [event, ...copies] = groups[0]!;
   return { hop: { link: service.kind, event: event!, issued: startedArn(event!, service.kind, sessionName), issuedKey: null, copies, note: null } };
+}
+
+/**
+ * The CreateService/UpdateService calls, before the task started, that deployed a task definition
+ * registered with this task role: the scheduler's tasks have no RunTask, so this is inference.
+ */
+function serviceDeployments(lookup: TraceLookup, roleArn: string, before: string | null): TraceEvent[][] {
+  const definitions = lookup.eventsLinking('task-role', roleArn).flatMap((event) => {
+    const definition = event.response?.['taskDefinition'] as Record<string, unknown> | undefined;
+    const arn = typeof definition?.['taskDefinitionArn'] === 'string' ? definition['taskDefinitionArn'] : null;
+    return arn ? [arn, arn.split('/').pop()!] : [];
+  });
+  const deployments = [...new Set(definitions)].flatMap((definition) => lookup.eventsLinking('service-task-definition', definition));
+  const unique = new Map(deployments.filter((event) => before === null || (event.eventTime !== null && event.eventTime <= before)).map((event) => [event.rowId, event]));
+  return byRequest([...unique.values()].sort((a, b) => (a.eventTime ?? '').localeCompare(b.eventTime ?? '')));
+}
+
+function inferredService(groups: TraceEvent[][], taskId: string, role: string): ServiceStart {
+  const hops = groups.map(([event, ...copies]) => ({
+    link: 'service', event: event!, issued: serviceArnOf(event!), issuedKey: null, copies,
+    note: `inferred: no RunTask names task ${taskId}; this call deployed a task definition with task role ${role} before the task started`,
+  }));
+  if (hops.length === 1) return { hop: hops[0]! };
+  return {
+    candidates: hops,
+    end: { kind: 'ambiguous', principal: `Amazon ECS task ${taskId}`, accessKeyId: null, reason: `no RunTask names task ${taskId}, and ${hops.length} service deployments of task definitions with task role ${role} could have started it`, fetch: null },
+  };
+}
+
+function serviceArnOf(event: TraceEvent): string | null {
+  const service = event.response?.['service'] as Record<string, unknown> | undefined;
+  return typeof service?.['serviceArn'] === 'string' ? service['serviceArn'] : null;
 }
 
 function startedArn(event: TraceEvent, kind: 'task' | 'instance' | 'function', name: string): string {

@@ -35,6 +35,13 @@ export interface TraceEvent {
 
 interface EventRow {
   row_id: number;
+  user_identity_type?: string | null;
+  user_identity_arn?: string | null;
+  user_identity_access_key_id?: string | null;
+  user_identity_account_id?: string | null;
+  user_identity_principal_id?: string | null;
+  user_identity_user_name?: string | null;
+  user_identity_invoked_by?: string | null;
   event_id: string | null;
   event_time: string | null;
   recipient_account_id: string | null;
@@ -48,6 +55,10 @@ interface EventRow {
   record: string | null;
 }
 
+const BRIEF_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
+  'e.source_ip_address, e.error_code, NULL AS request_id, NULL AS shared_event_id, NULL AS record, e.user_identity_type, e.user_identity_arn, ' +
+  'e.user_identity_access_key_id, e.user_identity_account_id, e.user_identity_principal_id, e.user_identity_user_name, e.user_identity_invoked_by';
+
 const EVENT_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
   'e.source_ip_address, e.error_code, e.request_id, e.shared_event_id, e.record';
 
@@ -58,12 +69,14 @@ const EVENT_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_i
 export class TraceLookup {
   private readonly byEventId;
   private readonly byRowIds;
+  private readonly byRowIdsBrief;
   private readonly linkRows;
   private readonly linksOfRows;
 
   constructor(readonly db: SqliteDatabase) {
     this.byEventId = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`);
     this.byRowIds = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`);
+    this.byRowIdsBrief = db.prepare(`SELECT ${BRIEF_COLUMNS} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`);
     this.linkRows = db.prepare('SELECT row_id FROM trace_links WHERE kind = ? AND value = ?');
     this.linksOfRows = db.prepare('SELECT kind, value, row_id AS rowId FROM trace_links WHERE row_id IN (SELECT value FROM json_each(?))');
   }
@@ -78,9 +91,24 @@ export class TraceLookup {
     return (this.byRowIds.all(JSON.stringify(rowIds)) as EventRow[]).map(toTraceEvent);
   }
 
+  /**
+   * The same events from their indexed columns only: no record is inflated, so no parameters or
+   * response, and the identity without session attributes. A blast radius lists hundreds of opening
+   * calls; inflating their record blocks took 2 ms each (922 calls: 1.8 s on a loaded machine).
+   */
+  briefEventsByRowIds(rowIds: readonly number[]): TraceEvent[] {
+    if (rowIds.length === 0) return [];
+    return (this.byRowIdsBrief.all(JSON.stringify(rowIds)) as EventRow[]).map(toTraceEvent);
+  }
+
   /** The events that proved a link of this kind and value, oldest first. */
   eventsLinking(kind: TraceLinkKind, value: string): TraceEvent[] {
     return this.eventsByRowIds((this.linkRows.all(kind, value) as { row_id: number }[]).map((row) => row.row_id));
+  }
+
+  /** The ids of the events that proved a link of this kind and value, without reading them. */
+  rowIdsLinking(kind: TraceLinkKind, value: string): number[] {
+    return (this.linkRows.all(kind, value) as { row_id: number }[]).map((row) => row.row_id);
   }
 
   linksOf(rowIds: readonly number[]): { kind: TraceLinkKind; value: string; rowId: number }[] {
@@ -122,9 +150,16 @@ function toTraceEvent(row: EventRow): TraceEvent {
     errorCode: row.error_code,
     requestId: row.request_id,
     sharedEventId: row.shared_event_id,
-    identity: toTraceIdentity(record?.['userIdentity']),
+    identity: toTraceIdentity(record ? record['userIdentity'] : identityFromColumns(row)),
     request: isObject(record?.['requestParameters']) ? record['requestParameters'] : null,
     response: isObject(record?.['responseElements']) ? record['responseElements'] : null,
+  };
+}
+
+function identityFromColumns(row: EventRow): Json {
+  return {
+    type: row.user_identity_type, arn: row.user_identity_arn, accessKeyId: row.user_identity_access_key_id, accountId: row.user_identity_account_id,
+    principalId: row.user_identity_principal_id, userName: row.user_identity_user_name, invokedBy: row.user_identity_invoked_by,
   };
 }
 

@@ -160,6 +160,25 @@ describe('trace backwards: each link kind', () => {
     expect(chain.end.reason).toMatch(/CreateService or UpdateService/);
   });
 
+  it('ties an ECS service\'s task (no RunTask) to the deployment of a task definition with its task role, as inference, and lists rival deployments', async () => {
+    const taskId = 'fedcba9876543210fedcba9876543210';
+    const role = `arn:aws:iam::${A}:role/api-task-role`;
+    const register = call(user('dev', 'AKIADEVKEY0000000001'), '2026-03-03T03:00:00Z', 'ecs.amazonaws.com', 'RegisterTaskDefinition', { requestParameters: { family: 'api', taskRoleArn: role }, responseElements: { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7` } } });
+    const deploy = call(user('ops', 'AKIAOPSKEY0000000001'), '2026-03-03T03:10:00Z', 'ecs.amazonaws.com', 'CreateService', { requestParameters: { serviceName: 'api', taskDefinition: 'api:7' }, responseElements: { service: { serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`, taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7` } } });
+    const vend = assumeRole(service('ecs-tasks.amazonaws.com'), '2026-03-03T03:11:00Z', A, 'api-task-role', taskId, 'ASIAAPITASKKEY000001');
+    const { lookup } = await traceOf([register, deploy, vend]);
+    const chain = traceBack(lookup, 'ASIAAPITASKKEY000001');
+    expect(hopsOf(chain)).toEqual([['service', 'CreateService', deploy['eventID']], ['assume-role', 'AssumeRole', vend['eventID']]]);
+    expect(chain.hops[0]!.note).toBe(`inferred: no RunTask names task ${taskId}; this call deployed a task definition with task role ${role} before the task started`);
+    expect(chain.end.principal).toBe(`arn:aws:iam::${A}:user/ops`);
+
+    const update = call(user('dev', 'AKIADEVKEY0000000001'), '2026-03-03T03:10:30Z', 'ecs.amazonaws.com', 'UpdateService', { requestParameters: { service: 'api', taskDefinition: 'api:7' }, responseElements: { service: { serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`, taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7` } } });
+    const { lookup: both } = await traceOf([register, deploy, update, vend]);
+    const rival = traceBack(both, 'ASIAAPITASKKEY000001');
+    expect(rival.end.kind).toBe('ambiguous');
+    expect(rival.candidates.map((hop) => hop.event.eventId)).toEqual([deploy['eventID'], update['eventID']]);
+  });
+
   it('stops where the link lies outside the index, naming the account and day to fetch', async () => {
     const use = call(session(B, 'Deploy', 'ci', 'ASIAMISSINGKEY000001', '2026-03-01T22:00:00Z'), '2026-03-03T10:00:00Z', 's3.amazonaws.com', 'GetObject', { recipientAccountId: B });
     const roleCopyOnly = rec({ ...assumeRole(user('dev', 'AKIADEVKEY0000000001'), '2026-03-03T11:00:00Z', B, 'X', 'y', 'ASIAXKEY000000000001'), userIdentity: { type: 'AWSAccount', principalId: 'AIDADEV', accountId: A }, recipientAccountId: B });

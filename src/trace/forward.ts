@@ -163,7 +163,10 @@ function openedFrom(lookup: TraceLookup, nodes: readonly RadiusNode[]): Pending[
     const perNode = new Map<number, number[]>();
     for (const row of rows) {
       const node = byFilter.get(row.filter);
-      if (node) perNode.set(node.id, [...(perNode.get(node.id) ?? []), row.rowId]);
+      if (!node) continue;
+      const rowIds = perNode.get(node.id);
+      if (rowIds) rowIds.push(row.rowId);
+      else perNode.set(node.id, [row.rowId]);
     }
     for (const [nodeId, rowIds] of perNode) children.push(...childrenOf(lookup, rowIds, nodeId));
   }
@@ -175,11 +178,15 @@ function identityOfNode(node: RadiusNode): Identity {
 }
 
 function childrenOf(lookup: TraceLookup, rowIds: readonly number[], parentId: number): Pending[] {
-  const links = lookup.linksOf(rowIds);
-  const events = new Map(lookup.briefEventsByRowIds(rowIds).map((event) => [event.rowId, event]));
+  const linksByRow = new Map<number, { kind: TraceLinkKind; value: string; rowId: number }[]>();
+  for (const link of lookup.linksOf(rowIds)) {
+    const own = linksByRow.get(link.rowId);
+    if (own) own.push(link);
+    else linksByRow.set(link.rowId, [link]);
+  }
   const children: Pending[] = [];
-  for (const event of events.values()) {
-    const own = links.filter((link) => link.rowId === event.rowId);
+  for (const event of lookup.briefEventsByRowIds(rowIds)) {
+    const own = linksByRow.get(event.rowId) ?? [];
     const key = own.find((link) => link.kind === 'key')?.value;
     const session = own.find((link) => link.kind === 'session')?.value;
     if (key || session) {

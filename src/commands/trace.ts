@@ -100,6 +100,9 @@ async function writeRadius(radius: BlastRadius, format: OutputFormat): Promise<v
   } else {
     await writeRows(format, radiusRows(radius, { indent: table }), table ? RADIUS_COLUMNS : RADIUS_DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity });
   }
+  if (radius.nodes.length === 1 && radius.nodes[0]!.counts.events === 0) {
+    process.stderr.write(formatUserMessage('warning', { headline: `no events of ${escapeForTerminal(radius.root)} in the index`, reason: 'nothing was done with it, or its logs are not indexed', help: 'check the key or ARN with trailhound search' }));
+  }
   if (radius.truncated) process.stderr.write(formatUserMessage('warning', { headline: 'the blast radius was cut', reason: `more than ${radius.nodes.length} sessions`, help: 'trace a session further down on its own' }));
   if (table) process.stderr.write(`every event of the radius: trailhound export ${shellQuote(radius.query)} --out DIR (or trailhound timeline …)\n`);
 }

@@ -310,6 +310,9 @@ describe('trace on the samples\' story', () => {
     const keys = new Set([key, rows[2].access_key]);
     const expected = suite.records.filter((r) => keys.has(r['userIdentity']?.accessKeyId)).sort((a, b) => a['eventTime'].localeCompare(b['eventTime']));
     expect(timeline.map((row) => row.event_id)).toEqual(expected.map((r) => r['eventID']));
+    const unknown = runCli(['trace', '--forward', 'AKIANOSUCHKEY0000000', '--db', suite.dbPath]);
+    expect(unknown.status).toBe(0);
+    expect(unknown.stderr).toContain('warning: no events of AKIANOSUCHKEY0000000 in the index');
   });
 });
 

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexInto, readIndex, tempDir } from './helpers/temp-index.js';
@@ -313,6 +314,19 @@ describe('trace on the samples\' story', () => {
     const unknown = runCli(['trace', '--forward', 'AKIANOSUCHKEY0000000', '--db', suite.dbPath]);
     expect(unknown.status).toBe(0);
     expect(unknown.stderr).toContain('warning: no events of AKIANOSUCHKEY0000000 in the index');
+  });
+});
+
+describe('an index without trace links', () => {
+  it('is refused with the reason and what to do, exit 1', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'case.json'), JSON.stringify({ Records: [call(user('dev', 'AKIADEVKEY0000000001'), '2026-03-03T10:00:00Z', 'iam.amazonaws.com', 'ListUsers')] }));
+    const { dbPath } = await indexInto([dir]);
+    const db = new Database(dbPath);
+    db.exec('DROP TABLE trace_links');
+    db.close();
+    const result = runCli(['trace', 'AKIADEVKEY0000000001', '--db', dbPath]);
+    expect([result.status, result.stderr]).toEqual([1, 'error: cannot trace in this index\n reason: it was built by a trailhound without trace links (the trace_links table)\n   help: index the same logs again into a new --db file\n']);
   });
 });
 

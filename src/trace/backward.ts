@@ -3,22 +3,10 @@ import { assumedRoleArn } from '../normalize/trace-links.js';
 import type { TraceEvent, TraceIdentity, TraceLookup } from './lookup.js';
 import { toTraceIdentity } from './lookup.js';
 import { creatorsOf, describeGap, serviceStart } from './links.js';
-import type { ChainEnd, ServiceStart } from './links.js';
+import type { ServiceStart } from './links.js';
+import type { ChainEnd, TraceHop } from './chain.js';
 
-export type { ChainEnd } from './links.js';
-
-/** One link of a chain: the event that proves it and what it issued or started. */
-export interface TraceHop {
-  /** How this event joins the chain: `target`, `assume-role`, `saml`, `web-identity`, `session-token`, `federation-token`, `task`, `instance`, `function`. */
-  readonly link: string;
-  readonly event: TraceEvent;
-  /** The session, task, instance or function this event created, and the access key it issued. */
-  readonly issued: string | null;
-  readonly issuedKey: string | null;
-  /** Other logged copies of the same request (a cross-account call is logged in both accounts). */
-  readonly copies: readonly TraceEvent[];
-  readonly note: string | null;
-}
+export type { ChainEnd, TraceHop } from './chain.js';
 
 /** A backward trace: where the chain starts (or why it stops), then the hops, oldest first. */
 export interface TraceChain {

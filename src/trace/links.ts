@@ -1,15 +1,5 @@
 import type { TraceEvent, TraceIdentity, TraceLookup } from './lookup.js';
-import type { TraceHop } from './backward.js';
-
-/** Where a backward trace stops, and why; `fetch` says which logs would take it further. */
-export interface ChainEnd {
-  /** `origin`: the first principal; `outside-index`: the next link is in logs not indexed; `ambiguous`: several could be; `loop`. */
-  readonly kind: 'origin' | 'outside-index' | 'ambiguous' | 'loop';
-  readonly principal: string;
-  readonly accessKeyId: string | null;
-  readonly reason: string;
-  readonly fetch: string | null;
-}
+import type { ChainEnd, TraceHop } from './chain.js';
 
 /** The calls that could have issued a session, one group per request (a request's copies together). */
 export interface Creators {

@@ -205,3 +205,20 @@ SELECT
   c.found_at
 FROM event_conflicts c
 JOIN event_rows r ON r.id = c.row_id;
+
+-- ---------------------------------------------------------------------------------------------
+-- Trace lookup tables (issue 20, `trailhound trace`). Kept apart from the storage layout above.
+-- One row per thing a credential-issuing or compute-starting event names (normalize/trace-links.ts):
+-- the access key and session ARN an STS call issued, the task ids a RunTask started, … Only those
+-- few events (a few percent of a trail) get rows, so each hop of a trace is one B-tree lookup here
+-- at the cost of a small table, instead of an index over every event.
+CREATE TABLE IF NOT EXISTS trace_links (
+  kind   TEXT NOT NULL,      -- key | session | source-identity | session-name | task | instance | function | task-role | service-task-definition
+  value  TEXT NOT NULL,
+  row_id INTEGER NOT NULL,   -- event_rows.id of the event that proves the link
+  PRIMARY KEY (kind, value, row_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trace_links_by_row ON trace_links(row_id);
+-- Events stored before this table existed have no links; trace warns about an index that old.
+INSERT OR IGNORE INTO meta(key, value) SELECT 'trace_links_from_row', coalesce(max(id), 0) FROM event_rows;
+-- (end of trace lookup tables)

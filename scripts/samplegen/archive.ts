@@ -8,6 +8,7 @@ import { actorArn, buildAccount } from './identities.js';
 import type { Account, Actor, Json } from './identities.js';
 import { backgroundCall, buildRecord, ecsCall, ecsServiceCall } from './events.js';
 import { storyRecords } from './story.js';
+import { traceStoryRecords } from './trace-story.js';
 import { DigestChain, loadSigningKey } from './digests.js';
 import type { DeliveredLog, SigningKey } from './digests.js';
 
@@ -29,6 +30,9 @@ export interface GenerateSummary {
   rawJsonBytes: number;
   readonly distinctEventIds: Set<string> | null;
 }
+
+/** Bumped when the same options write different events, so cached benchmark corpora are made again. 2: the trace chain (issue 20). */
+export const GENERATOR_REVISION = 2;
 
 export const SMALL_SET: Omit<GenerateOptions, 'outDir'> = { seed: 20260302, events: 9000, days: 3, startDate: '2026-03-02', digests: true };
 
@@ -57,9 +61,11 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
   const totalWeight = all.reduce((sum, a) => sum + a.weight, 0) * REGIONS.reduce((sum, [, w]) => sum + w, 0);
   const workingWindows = options.days * 11 * 12 + options.days * 13 * 12 * NIGHT_FACTOR;
   const perWindow = options.events / (totalWeight * workingWindows);
+  const traceStory = traceStoryRecords(options.seed, all[0]!.account, all[1]!.account);
   for (const { account, weight, trail } of all) {
     for (const [region, regionWeight] of REGIONS) {
-      const stream = new RegionStream(random, options, account, region, perWindow * weight * regionWeight, summary);
+      const extra = traceStory.filter((record) => record['recipientAccountId'] === account.id && record['awsRegion'] === region);
+      const stream = new RegionStream(random, options, account, region, perWindow * weight * regionWeight, summary, extra);
       const chain = key ? new DigestChain({ bucket: BUCKET, accountId: account.id, keyPrefix: keyPrefix(account), region, trail, homeRegion: 'us-east-1' }, key) : null;
       stream.run(chain, signatures);
     }
@@ -96,9 +102,10 @@ class RegionStream {
     private readonly region: string,
     private readonly perWindow: number,
     private readonly summary: GenerateSummary,
+    traceStory: readonly Json[],
   ) {
     const leaked = account.actors.find((actor) => actor.name === 'ci-deploy')!;
-    this.story = storyRecords(random, account, leaked).filter((record) => record['awsRegion'] === region);
+    this.story = storyRecords(random, account, leaked).filter((record) => record['awsRegion'] === region).concat(traceStory);
   }
 
   run(chain: DigestChain | null, signatures: Record<string, string>): void {

@@ -12,6 +12,7 @@ import { hasLoneSurrogate, JsonSlicer, nestingDepth } from '../decode/json-slice
 import { toDigestInfo } from '../normalize/digest.js';
 import type { PathHint } from '../sources/walk.js';
 import { toEventRow, toSearchRow } from '../store/ingest.js';
+import { traceLinksOf } from '../normalize/trace-links.js';
 import type { FileOutcome, FileSink, FileStatus } from '../store/ingest.js';
 import type { ReadLimits } from './limits.js';
 
@@ -121,7 +122,7 @@ export class FileDecoder {
     const verdict = classifyValue(value);
     switch (verdict.kind) {
       case 'event':
-        return this.addEvent(verdict.event, { bytes: raw.bytes, notVerbatim: null }, raw, positionOf(raw));
+        return this.addEvent(verdict.event, value, { bytes: raw.bytes, notVerbatim: null }, raw, positionOf(raw));
       case 'wrapped':
         return this.readWrapped(verdict.inner, raw);
       case 'digest':
@@ -140,7 +141,7 @@ export class FileDecoder {
         const found = record.kind === 'value' ? slicedRecord(record.value, record.path, slicer) : this.embeddedRecord(record.text, record.path, slicer, at);
         if (found === null) continue;
         const verdict = classifyValue(found.value);
-        if (verdict.kind === 'event') this.addEvent(verdict.event, found.stored, raw, at);
+        if (verdict.kind === 'event') this.addEvent(verdict.event, found.value, found.stored, raw, at);
         else this.problem('normalize', at, verdict.kind === 'rejected' ? verdict.reason : `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`);
       } catch (error) {
         this.problem('normalize', at, `the record could not be read: ${messageOf(error)}`);
@@ -172,12 +173,13 @@ export class FileDecoder {
     return { value, stored: { bytes: Buffer.from(text, 'utf8'), notVerbatim: embeddedFidelity(text, path, slicer) } };
   }
 
-  private addEvent(event: TrailEvent, stored: StoredBytes, raw: RawValue, at: string): void {
+  private addEvent(event: TrailEvent, value: unknown, stored: StoredBytes, raw: RawValue, at: string): void {
     if (event.timeProblem) this.problem('normalize', at, `${event.timeProblem}; kept with no time`);
     const pending = this.pending;
     if (stored.notVerbatim !== null) pending.notVerbatim.push({ index: pending.rows.length, reason: stored.notVerbatim });
     pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(stored.bytes) : null));
     pending.searchTexts.push(toSearchRow(event));
+    for (const link of traceLinksOf(value as Record<string, unknown>, event.eventNameBase)) pending.links.push([pending.rows.length - 1, link.kind, link.value]);
     pending.records.push(stored.bytes);
     pending.indexes.push(raw.index);
     pending.bytes += stored.bytes.length;
@@ -193,10 +195,10 @@ export class FileDecoder {
   }
 
   private flushBatch(): void {
-    const { rows, searchTexts, records, indexes, notVerbatim } = this.pending;
+    const { rows, searchTexts, records, indexes, notVerbatim, links } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: records.map(toStoredRecord), notVerbatim });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: records.map(toStoredRecord), notVerbatim, traceLinks: links });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {
@@ -259,11 +261,12 @@ interface PendingBatch {
   records: Buffer[];
   indexes: number[];
   notVerbatim: { index: number; reason: string }[];
+  links: [number, string, string][];
   bytes: number;
 }
 
 function emptyPending(): PendingBatch {
-  return { rows: [], searchTexts: [], records: [], indexes: [], notVerbatim: [], bytes: 0 };
+  return { rows: [], searchTexts: [], records: [], indexes: [], notVerbatim: [], links: [], bytes: 0 };
 }
 
 function positionOf(at: { index: number; line: number; byteOffset: number }): string {

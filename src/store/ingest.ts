@@ -20,6 +20,8 @@ export interface EventBatch {
   readonly recordIndexes: readonly number[];
   /** Each event's record: its text, or its exact bytes when they are not valid UTF-8 (stored as a BLOB). */
   readonly records: readonly (string | Uint8Array)[];
+  /** [index in `rows`, kind, value] of what each event proves for `trailhound trace` (normalize/trace-links.ts), in row order. */
+  readonly traceLinks?: readonly (readonly [number, string, string])[];
   /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
   readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];
 }
@@ -164,6 +166,7 @@ export class IndexWriter {
         added++;
         this.statements.insertRecord.run(result.lastInsertRowid, batch.records[i]);
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        addTraceLinks(this.statements.insertTraceLink, batch, i, result.lastInsertRowid);
         const reason = notVerbatim.get(i);
         if (reason !== undefined) this.statements.insertFidelity.run(result.lastInsertRowid, reason);
       } else {
@@ -273,6 +276,11 @@ export class IndexWriter {
 
 }
 
+/** A new event's trace links; a duplicate adds none, its first copy already has them. */
+function addTraceLinks(insert: { run(...values: unknown[]): unknown }, batch: EventBatch, index: number, rowId: number | bigint): void {
+  for (const [at, kind, value] of batch.traceLinks ?? []) if (at === index) insert.run(kind, value, rowId);
+}
+
 /** Records and full-text of a batch, in characters or bytes: near enough to bound a transaction. */
 function batchBytes(batch: EventBatch): number {
   let size = 0;
@@ -316,6 +324,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertTraceLink: db.prepare('INSERT OR IGNORE INTO trace_links(kind, value, row_id) VALUES (?, ?, ?)'),
     findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),
     insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),

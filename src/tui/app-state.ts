@@ -173,6 +173,8 @@ export function reduce(previous: AppState, command: Command, context: StateConte
       return done({ line: insertText(state.line, command.text), historyAt: null, landing: null });
     case 'history':
       return browseHistory(state, command.by, context.history);
+    case 'showQuery':
+      return replaceQuery(state, command.query, context);
   }
 }
 

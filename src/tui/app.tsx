@@ -34,6 +34,9 @@ import { useIndexStatus } from './use-index-status.js';
 import { knownRows, loadedAround, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { TracePanel } from './trace-panel.js';
+import { useTraceKeys } from './use-trace-keys.js';
+import type { TraceState } from './use-trace.js';
 import { showsYear } from './year-shown.js';
 import type { TerminalSize } from './use-terminal-size.js';
 
@@ -104,7 +107,14 @@ export function App(props: AppProps) {
     }
   }, [client, exit, search, props.history, props.exportDir, apply]);
 
+  const tracing = useTraceKeys(client, { selectedRow, focus: stored.focus, dispatch: (command) => {
+    const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
+    apply(() => next.state);
+    for (const effect of next.effects) runEffect(effect);
+  } });
+
   useInput((input, key) => {
+    if (tracing.handle(input, key)) return;
     // Keys typed faster than they are read arrive as one string: unless typed into the query, each is a command.
     const typing = stateRef.current.focus === 'query' && stateRef.current.mode === 'normal';
     const keys = !typing && input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
@@ -143,7 +153,7 @@ export function App(props: AppProps) {
 
   return (
     <Screen
-      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath}
+      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath} trace={tracing.trace}
     />
   );
 }
@@ -165,10 +175,11 @@ interface ScreenProps {
   readonly freshness: Freshness;
   readonly dbPath: string;
   readonly theme: Theme;
+  readonly trace: TraceState;
 }
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
-function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme }: ScreenProps) {
+function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme, trace }: ScreenProps) {
   const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
@@ -177,7 +188,9 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
-  const side = state.showFacets ? (
+  const side = trace.open ? (
+    <TracePanel trace={trace} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
+  ) : state.showFacets ? (
     <FacetsPane
       items={results.facets ? items : null} sampled={results.facets && !results.facets.complete ? results.facets.counted : null}
       selected={state.facetIndex} height={layout.sideRows} width={layout.sideWidth} focused={state.focus === 'facets'} theme={theme}

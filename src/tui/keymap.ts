@@ -27,7 +27,8 @@ export type Command =
   | { readonly type: 'toggleFollow' }
   | { readonly type: 'edit'; readonly edit: 'left' | 'right' | 'start' | 'end' | 'deleteBack' | 'deleteWord' | 'clear' }
   | { readonly type: 'insert'; readonly text: string }
-  | { readonly type: 'history'; readonly by: -1 | 1 };
+  | { readonly type: 'history'; readonly by: -1 | 1 }
+  | { readonly type: 'showQuery'; readonly query: string };
 
 /** One row of the help overlay; the status bar shows the `hint` of the focused pane's bindings. */
 export interface Binding {
@@ -56,6 +57,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'p', does: 'pivot: same source IP', where: 'lists' },
   { keys: 's', does: 'pivot: same session (assumed-role session ARN, or ASIA key)', where: 'lists' },
   { keys: 't', does: 'pivot: events 15 minutes either side of this one', where: 'lists' },
+  { keys: 'o', does: 'origin chain of the event (trace): each hop back to the first principal; Enter pivots to a hop\'s event', where: 'lists', hint: 'o origin' },
+  { keys: 'B', does: 'blast radius of the event\'s key or identity: every event of every session opened from it', where: 'lists' },
   { keys: 'Backspace b', does: 'back to the query before the last pivot or filter', where: 'lists', hint: 'b back' },
   { keys: 'f', does: 'show or hide the facets pane', where: 'lists', hint: 'f facets' },
   { keys: 'Enter', does: 'add the facet value as a filter', where: 'facets', hint: 'Enter filter' },

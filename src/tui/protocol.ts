@@ -1,5 +1,6 @@
 import type { FacetCounts, EventListRow, SortOrder } from '../search/engine.js';
 import type { EventSource, HourlyCounts, IndexStatus } from '../search/browse.js';
+import type { RadiusView, TraceView } from './trace-answers.js';
 
 /**
  * What the terminal UI asks of its search thread, and the answers. Components see only this
@@ -28,7 +29,9 @@ export type SearchRequest =
   | { readonly kind: 'timeline'; readonly query: string }
   | { readonly kind: 'source'; readonly rowId: number }
   | { readonly kind: 'status' }
-  | { readonly kind: 'export'; readonly query: string; readonly format: ExportFormat; readonly dir: string };
+  | { readonly kind: 'export'; readonly query: string; readonly format: ExportFormat; readonly dir: string }
+  | { readonly kind: 'trace'; readonly eventId: string }
+  | { readonly kind: 'radius'; readonly target: string };
 
 /** A query the user must fix: the reason, and the offending token's position in the query. */
 export interface QueryProblem {
@@ -65,6 +68,8 @@ export interface ResultOf {
   readonly source: EventSource | null;
   readonly status: StatusResult;
   readonly export: ExportResult;
+  readonly trace: TraceView;
+  readonly radius: RadiusView;
 }
 
 export type SearchReply<K extends SearchRequest['kind'] = SearchRequest['kind']> =

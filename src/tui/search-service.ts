@@ -8,6 +8,7 @@ import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
 import { isWriterRunning } from '../store/writer-lock.js';
 import { exportResults } from './export-results.js';
+import { answerRadius, answerTrace } from './trace-answers.js';
 import type { ResultOf, SearchReply, SearchRequest } from './protocol.js';
 
 /** Matches the timeline reads at most: its strip covers the newest of them. */
@@ -59,6 +60,10 @@ async function answer(db: SqliteDatabase, dbPath: string, compile: (query: strin
       return { ...readIndexStatus(db), watching: isWriterRunning(dbPath) };
     case 'export':
       return exportResults(dbPath, compile(request.query), { format: request.format, dir: request.dir });
+    case 'trace':
+      return answerTrace(db, request.eventId);
+    case 'radius':
+      return answerRadius(db, request.target);
   }
 }
 

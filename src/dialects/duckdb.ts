@@ -32,18 +32,26 @@ export function duckdbFiles(from: string | undefined): string {
   return `${from.replace(/\/+$/, '')}/**/CloudTrail/*/*/*/*/*.json.gz`;
 }
 
+/** 0-255, with or without leading zeros, as trailhound's ipv4ToInt accepts. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
+
+/** The table function that reads the files: one row per file, its `Records` as a list of JSON values. */
+export function duckdbReadFiles(from: string | undefined): string {
+  return `read_json(${duckdbString(duckdbFiles(from))}, columns = {Records: 'JSON[]'}, format = 'unstructured', maximum_object_size = 1073741824)`;
+}
+
 /** The whole statement: read the files, unnest `Records`, derive the first source IPv4 as an integer, filter. */
 export function duckdbStatement(where: string, options: StatementOptions): string {
   const columns = LIST_FIELDS.map(({ alias, path }) => `  ${duckdbSyntax.text(path)} AS ${alias}`).join(',\n');
   return `${headerComment('DuckDB', options)}WITH records AS (
   SELECT unnest(Records) AS record
-  FROM read_json(${duckdbString(duckdbFiles(options.from))}, columns = {Records: 'JSON[]'}, format = 'unstructured', maximum_object_size = 1073741824)
+  FROM ${duckdbReadFiles(options.from)}
 ), addressed AS (
   SELECT record, trim(split_part(record->>'$.sourceIPAddress', ',', 1)) AS source_ip FROM records
 ), events AS (
-  SELECT record, CASE WHEN regexp_full_match(source_ip, '[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}')
-    AND list_max(string_split(source_ip, '.')::BIGINT[]) <= 255
-    THEN list_reduce(string_split(source_ip, '.')::BIGINT[], (total, octet) -> total * 256 + octet) END AS source_ipv4
+  -- the first address as a 32-bit integer, for CIDR ranges (trailhound's source_ipv4_int)
+  SELECT record, CASE WHEN regexp_full_match(source_ip, '${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}')
+    THEN ${[1, 2, 3, 4].map((n) => `CAST(split_part(source_ip, '.', ${n}) AS BIGINT) * ${256 ** (4 - n)}`).join(' + ')} END AS source_ipv4
   FROM addressed
 )
 SELECT

@@ -75,3 +75,16 @@ describe('dialect errors name the dialect and the construct', () => {
     expect(where('athena')).toBe(`lower(json_extract_scalar(requestparameters, '$.bucketName')) LIKE 'prod\\_\\%%' ESCAPE '\\'`);
   });
 });
+
+describe('help', () => {
+  it('athena-table --help describes every option', () => {
+    const result = runCli(['athena-table', '--help']);
+    expect(result.status).toBe(0);
+    for (const option of ['--bucket', '--prefix', '--org', '--account', '--region', '--table', '--first-day']) expect(result.stdout).toContain(option);
+  });
+
+  it('search --help describes --dialect, --from and --table', () => {
+    const result = runCli(['search', '--help']);
+    for (const option of ['--dialect', 'sqlite, duckdb, athena, trino, clickhouse', '--from', '--table']) expect(result.stdout).toContain(option);
+  });
+});

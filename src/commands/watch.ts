@@ -11,8 +11,10 @@ import { createStderrReporter } from '../watch/status-line.js';
 import { watchAndIndex } from '../watch/watch-index.js';
 import { Alerts } from '../watch/alerts.js';
 import { withDatabase, withWorkers } from './options.js';
+import { keyFilterFrom, withKeyFilter } from './key-filter-options.js';
+import type { KeyFilterArgs } from './key-filter-options.js';
 
-interface WatchArgs {
+interface WatchArgs extends KeyFilterArgs {
   readonly paths: string[];
   readonly db: string;
   readonly 'json-log': boolean;
@@ -25,7 +27,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   command: 'watch <paths..>',
   describe: 'Index CloudTrail archives, then keep the index current as files land (aws s3 sync in a loop)',
   builder: (yargs) =>
-    withWorkers(withDatabase(yargs as Argv<object>))
+    withKeyFilter(withWorkers(withDatabase(yargs as Argv<object>)))
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders to watch, recursively, new subfolders included' })
       .option('json-log', {
         type: 'boolean',
@@ -74,6 +76,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
       limits: DEFAULT_LIMITS,
       workers: Math.max(0, Math.floor(args.workers)),
       exclude: new ExcludedPaths(databaseFiles(args.db)),
+      keyFilter: keyFilterFrom(args),
       reporter,
       signal: stop.signal,
       onIndexed: alerts.onIndexed,

@@ -1,3 +1,4 @@
+import { DELIVERY_SLACK_MS } from '../sources/key-filter.js';
 import { CLOUDTRAIL_COLUMNS } from './cloudtrail-table.js';
 import type { Column, ColumnType } from './cloudtrail-table.js';
 import { trinoString } from './literals.js';
@@ -62,12 +63,11 @@ function trinoSyntax(name: 'athena' | 'trino'): DialectSyntax {
 export const athenaSyntax = trinoSyntax('athena');
 export const trinoDialectSyntax = trinoSyntax('trino');
 
-/** A log file is delivered after its events, within minutes; an hour of slack (CLOUDTRAIL.md §1) keeps late ones. */
-const DELIVERY_SLACK_MS = 3_600_000;
 
 /**
  * The days to read, as conditions on the projected `timestamp` partition (`yyyy/MM/dd`, the day a
- * file was delivered): from the `since:` day, to the day an hour after `until:`.
+ * file was delivered): from the `since:` day to the day of `until:` plus the delivery slack
+ * (sources/key-filter.ts), so late deliveries are still read.
  */
 export function partitionFilter(predicate: Predicate): string[] {
   const { since, until } = requiredTimeRange(predicate);

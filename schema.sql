@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS files (
   format       TEXT,             -- records | array | ndjson | object | empty | ...
   events_read  INTEGER NOT NULL DEFAULT 0,
   events_new   INTEGER NOT NULL DEFAULT 0,
-  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing
+  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing | superseded (an earlier version's records, issue 13)
   indexed_at   TEXT
 );
 
@@ -165,3 +165,45 @@ CREATE TABLE IF NOT EXISTS verification (
   verified_at TEXT NOT NULL,     -- ISO-8601 UTC time of the verify run
   PRIMARY KEY (path, kind)
 ) WITHOUT ROWID;
+
+-- Records stored as other bytes than their file holds, and why (issue 13): a record serialised into
+-- a string (CloudWatch Logs, lookup-events) whose text has no exact UTF-8 form. Every other record
+-- is stored as the file's own bytes; `export` says `"verbatim": false` with this reason.
+CREATE TABLE IF NOT EXISTS record_fidelity (
+  row_id INTEGER PRIMARY KEY REFERENCES event_rows(id),
+  reason TEXT NOT NULL
+);
+
+-- A record whose eventID was already indexed with other content (issue 13). CloudTrail never reuses
+-- an eventID, so this is redaction, a hand-edited log or tampering: the first record stays in
+-- `events`, this one is kept here with its own file and position, and both show in `conflicts`.
+CREATE TABLE IF NOT EXISTS event_conflicts (
+  id           INTEGER PRIMARY KEY,
+  row_id       INTEGER NOT NULL REFERENCES event_rows(id),  -- the record kept in events
+  file_id      INTEGER NOT NULL REFERENCES files(id),
+  record_index INTEGER NOT NULL,
+  block_id     INTEGER NOT NULL REFERENCES record_blocks(id),
+  block_offset INTEGER NOT NULL,
+  block_length INTEGER NOT NULL,
+  found_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_conflicts_by_row ON event_conflicts(row_id);
+
+-- Each conflict with both records, their files and positions; join `events` on row_id.
+DROP VIEW IF EXISTS conflicts;
+CREATE VIEW conflicts AS
+SELECT
+  c.id AS conflict_id,
+  r.event_id,
+  r.id AS row_id,
+  (SELECT f.path FROM files f WHERE f.id = r.file_id) AS kept_file,
+  r.record_index AS kept_record_index,
+  trailhound_record(r.block_id, kb.data, r.block_offset, r.block_length) AS kept_record,
+  (SELECT f.path FROM files f WHERE f.id = c.file_id) AS other_file,
+  c.record_index AS other_record_index,
+  trailhound_record(c.block_id, ob.data, c.block_offset, c.block_length) AS other_record,
+  c.found_at
+FROM event_conflicts c
+JOIN event_rows r ON r.id = c.row_id
+LEFT JOIN record_blocks kb ON kb.id = r.block_id
+LEFT JOIN record_blocks ob ON ob.id = c.block_id;

@@ -12,6 +12,7 @@ import { timelineCommand } from './commands/timeline.js';
 import { exportCommand } from './commands/export.js';
 import { watchCommand } from './commands/watch.js';
 import { tuiCommand } from './commands/tui.js';
+import { huntCommand } from './commands/hunt.js';
 import { athenaTableCommand } from './commands/athena-table.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
@@ -43,6 +44,7 @@ function buildParser(argv: readonly string[]) {
     .command(exportCommand as CommandModule)
     .command(watchCommand as CommandModule)
     .command(tuiCommand as CommandModule)
+    .command(huntCommand as CommandModule)
     .command(athenaTableCommand as CommandModule)
     .strict()
     .exitProcess(false)

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { InputError, messageOf } from './errors.js';
 import type { Problem } from './errors.js';
-import { RecordSplitter } from './decode/records.js';
+import { MAX_VALUE_DEPTH, RecordSplitter } from './decode/records.js';
 import type { RawValue } from './decode/records.js';
 import { TrailingDataError } from './decode/gunzip.js';
-import { classifyValue, isDigest } from './normalize/event.js';
-import type { TrailEvent } from './normalize/event.js';
+import { isUtf8 } from 'node:buffer';
+import { classifyValue, describeType, isDigest } from './normalize/event.js';
+import type { TrailEvent, WrappedRecord } from './normalize/event.js';
+import { hasLoneSurrogate, JsonSlicer, nestingDepth } from './decode/json-slices.js';
 import { toDigestInfo } from './normalize/digest.js';
 import type { PathHint } from './sources/walk.js';
 import { packRecordBlock } from './store/record-blocks.js';
@@ -101,6 +103,15 @@ export class FileDecoder {
   }
 
   private onValue(raw: RawValue): void {
+    // One record's trouble is that record's problem: the file goes on with the next one (issue 13).
+    try {
+      this.readValue(raw);
+    } catch (error) {
+      this.problem('normalize', positionOf(raw), `the record could not be read: ${messageOf(error)}`);
+    }
+  }
+
+  private readValue(raw: RawValue): void {
     let value: unknown;
     try {
       value = JSON.parse(raw.text);
@@ -108,19 +119,12 @@ export class FileDecoder {
       this.problem('decode', positionOf(raw), `invalid JSON: ${messageOf(error)}`);
       return;
     }
-    this.onParsed(value, raw.text, raw);
-  }
-
-  private onParsed(value: unknown, text: string, raw: RawValue, unwrapped = false): void {
-    const verdict = classifyValue(value, text);
+    const verdict = classifyValue(value);
     switch (verdict.kind) {
       case 'event':
-        this.addEvent(verdict.event, value, raw);
-        return;
+        return this.addEvent(verdict.event, { bytes: raw.bytes, notVerbatim: null }, raw, positionOf(raw));
       case 'wrapped':
-        if (unwrapped) return this.problem('normalize', positionOf(raw), 'a wrapper inside a wrapper is not read');
-        for (const inner of verdict.inner) this.onParsed(inner.value, inner.text, raw, true);
-        return;
+        return this.readWrapped(verdict.inner, raw);
       case 'digest':
         return this.addDigest(value as Record<string, unknown>, raw);
       case 'rejected':
@@ -128,14 +132,56 @@ export class FileDecoder {
     }
   }
 
-  private addEvent(event: TrailEvent, value: unknown, raw: RawValue): void {
-    if (event.timeProblem) this.problem('normalize', positionOf(raw), `${event.timeProblem}; kept with no time`);
+  /** Each record of a wrapper is kept as its own bytes, and checked as any record of a file is. */
+  private readWrapped(inner: readonly WrappedRecord[], raw: RawValue): void {
+    const slicer = new JsonSlicer(raw.bytes);
+    for (const record of inner) {
+      const at = `${positionOf(raw)}, ${describePath(record.path)}`;
+      try {
+        const found = record.kind === 'value' ? slicedRecord(record.value, record.path, slicer) : this.embeddedRecord(record.text, record.path, slicer, at);
+        if (found === null) continue;
+        const verdict = classifyValue(found.value);
+        if (verdict.kind === 'event') this.addEvent(verdict.event, found.stored, raw, at);
+        else this.problem('normalize', at, verdict.kind === 'rejected' ? verdict.reason : `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`);
+      } catch (error) {
+        this.problem('normalize', at, `the record could not be read: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  /**
+   * A record serialised into a string (CloudWatch Logs `message`, lookup-events `CloudTrailEvent`):
+   * the string is the record as logged. Its depth is checked before it is parsed, as the splitter
+   * checks every record cut from a file.
+   */
+  private embeddedRecord(text: unknown, path: readonly (string | number)[], slicer: JsonSlicer, at: string): FoundRecord | null {
+    if (typeof text !== 'string') {
+      this.problem('normalize', at, `a record must be a JSON object serialised as a string here, not ${describeType(text ?? null)}`);
+      return null;
+    }
+    if (nestingDepth(text, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
+      this.problem('decode', at, `record nested deeper than ${MAX_VALUE_DEPTH} levels`);
+      return null;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.problem('decode', at, `invalid JSON: ${messageOf(error)}`);
+      return null;
+    }
+    return { value, stored: { bytes: Buffer.from(text, 'utf8'), notVerbatim: embeddedFidelity(text, path, slicer) } };
+  }
+
+  private addEvent(event: TrailEvent, stored: StoredBytes, raw: RawValue, at: string): void {
+    if (event.timeProblem) this.problem('normalize', at, `${event.timeProblem}; kept with no time`);
     const pending = this.pending;
-    pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(value) : null));
+    if (stored.notVerbatim !== null) pending.notVerbatim.push({ index: pending.rows.length, reason: stored.notVerbatim });
+    pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(stored.bytes) : null));
     pending.searchTexts.push(toSearchRow(event));
-    pending.texts.push(event.recordText);
+    pending.records.push(stored.bytes);
     pending.indexes.push(raw.index);
-    pending.bytes += event.recordText.length;
+    pending.bytes += stored.bytes.length;
     this.eventsRead++;
     if (pending.bytes >= BLOCK_TARGET_BYTES) this.flushBatch();
   }
@@ -148,10 +194,10 @@ export class FileDecoder {
   }
 
   private flushBatch(): void {
-    const { rows, searchTexts, texts, indexes } = this.pending;
+    const { rows, searchTexts, records, indexes, notVerbatim } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(texts) });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(records), notVerbatim });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {
@@ -164,21 +210,61 @@ export class FileDecoder {
   }
 }
 
-/** Records without an eventID are deduplicated by content, compared without layout whitespace. */
-function contentKey(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/**
+ * Records without an eventID are the same record only if their bytes are: a hash of parsed JSON
+ * made two records that differ in the last digit of a big integer one (issue 13).
+ */
+function contentKey(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The bytes a record is stored as, and why they are not the file's own bytes, when they are not. */
+interface StoredBytes {
+  readonly bytes: Buffer;
+  readonly notVerbatim: string | null;
+}
+
+interface FoundRecord {
+  readonly value: unknown;
+  readonly stored: StoredBytes;
+}
+
+/** A record that is a member or element of a wrapper: its bytes are a slice of the wrapper's. */
+function slicedRecord(value: unknown, path: readonly (string | number)[], slicer: JsonSlicer): FoundRecord {
+  const slice = slicer.sliceAt(path);
+  if (slice === null) throw new Error(`${describePath(path)} was parsed but not found in the bytes`);
+  return { value, stored: { bytes: slicer.bytes.subarray(slice.start, slice.end), notVerbatim: null } };
+}
+
+/**
+ * A string's text is the record as logged unless it cannot be written as the bytes it came from:
+ * an escaped lone surrogate has no UTF-8 form, and invalid UTF-8 in the wrapper was replaced.
+ */
+function embeddedFidelity(text: string, path: readonly (string | number)[], slicer: JsonSlicer): string | null {
+  if (hasLoneSurrogate(text)) return 'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place';
+  const slice = slicer.sliceAt(path);
+  if (slice !== null && !isUtf8(slicer.bytes.subarray(slice.start, slice.end))) {
+    return 'the string holding the record is not valid UTF-8 in the file: stored with U+FFFD in place of the invalid bytes';
+  }
+  return null;
+}
+
+/** `logEvents[2].message`, for a problem's position. */
+function describePath(path: readonly (string | number)[]): string {
+  return path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
 }
 
 interface PendingBatch {
   rows: unknown[][];
   searchTexts: string[][];
-  texts: string[];
+  records: Buffer[];
   indexes: number[];
+  notVerbatim: { index: number; reason: string }[];
   bytes: number;
 }
 
 function emptyPending(): PendingBatch {
-  return { rows: [], searchTexts: [], texts: [], indexes: [], bytes: 0 };
+  return { rows: [], searchTexts: [], records: [], indexes: [], notVerbatim: [], bytes: 0 };
 }
 
 function positionOf(at: { index: number; line: number; byteOffset: number }): string {

@@ -24,13 +24,32 @@ export function withFormat<T>(yargs: Argv<T>) {
   });
 }
 
+/** Peak RSS that indexing must stay under with the default settings (issue 13). */
+export const MEMORY_BUDGET_MB = 400;
+/**
+ * Measured on files of large records: one decoding thread peaked at 365 MB, four at 734 MB, so each
+ * thread beyond the first adds about 123 MB (a 16 MB file read whole, its inflated bytes up to 64 MB,
+ * and up to 128 batches the writer has not stored yet).
+ */
+const FIRST_WORKER_PEAK_MB = 365;
+export const WORKER_MB = 123;
+
+/**
+ * Decoding threads by default: cores - 1 (one core is the writer's; a second decoding thread on a
+ * 2-core machine slowed it, measured), but no more than the memory budget holds, whatever the cores.
+ */
+export function defaultWorkerCount(cores: number): number {
+  const byCores = Math.max(1, cores - 1);
+  const byMemory = 1 + Math.floor((MEMORY_BUDGET_MB - FIRST_WORKER_PEAK_MB) / WORKER_MB);
+  return Math.min(byCores, byMemory);
+}
+
 /** `--workers`, for the commands that index: decoding threads beside the one writer. */
 export function withWorkers<T>(yargs: Argv<T>) {
   return yargs.option('workers', {
     type: 'number',
-    // One core is the writer's: a second decoding thread on a 2-core machine slowed it (measured).
-    default: Math.max(1, availableParallelism() - 1),
-    defaultDescription: 'cores - 1',
-    describe: 'threads that decode files while the main thread writes; 0 decodes on the main thread',
+    default: defaultWorkerCount(availableParallelism()),
+    defaultDescription: `${defaultWorkerCount(availableParallelism())}: cores - 1, within a ${MEMORY_BUDGET_MB} MB memory budget`,
+    describe: `threads that decode files while the main thread writes; 0 decodes on the main thread; each thread may hold ~${WORKER_MB} MB on files of large records`,
   });
 }

@@ -75,7 +75,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
       index,
       limits: DEFAULT_LIMITS,
       workers: Math.max(0, Math.floor(args.workers)),
-      exclude: new ExcludedPaths(databaseFiles(args.db)),
+      exclude: new ExcludedPaths(databaseFiles(args.db), (path, reason) => reporter.skipped?.(path, reason)),
       keyFilter: keyFilterFrom(args),
       reporter,
       signal: stop.signal,

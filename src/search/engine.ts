@@ -275,7 +275,7 @@ function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): num
 }
 
 /** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
-function run<T>(action: () => T): T {
+export function run<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {

@@ -1,21 +1,29 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
-import { createRecordReader } from './record-blocks.js';
-import { acquireWriterLock } from './writer-lock.js';
+import { createRecordBytesReader, createRecordReader } from './record-blocks.js';
+import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
+import { createRegexpFunction } from './regexp.js';
 
 export type { SqliteDatabase };
+
+// better-sqlite3 reads this once, when its addon loads on the first open: `file:…?immutable=1` is how
+// an index on read-only media is opened (openReadOnly).
+process.env['SQLITE_USE_URI'] ??= '1';
 
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches.
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: records
+ * stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and the
+ * record_fidelity and event_conflicts tables (issue 13); a version 2 index would store the same
+ * records twice under other keys.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -28,8 +36,8 @@ export interface IndexDatabase {
 
 /** The database file and the files SQLite and the writer lock keep beside it. */
 export function databaseFiles(path: string): Set<string> {
-  const absolute = resolve(path);
-  return new Set(['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix));
+  const spellings = [resolve(path), realDatabasePath(path)];
+  return new Set(spellings.flatMap((absolute) => ['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix)));
 }
 
 /** Opens (creating if needed) the index for writing, applying schema.sql. */
@@ -52,24 +60,69 @@ export function openReadOnly(path: string): SqliteDatabase {
   if (!existsSync(path)) {
     throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
   }
-  const db = openConnection(path, { readonly: true });
+  const db = openConnection(path, { readonly: true, immutable: readOnlyOpenMode(path) === 'immutable' });
   checkSchemaVersion(db, path);
   db.pragma('query_only = 1');
   tuneForReading(db);
   return db;
 }
 
-function openConnection(path: string, options: { readonly: boolean }): SqliteDatabase {
+/**
+ * How a reader opens the index. A WAL database is read through its `-shm` and `-wal` files, which
+ * SQLite creates beside it even for a read-only connection; in a folder that cannot or must not be
+ * written (read-only media, a write-protected evidence copy) that fails, or would alter the
+ * evidence folder, so the file is opened `immutable`: no side files, no locks (issue 13).
+ */
+export function readOnlyOpenMode(path: string, folderWritable: (folder: string) => boolean = isWritableFolder): 'shared' | 'immutable' {
+  const folder = dirname(resolve(path));
+  if (folderWritable(folder)) return 'shared';
+  const wal = `${resolve(path)}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new UserError(
+      `cannot open database ${path}`,
+      'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
+      ExitCode.failed,
+      'copy the database with its -wal file to a writable folder and open it there once',
+    );
+  }
+  return 'immutable';
+}
+
+/**
+ * Writable for us and not write-protected for anyone: root may write anywhere, but a folder whose
+ * mode has no write bit was protected on purpose, and an evidence copy must stay untouched.
+ */
+function isWritableFolder(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return (statSync(folder).mode & 0o222) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function openConnection(path: string, options: { readonly: boolean; immutable?: boolean }): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
+    db = options.immutable
+      ? new Database(immutableUri(path), { readonly: true })
+      : new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) tuneForWriting(db);
   } catch (error) {
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
   db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  db.function('trailhound_record_bytes', { deterministic: true }, createRecordBytesReader());
+  // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
+  db.function('regexp', { deterministic: true }, createRegexpFunction());
   return db;
+}
+
+/** `file:` URI of a path, with the characters URIs reserve escaped. */
+function immutableUri(path: string): string {
+  const encoded = resolve(path).split('/').map((part) => encodeURIComponent(part)).join('/');
+  return `file:${encoded}?immutable=1`;
 }
 
 /**

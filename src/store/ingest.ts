@@ -5,6 +5,8 @@ import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
 import type { RecordBlock } from './record-blocks.js';
 import { eventRowIndexes } from './db.js';
+import { ConflictRecorder } from './conflicts.js';
+import { FileVersions } from './file-versions.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
@@ -17,6 +19,8 @@ export interface EventBatch {
   readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
   readonly block: RecordBlock;
+  /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
+  readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -84,8 +88,13 @@ export class IndexWriter {
   private indexesDeferred = false;
   private committedCallbacks: (() => void)[] = [];
 
+  private readonly conflicts: ConflictRecorder;
+  private readonly versions: FileVersions;
+
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.conflicts = new ConflictRecorder(db, (fileId, problem) => this.addProblem(fileId, problem));
+    this.versions = new FileVersions(db);
   }
 
   /**
@@ -122,6 +131,7 @@ export class IndexWriter {
   /** Registers a file as being read; its previous state stays until `finishFile` commits the new one. */
   beginFile(path: string, sizeBytes: number | null, mtimeMs: number | null): number {
     this.ensureTransaction();
+    this.versions.begin(path);
     const row = this.statements.upsertFile.get(path, sizeBytes, mtimeMs) as { id: number };
     return row.id;
   }
@@ -131,21 +141,47 @@ export class IndexWriter {
     this.ensureTransaction();
     const { block } = batch;
     const blockId = Number(this.statements.insertBlock.run(block.data).lastInsertRowid);
+    const notVerbatim = new Map(batch.notVerbatim.map((entry) => [entry.index, entry.reason]));
     let added = 0;
+    let conflicts = 0;
     for (let i = 0; i < batch.rows.length; i++) {
-      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
+      const row = batch.rows[i]!;
+      const result = this.statements.insertEvent.run(...row, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
       if (result.changes === 1) {
         added++;
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        const reason = notVerbatim.get(i);
+        if (reason !== undefined) this.statements.insertFidelity.run(result.lastInsertRowid, reason);
+      } else if (this.onIgnored(row, fileId, batch, i, blockId)) {
+        conflicts++;
       }
     }
-    if (added === 0) this.statements.deleteBlock.run(blockId);
+    // The block stays while it holds a new event or the other side of a conflict.
+    if (added === 0 && conflicts === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
     this.commitIfFull();
     return added;
+  }
+
+  /**
+   * An event already stored: a duplicate, found again by a re-read of its own file (it keeps the file,
+   * at its new position), or a conflict. True when this batch's block holds a newly kept conflict.
+   */
+  private onIgnored(row: readonly unknown[], fileId: number, batch: EventBatch, i: number, blockId: number): boolean {
+    const recordIndex = batch.recordIndexes[i]!;
+    if (typeof row[0] !== 'string') {
+      const kept = typeof row[1] === 'string' ? (this.statements.findByContent.get(row[1]) as { id: number; fileId: number } | undefined) : undefined;
+      if (kept?.fileId === fileId) this.versions.foundAgain(fileId, kept.id, recordIndex);
+      return false;
+    }
+    const found = this.conflicts.check(row[0], fileId, batch, i, blockId);
+    if (found === null) return false;
+    if (found.identical && found.keptFileId === fileId) this.versions.foundAgain(fileId, found.keptId, recordIndex);
+    if (found.conflict !== null && found.conflict !== 'new') this.versions.conflictFoundAgain(fileId, found.conflict.knownId);
+    return found.conflict === 'new';
   }
 
   addProblem(fileId: number | null, problem: Problem): void {
@@ -171,6 +207,7 @@ export class IndexWriter {
 
   finishFile(fileId: number, outcome: FileOutcome, eventsNew: number): void {
     this.ensureTransaction();
+    this.versions.finish(fileId, outcome.sha256);
     this.statements.finishFile.run(
       outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
       outcome.status, new Date().toISOString(), fileId,
@@ -209,6 +246,8 @@ export class IndexWriter {
   }
 
   rollback(): void {
+    this.conflicts.forget();
+    this.versions.forget();
     this.pendingSearchRows = [];
     this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -256,6 +295,8 @@ function prepareStatements(db: SqliteDatabase) {
     deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),
+    insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(

@@ -15,8 +15,8 @@ export interface RecordBlock {
   readonly lengths: readonly number[];
 }
 
-export function packRecordBlock(texts: readonly string[]): RecordBlock {
-  const buffers = texts.map((text) => Buffer.from(text, 'utf8'));
+/** Packs records as their bytes, exactly as the file held them (invalid UTF-8 included). */
+export function packRecordBlock(buffers: readonly Buffer[]): RecordBlock {
   const offsets: number[] = [];
   const lengths: number[] = [];
   let offset = 0;
@@ -33,6 +33,16 @@ export function packRecordBlock(texts: readonly string[]): RecordBlock {
  * with a small cache of inflated blocks so that reading many records of one block inflates it once.
  */
 export function createRecordReader(): (blockId: unknown, data: unknown, offset: unknown, length: unknown) => string | null {
+  const readBytes = createRecordBytesReader();
+  // As text for SQL and JSON functions: invalid UTF-8 becomes U+FFFD here; export reads the bytes.
+  return (blockId, data, offset, length) => readBytes(blockId, data, offset, length)?.toString('utf8') ?? null;
+}
+
+/**
+ * `trailhound_record_bytes(…)`: a record's stored bytes, exactly as its file held them (a BLOB), for
+ * an export that must be verbatim when the text form had to replace invalid UTF-8.
+ */
+export function createRecordBytesReader(): (blockId: unknown, data: unknown, offset: unknown, length: unknown) => Buffer | null {
   const cache = new Map<number, Buffer>();
   return (blockId, data, offset, length) => {
     if (typeof blockId !== 'number' && typeof blockId !== 'bigint') return null;
@@ -45,6 +55,6 @@ export function createRecordReader(): (blockId: unknown, data: unknown, offset: 
       cache.set(id, inflated);
     }
     const start = Number(offset);
-    return inflated.toString('utf8', start, start + Number(length));
+    return inflated.subarray(start, start + Number(length));
   };
 }

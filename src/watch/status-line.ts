@@ -42,7 +42,8 @@ export function formatWatchStatus(status: WatchStatus): string {
 export function createStderrReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly showProblems: boolean }): WatchReporter {
   if (!stream.isTTY) {
     return { watching: () => undefined, indexed: () => undefined, missing: () => undefined, close: () => undefined,
-      problem: (problem) => { if (options.showProblems) stream.write(formatProblem(problem)); } };
+      problem: (problem) => { if (options.showProblems) stream.write(formatProblem(problem)); },
+      skipped: (path, reason) => { if (options.showProblems) stream.write(formatSkipped(path, reason)); } };
   }
   let status: WatchStatus = { roots: options.roots, catchingUp: true, filesRead: 0, eventsNew: 0, problems: 0, lastFile: null, lastFileAt: null };
   const line = createRedrawingLine(stream);
@@ -60,6 +61,7 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
       line.above(formatProblem(problem), formatWatchStatus(status));
     },
     missing: () => undefined,
+    skipped: (path: string, reason: string) => line.above(formatSkipped(path, reason), formatWatchStatus(status)),
     close: () => {
       line.stop();
       stream.write(`stopped: ${countOf(status.filesRead, 'file')} read, ${countOf(status.eventsNew, 'new event')}, ${countOf(status.problems, 'problem')}\n`);
@@ -97,4 +99,9 @@ function createRedrawingLine(stream: NodeJS.WriteStream) {
       stream.write('\r\x1b[K');
     },
   };
+}
+
+/** Not a problem (nothing is wrong, the file is read under its final name): one plain line. */
+function formatSkipped(path: string, reason: string): string {
+  return `${escapeForTerminal(`skipped ${path}: ${reason}`)}\n`;
 }

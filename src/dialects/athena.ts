@@ -24,7 +24,7 @@ function resolve(path: string, dialect: DialectName): Resolved {
     expr = expr === '' ? column.name.toLowerCase() : `${expr}.${column.name.toLowerCase()}`;
     const rest = segments.slice(index + 1);
     if (rest.length === 0) return { expr, type: column.type };
-    if (column.type.kind === 'json') return { expr, jsonPath: `$.${rest.join('.')}` };
+    if (column.type.kind === 'json') return { expr, jsonPath: `$${rest.map((key) => (key.includes('-') ? `["${key}"]` : `.${key}`)).join('')}` };
     if (column.type.kind !== 'struct') throw new DialectError(dialect, `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`);
     columns = column.type.fields;
   }

@@ -5,7 +5,7 @@ import type { DialectSyntax } from './render.js';
 import type { StatementOptions } from './statement-parts.js';
 import { LIST_FIELDS, headerComment, orderAndLimit } from './statement-parts.js';
 
-const jsonPath = (path: string): string => duckdbString(`$.${pathSegments(path, 'duckdb').join('.')}`);
+const jsonPath = (path: string): string => duckdbString(`$.${pathSegments(path, 'duckdb').map((key) => (key.includes('-') ? `"${key}"` : key)).join('.')}`);
 
 /** DuckDB over `read_json`: each record is a JSON value, reached with `->>` JSON paths. */
 export const duckdbSyntax: DialectSyntax = {

@@ -7,8 +7,11 @@
 /** A dotted path into a CloudTrail record, as CloudTrail spells it: `userIdentity.sessionContext.sessionIssuer.arn`. */
 export type FieldPath = string;
 
-/** Case-insensitive comparisons of a field's text; `present` is "set and not empty". */
-export type CompareOp = 'equals' | 'wildcard' | 'contains' | 'startsWith' | 'endsWith' | 'regex' | 'present';
+/**
+ * Case-insensitive comparisons of a field's text; `present` is "set and not empty"; `like` takes a
+ * LIKE pattern (`%`, `_`, escaped with `\`), for patterns with literal `*` (Sigma).
+ */
+export type CompareOp = 'equals' | 'wildcard' | 'like' | 'contains' | 'startsWith' | 'endsWith' | 'regex' | 'present';
 
 /** One node of the tree. Values are always data: renderers turn them into escaped literals. */
 export type Predicate =

@@ -74,6 +74,8 @@ function renderCompare(op: CompareOp, expr: string, value: string, syntax: Diale
       return `lower(${expr}) = ${syntax.quote(value.toLowerCase())}`;
     case 'wildcard':
       return syntax.likeInsensitive(expr, wildcardToLike(value));
+    case 'like':
+      return syntax.likeInsensitive(expr, value);
     case 'contains':
       return syntax.likeInsensitive(expr, `%${escapeLike(value)}%`);
     case 'startsWith':
@@ -94,11 +96,11 @@ function wordsRegex(words: readonly string[], wordStart: boolean, wordEnd: boole
   return `(?i)${wordStart ? `(^|${NON_WORD})` : ''}${words.join(`${NON_WORD}+`)}${wordEnd ? `(${NON_WORD}|$)` : ''}`;
 }
 
-/** A path as CloudTrail spells it; segments are plain names, so every engine's JSON path takes them as written. */
+/** A path as CloudTrail spells it; segments are plain names (a `-` is quoted by the JSON-path writers). */
 export function pathSegments(path: FieldPath, dialect: DialectName): string[] {
   const segments = path.split('.');
-  if (!segments.every((segment) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment))) {
-    throw new DialectError(dialect, `field "${path}" is not a plain dotted path`, 'field names are letters, digits and _ separated by dots: requestParameters.bucketName');
+  if (!segments.every((segment) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment))) {
+    throw new DialectError(dialect, `field "${path}" is not a plain dotted path`, 'field names are letters, digits, _ and - separated by dots: requestParameters.bucketName');
   }
   return segments;
 }

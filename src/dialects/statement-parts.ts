@@ -2,6 +2,8 @@
 export interface StatementOptions {
   /** The search-language query, quoted in the statement's first comment. */
   readonly query: string;
+  /** What wrote it, for that comment: `search` (default) or `hunt rule`. */
+  readonly command?: string | undefined;
   /** Files to read (DuckDB, ClickHouse): a folder, a glob, or an `s3://` URL for ClickHouse. */
   readonly from?: string | undefined;
   /** The table (Athena, Trino). */
@@ -32,7 +34,7 @@ export const LIST_FIELDS: readonly { readonly alias: string; readonly path: stri
  */
 export function headerComment(engine: string, options: StatementOptions): string {
   const query = options.query.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
-  const lines = [`-- trailhound search ${JSON.stringify(query)}, for ${engine}`];
+  const lines = [`-- trailhound ${options.command ?? 'search'} ${JSON.stringify(query)}, for ${engine}`];
   if (options.scansText) lines.push('-- free text and resource: are matched in the JSON text of every record: a full scan');
   lines.push('-- an event delivered twice is returned twice; trailhound\'s own index keeps one copy');
   return `${lines.join('\n')}\n`;

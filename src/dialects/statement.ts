@@ -23,9 +23,9 @@ export function renderSearchStatement(dialect: Exclude<DialectName, 'sqlite'>, q
 }
 
 /** A predicate tree (from the search language or a detection rule) as one statement for an engine. */
-export function renderPredicateStatement(dialect: Exclude<DialectName, 'sqlite'>, predicate: Predicate, options: ExternalSearchOptions & { query: string }): string {
+export function renderPredicateStatement(dialect: Exclude<DialectName, 'sqlite'>, predicate: Predicate, options: ExternalSearchOptions & { query: string; command?: string }): string {
   const table = checkedTable(options.table);
-  const statementOptions = { query: options.query, from: options.from, table, sort: options.sort, limit: options.limit, scansText: scansText(predicate) };
+  const statementOptions = { query: options.query, command: options.command, from: options.from, table, sort: options.sort, limit: options.limit, scansText: scansText(predicate) };
   switch (dialect) {
     case 'duckdb':
       return duckdbStatement(renderPredicate(predicate, duckdbSyntax), statementOptions);

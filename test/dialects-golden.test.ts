@@ -85,6 +85,6 @@ describe('help', () => {
 
   it('search --help describes --dialect, --from and --table', () => {
     const result = runCli(['search', '--help']);
-    for (const option of ['--dialect', 'sqlite, duckdb, athena, trino, clickhouse', '--from', '--table']) expect(result.stdout).toContain(option);
+    for (const option of ['--dialect', '"sqlite", "duckdb", "athena", "trino", "clickhouse"', '--from', '--table']) expect(result.stdout).toContain(option);
   });
 });

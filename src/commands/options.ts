@@ -27,12 +27,13 @@ export function withFormat<T>(yargs: Argv<T>) {
 /** Peak RSS that indexing must stay under with the default settings (issue 13). */
 export const MEMORY_BUDGET_MB = 400;
 /**
- * Measured on files of large records: one decoding thread peaked at 365 MB, four at 734 MB, so each
- * thread beyond the first adds about 123 MB (a 16 MB file read whole, its inflated bytes up to 64 MB,
- * and up to 128 batches the writer has not stored yet).
+ * Measured on files of large records (12 gzip files of 200 records of 100 KB, /tmp/mem13 in
+ * /work/notes/issue-13.md): one decoding thread peaked at 363 MB, four at 740 MB, so each thread
+ * beyond the first adds about 126 MB (a file of up to 16 MB read whole, its inflated bytes, and up to
+ * 128 batches the writer has not stored yet).
  */
-const FIRST_WORKER_PEAK_MB = 365;
-export const WORKER_MB = 123;
+const FIRST_WORKER_PEAK_MB = 363;
+export const WORKER_MB = 126;
 
 /**
  * Decoding threads by default: cores - 1 (one core is the writer's; a second decoding thread on a

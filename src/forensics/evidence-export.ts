@@ -84,8 +84,7 @@ export function exportStatement(compiled: CompiledQuery): SqlPart {
   return {
     // The record's stored bytes, not the `record` text, which has U+FFFD for invalid UTF-8 (issue 13).
     sql: 'SELECT e.event_id, e.event_time, e.record_index, f.path AS source_file, f.sha256 AS file_sha256,\n' +
-      '  (SELECT trailhound_record_bytes(r.block_id, b.data, r.block_offset, r.block_length)\n' +
-      '     FROM event_rows r LEFT JOIN record_blocks b ON b.id = r.block_id WHERE r.id = e.row_id) AS record,\n' +
+      '  (SELECT CAST(x.record AS BLOB) FROM event_records x WHERE x.id = e.row_id) AS record,\n' +
       '  (SELECT rf.reason FROM record_fidelity rf WHERE rf.row_id = e.row_id) AS not_verbatim,\n' +
       "  f.content_sha256 AS file_content_sha256, coalesce(v.verdict, 'not verified') AS verification,\n" +
       '  v.detail AS verification_detail, v.verified_at\n' +

@@ -1,5 +1,5 @@
 import { displayWidth, escapeForTerminal, truncateToWidth } from './safe-text.js';
-import type { Row, Rows, TextSink } from './format.js';
+import type { Row, Rows, TextSink } from './rows.js';
 
 /** Rows looked at to size the columns; later rows are cut to those widths. */
 const SIZING_ROWS = 200;

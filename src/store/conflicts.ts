@@ -1,18 +1,13 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { inflateRawSync } from 'node:zlib';
 import type { Problem } from '../errors.js';
-import type { EventBatch } from './ingest.js';
-import { createRecordBytesReader } from './record-blocks.js';
 
 interface KeptRecord {
   readonly id: number;
   readonly fileId: number;
   readonly recordIndex: number;
   readonly path: string | null;
-  readonly blockId: number;
-  readonly data: Buffer | null;
-  readonly offset: number;
-  readonly length: number;
+  /** The stored record's exact bytes (CAST AS BLOB: text and BLOB records alike). */
+  readonly bytes: Buffer | null;
 }
 
 /** What an ignored insert met: the stored record of its eventID, and whether it is a conflict. */
@@ -34,32 +29,24 @@ export interface IgnoredRecord {
  */
 export class ConflictRecorder {
   private readonly statements: ReturnType<typeof prepareStatements>;
-  /** Kept records' blocks are committed with their events and never deleted: cached by id. */
-  private readKept = createRecordBytesReader();
-  /** The batch's own block is inflated once, however many of its records are checked. */
-  private batchBlock: { readonly data: Buffer; readonly inflated: Buffer } | null = null;
 
   constructor(db: SqliteDatabase, private readonly addProblem: (fileId: number, problem: Problem) => void) {
     this.statements = prepareStatements(db);
   }
 
   /**
-   * Compares record `i` of the batch, whose insert was ignored, with the stored record of `eventId`;
-   * a conflict is recorded (once) and reported as a problem of the batch's file.
+   * Compares a record whose insert was ignored (as the store keeps it: text, or exact bytes) with the
+   * stored record of `eventId`; a conflict is recorded (once) and reported as a problem of its file.
    */
-  check(eventId: string, fileId: number, batch: EventBatch, i: number, blockId: number): IgnoredRecord | null {
+  check(eventId: string, fileId: number, record: string | Uint8Array, recordIndex: number): IgnoredRecord | null {
     const kept = this.statements.kept.get(eventId) as KeptRecord | undefined;
-    if (kept === undefined || kept.data === null) return null;
-    const offset = batch.block.offsets[i]!;
-    const length = batch.block.lengths[i]!;
-    const keptBytes = this.readKept(kept.blockId, kept.data, kept.offset, kept.length);
-    const otherBytes = this.inflatedBatch(batch.block.data).subarray(offset, offset + length);
-    if (keptBytes === null) return null;
+    if (kept === undefined || kept.bytes === null) return null;
+    const otherBytes = typeof record === 'string' ? Buffer.from(record, 'utf8') : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+    const keptBytes = kept.bytes;
     const found = { keptId: kept.id, keptFileId: kept.fileId, identical: keptBytes.equals(otherBytes) };
     if (found.identical || sameRecord(keptBytes, otherBytes)) return { ...found, conflict: null };
-    const recordIndex = batch.recordIndexes[i]!;
     const known = this.statements.known.get(kept.id, fileId, recordIndex) as { id: number } | undefined;
-    if (known === undefined) this.statements.insert.run(kept.id, fileId, recordIndex, blockId, offset, length, new Date().toISOString());
+    if (known === undefined) this.statements.insert.run(kept.id, fileId, recordIndex, record, new Date().toISOString());
     const path = (this.statements.path.get(fileId) as { path: string } | undefined)?.path ?? '';
     this.addProblem(fileId, {
       path,
@@ -68,19 +55,7 @@ export class ConflictRecorder {
       reason: `eventID ${eventId} is already indexed with other content (record ${kept.recordIndex} of ${kept.path ?? 'an unknown file'}): ` +
         'both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")',
     });
-    // A conflict already recorded by an earlier read keeps its own block; this batch's copy is not needed.
     return { ...found, conflict: known === undefined ? 'new' : { knownId: known.id } };
-  }
-
-  /** After a rollback, block ids are handed out again: nothing cached may outlive it. */
-  forget(): void {
-    this.readKept = createRecordBytesReader();
-    this.batchBlock = null;
-  }
-
-  private inflatedBatch(data: Buffer): Buffer {
-    if (this.batchBlock?.data !== data) this.batchBlock = { data, inflated: inflateRawSync(data) };
-    return this.batchBlock.inflated;
   }
 }
 
@@ -114,12 +89,12 @@ function prepareStatements(db: SqliteDatabase) {
   return {
     kept: db.prepare(
       `SELECT r.id, r.file_id AS fileId, r.record_index AS recordIndex, (SELECT path FROM files f WHERE f.id = r.file_id) AS path,
-         r.block_id AS blockId, b.data, r.block_offset AS offset, r.block_length AS length
-       FROM event_rows r LEFT JOIN record_blocks b ON b.id = r.block_id WHERE r.event_id = ?`,
+         (SELECT CAST(x.record AS BLOB) FROM event_records x WHERE x.id = r.id) AS bytes
+       FROM event_rows r WHERE r.event_id = ?`,
     ),
     known: db.prepare('SELECT id FROM event_conflicts WHERE row_id = ? AND file_id = ? AND record_index = ?'),
     insert: db.prepare(
-      'INSERT INTO event_conflicts(row_id, file_id, record_index, block_id, block_offset, block_length, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO event_conflicts(row_id, file_id, record_index, record, found_at) VALUES (?, ?, ?, ?, ?)',
     ),
     path: db.prepare('SELECT path FROM files WHERE id = ?'),
   };

@@ -4,8 +4,8 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
-import { createRecordBytesReader, createRecordReader } from './record-blocks.js';
 import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
+import { restoreFullTextMerging } from './fts-merging.js';
 import type { WriterLock } from './writer-lock.js';
 import { createRegexpFunction } from './regexp.js';
 
@@ -18,12 +18,13 @@ process.env['SQLITE_USE_URI'] ??= '1';
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: records
- * stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and the
- * record_fidelity and event_conflicts tables (issue 13); a version 2 index would store the same
- * records twice under other keys.
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3 (issue 13):
+ * records stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and
+ * the record_fidelity and event_conflicts tables. 4 (issue 16): every contract column stored, records
+ * as plain text (a BLOB only when not valid UTF-8); versions 2 and 3 keep records in deflated blocks
+ * that only trailhound's own SQL function could read.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -45,9 +46,10 @@ export function openIndex(path: string): IndexDatabase {
   const lock = acquireWriterLock(path);
   try {
     const db = openConnection(path, { readonly: false });
-    checkSchemaVersion(db, path);
     db.exec(readSchema());
     db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    // A bulk load killed before its end left full-text merging paused (store/ingest.ts).
+    restoreFullTextMerging(db);
     return { db, path, checkpoint: () => checkpoint(db), close: () => closeWriter(db, lock) };
   } catch (error) {
     lock.release();
@@ -61,7 +63,6 @@ export function openReadOnly(path: string): SqliteDatabase {
     throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
   }
   const db = openConnection(path, { readonly: true, immutable: readOnlyOpenMode(path) === 'immutable' });
-  checkSchemaVersion(db, path);
   db.pragma('query_only = 1');
   tuneForReading(db);
   return db;
@@ -108,12 +109,17 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
       ? new Database(immutableUri(path), { readonly: true })
       : new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) tuneForWriting(db);
   } catch (error) {
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
-  db.function('trailhound_record', { deterministic: true }, createRecordReader());
-  db.function('trailhound_record_bytes', { deterministic: true }, createRecordBytesReader());
+  // Before any pragma that writes (journal_mode rewrites the header): a refused file stays byte-identical.
+  checkSchemaVersion(db, path);
+  try {
+    if (!options.readonly) tuneForWriting(db);
+  } catch (error) {
+    db.close();
+    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+  }
   // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
   db.function('regexp', { deterministic: true }, createRegexpFunction());
   return db;
@@ -136,6 +142,9 @@ function immutableUri(path: string): string {
 export const WAL_CHECKPOINT_PAGES = 65_536;
 
 function tuneForWriting(db: SqliteDatabase): void {
+  // Only a new, empty file takes it (before WAL is on). Records average 1.3 KB: three fit a 4 KB page
+  // and left 17% of every record page empty (266 MB of 1.57 GB on 1M events); 16 KB pages hold twelve.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   db.pragma('synchronous = NORMAL');
@@ -189,9 +198,9 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
     db.close();
     throw new UserError(
       `cannot open database ${path}`,
-      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched`,
+      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
       ExitCode.failed,
-      'index the same logs again into a new --db file',
+      'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
     );
   }
 }

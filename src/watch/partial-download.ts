@@ -15,7 +15,7 @@ interface TemporaryName {
  *   string.hexdigits. A real name ends in such digits too, so the rule asks for the name before
  *   them to have an extension of its own (`…json.gz.3fA9b0C1`), as every log file's has.
  * - rsync: `.<name>.<6 of [A-Za-z0-9]>` (mkstemp's XXXXXX), hidden, the name with an extension.
- * - rclone: `<name>.<8 hex>.partial` (`--partial-suffix`, default `.partial`).
+ * - rclone 1.63+: `<name>.<hex hash of the source>.partial` (`--partial-suffix`, default `.partial`).
  * - gsutil and gcloud storage: `<name>_.gstmp`.
  * - azcopy: `.azDownload-<job id>-<name>`.
  * - browsers: `.crdownload` (Chrome), `.part` (Firefox).
@@ -23,7 +23,7 @@ interface TemporaryName {
 const TEMPORARY_NAMES: readonly TemporaryName[] = [
   { pattern: /^[^.].*\.[A-Za-z][A-Za-z0-9]{0,7}\.[0-9A-Fa-f]{8}$/, reason: 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends' },
   { pattern: /^\..*[^.]\.[A-Za-z][A-Za-z0-9]{0,7}\.[A-Za-z0-9]{6}$/, reason: 'a temporary name of rsync (.NAME.<6 characters>), renamed when the copy ends' },
-  { pattern: /^.+\.[0-9a-f]{8}\.partial$/, reason: 'a temporary name of rclone (NAME.<hash>.partial), renamed when the copy ends' },
+  { pattern: /^.+\.[0-9a-f]{6,16}\.partial$/, reason: 'a temporary name of rclone (NAME.<hash>.partial), renamed when the copy ends' },
   { pattern: /^.+_\.gstmp$/, reason: 'a temporary name of gsutil or gcloud storage (NAME_.gstmp), renamed when the download ends' },
   { pattern: /^\.azDownload-[0-9a-f-]+-.+$/, reason: 'a temporary name of azcopy (.azDownload-JOB-NAME), renamed when the download ends' },
   { pattern: /^.+\.crdownload$/, reason: 'a browser download in progress (.crdownload)' },

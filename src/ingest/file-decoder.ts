@@ -1,23 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { InputError, messageOf } from './errors.js';
-import type { Problem } from './errors.js';
-import { MAX_VALUE_DEPTH, RecordSplitter } from './decode/records.js';
-import type { RawValue } from './decode/records.js';
-import { TrailingDataError } from './decode/gunzip.js';
+import { InputError, messageOf } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { MAX_VALUE_DEPTH, RecordSplitter } from '../decode/records.js';
+import type { RawValue } from '../decode/records.js';
+import { TrailingDataError } from '../decode/gunzip.js';
 import { isUtf8 } from 'node:buffer';
-import { classifyValue, describeType, isDigest } from './normalize/event.js';
-import type { TrailEvent, WrappedRecord } from './normalize/event.js';
-import { hasLoneSurrogate, JsonSlicer, nestingDepth } from './decode/json-slices.js';
-import { toDigestInfo } from './normalize/digest.js';
-import type { PathHint } from './sources/walk.js';
-import { packRecordBlock } from './store/record-blocks.js';
-import { toEventRow, toSearchRow } from './store/ingest.js';
-import type { FileOutcome, FileSink, FileStatus } from './store/ingest.js';
-import type { ReadLimits } from './index-file.js';
+import { classifyValue, describeType, isDigest } from '../normalize/event.js';
+import type { TrailEvent, WrappedRecord } from '../normalize/event.js';
+import { hasLoneSurrogate, JsonSlicer, nestingDepth } from '../decode/json-slices.js';
+import { toDigestInfo } from '../normalize/digest.js';
+import type { PathHint } from '../sources/walk.js';
+import { toEventRow, toSearchRow } from '../store/ingest.js';
+import type { FileOutcome, FileSink, FileStatus } from '../store/ingest.js';
+import type { ReadLimits } from './limits.js';
 
-/** Keeping blocks near 64 KB gives 12x compression; larger blocks cost more to read one record. */
-const BLOCK_TARGET_BYTES = 64 * 1024;
+/** Records per message to the writer, by size: ~64 KB amortises a message without holding much. */
+const BATCH_TARGET_BYTES = 64 * 1024;
 
 /**
  * Turns a stream of decompressed bytes into event batches, problems and digests, for one file.
@@ -183,7 +182,7 @@ export class FileDecoder {
     pending.indexes.push(raw.index);
     pending.bytes += stored.bytes.length;
     this.eventsRead++;
-    if (pending.bytes >= BLOCK_TARGET_BYTES) this.flushBatch();
+    if (pending.bytes >= BATCH_TARGET_BYTES) this.flushBatch();
   }
 
   private addDigest(value: Record<string, unknown>, raw: RawValue): void {
@@ -197,7 +196,7 @@ export class FileDecoder {
     const { rows, searchTexts, records, indexes, notVerbatim } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, block: packRecordBlock(records), notVerbatim });
+    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: records.map(toStoredRecord), notVerbatim });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string): void {
@@ -271,3 +270,10 @@ function positionOf(at: { index: number; line: number; byteOffset: number }): st
   return `record ${at.index}, line ${at.line}, byte ${at.byteOffset}`;
 }
 
+/**
+ * How a record is stored: as text when its bytes are valid UTF-8 (what SQLite's JSON functions read),
+ * else as those exact bytes (a BLOB). Decided here, on the decoding thread, not by the one writer.
+ */
+function toStoredRecord(bytes: Buffer): string | Buffer {
+  return isUtf8(bytes) ? bytes.toString('utf8') : bytes;
+}

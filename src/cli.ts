@@ -14,6 +14,7 @@ import { watchCommand } from './commands/watch.js';
 import { tuiCommand } from './commands/tui.js';
 import { traceCommand } from './commands/trace.js';
 import { huntCommand } from './commands/hunt.js';
+import { athenaTableCommand } from './commands/athena-table.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -46,6 +47,7 @@ function buildParser(argv: readonly string[]) {
     .command(tuiCommand as CommandModule)
     .command(traceCommand as CommandModule)
     .command(huntCommand as CommandModule)
+    .command(athenaTableCommand as CommandModule)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

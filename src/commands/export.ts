@@ -12,13 +12,15 @@ import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
 import type { ExportManifest } from '../forensics/evidence-export.js';
 import { escapeForTerminal } from '../present/safe-text.js';
 import { withDatabase } from './options.js';
+import { exportParquet } from '../export/parquet-export.js';
 
 interface ExportArgs {
   readonly query: string | undefined;
   readonly rule: string | undefined;
   readonly rules: string[] | undefined;
   readonly db: string;
-  readonly out: string;
+  readonly out: string | undefined;
+  readonly parquet: string | undefined;
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
@@ -29,9 +31,11 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .positional('query', { type: 'string', describe: 'the search language, as trailhound search takes it ("" for all events)' })
       .option('rule', { type: 'string', describe: "export one detection's evidence: the events the Sigma rule with this id matches (ANDed with the query, if any)" })
       .option('rules', { type: 'string', array: true, describe: 'rule files or folders to find --rule in (default: the rules that ship with trailhound)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'a new or empty folder to write into' })
+      .option('out', { type: 'string', describe: 'a new or empty folder to write the evidence into' })
+      .option('parquet', { type: 'string', describe: 'instead: a new or empty folder for Parquet files, Hive-partitioned by account, region and date' })
       .example('$0 export "ip:198.51.100.23" --out case-42/evidence', 'an incident\'s records, for the report')
       .example('$0 export --rule 0a5177f4-6ca9-44c2-aacf-d3f3d8b6e4d2 --rules ~/src/sigma/rules/cloud/aws --out case-42/backdoor-keys', 'the evidence of one detection (see trailhound hunt)')
+      .example('$0 export "" --parquet lake/cloudtrail', 'every event as Parquet, for DuckDB, Athena or Spark')
       .epilog(
         `Writes ${EXPORT_FILES.events} (the original records, oldest first, one per line), ${EXPORT_FILES.provenance} ` +
         '(per record: its source file and position, the file\'s SHA-256, and its trailhound verify verdict) and ' +
@@ -44,12 +48,21 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 };
 
 export function runExportCommand(args: ExportArgs): number {
+  if ((args.out === undefined) === (args.parquet === undefined)) {
+    throw new UserError('bad usage', 'give one of --out DIR (evidence) or --parquet DIR (Parquet)', ExitCode.usage, 'trailhound export QUERY --out case-42/evidence, or --parquet lake/cloudtrail');
+  }
   const exportedAt = new Date();
   const compiled = compileExport(args, exportedAt);
   const db = openReadOnly(args.db);
   try {
-    const manifest = exportEvidence(db, compiled, { dir: args.out, databasePath: resolve(args.db), toolVersion: toolVersion(), exportedAt });
-    process.stderr.write(describeExport(manifest, args.out));
+    if (args.parquet !== undefined) {
+      const result = exportParquet(db, compiled, args.parquet);
+      process.stderr.write(`exported ${result.events} event${result.events === 1 ? '' : 's'} to ${escapeForTerminal(args.parquet)} as ${result.files} Parquet file${result.files === 1 ? '' : 's'} (account=…/region=…/date=…/part-0.parquet)\n`);
+      return ExitCode.done;
+    }
+    const out = args.out!;
+    const manifest = exportEvidence(db, compiled, { dir: out, databasePath: resolve(args.db), toolVersion: toolVersion(), exportedAt });
+    process.stderr.write(describeExport(manifest, out));
     return ExitCode.done;
   } finally {
     db.close();

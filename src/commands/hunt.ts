@@ -14,9 +14,12 @@ import type { OutputFormat } from '../present/format.js';
 import { DETECTION_LABELS, describeHunt, toDetectionRow } from '../present/detection-row.js';
 import { escapeJsonForTerminal } from '../present/safe-text.js';
 import { withDatabase, withFormat } from './options.js';
+import { withDialect } from './dialect-options.js';
+import type { DialectArgs } from './dialect-options.js';
+import { printHuntDialectStatements } from './hunt-dialect.js';
 import { terminalWidth } from './terminal.js';
 
-interface HuntArgs {
+interface HuntArgs extends DialectArgs {
   readonly rules: string[] | undefined;
   readonly db: string;
   readonly format: OutputFormat;
@@ -31,7 +34,7 @@ export const huntCommand: CommandModule<object, HuntArgs> = {
   command: 'hunt [rules..]',
   describe: 'Run Sigma rules over the index: a timeline of detections, oldest first',
   builder: (yargs) =>
-    withFormat(withDatabase(yargs as Argv<object>))
+    withDialect(withFormat(withDatabase(yargs as Argv<object>)))
       .positional('rules', { type: 'string', array: true, describe: 'Sigma rule files or folders of them (default: the rules that ship with trailhound)' })
       .option('level', { choices: LEVELS, default: 'informational' as Level, describe: 'run only rules of this level or above' })
       .option('since', { type: 'string', describe: 'only events at or after this time (24h, 7d, 2026-03-01, 2026-03-01T12:00Z)' })
@@ -58,6 +61,7 @@ export async function runHuntCommand(args: HuntArgs): Promise<number> {
     process.stderr.write(describeHunt({ detections: [], perRule: new Map() }, [], loaded.skipped, 0));
     throw new UserError('no rule to run', `${loaded.skipped.length} rule file(s) skipped, none compiled`, ExitCode.failed, 'see the reasons above; hunt takes Sigma rules for AWS CloudTrail');
   }
+  if (args.dialect !== 'sqlite') return printHuntDialectStatements(args.dialect, rules, args);
   const filter = eventFilter(args);
   if (args.sql) return printStatements(rules, filter, args.format);
   const db = openReadOnly(args.db);

@@ -9,8 +9,10 @@ import { walkSources } from '../sources/walk.js';
 import { createProgressLine, formatDuration } from '../present/progress.js';
 import { formatProblem } from '../present/problem.js';
 import { withDatabase, withWorkers } from './options.js';
+import { describeSkipped, keyFilterFrom, withKeyFilter } from './key-filter-options.js';
+import type { KeyFilterArgs } from './key-filter-options.js';
 
-interface IndexArgs {
+interface IndexArgs extends KeyFilterArgs {
   readonly paths: string[];
   readonly db: string;
   readonly 'max-decompressed-mb': number;
@@ -21,7 +23,7 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
   command: 'index <paths..>',
   describe: 'Index CloudTrail archives (folders, .json.gz, .json, NDJSON, .zip) into the database',
   builder: (yargs) =>
-    withWorkers(withDatabase(yargs as Argv<object>))
+    withKeyFilter(withWorkers(withDatabase(yargs as Argv<object>)))
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'files and folders to index, walked recursively' })
       .option('max-decompressed-mb', {
         type: 'number',
@@ -29,6 +31,7 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
         describe: 'stop reading a compressed file or zip entry past this many decompressed MiB (gzip bomb guard)',
       })
       .example('$0 index ~/cases/acme/AWSLogs --db acme.db', 'index a synced trail bucket')
+      .example('$0 index AWSLogs --since 2026-03-01 --until 2026-03-05 --region us-east-1', 'only those days and that region; other files are not opened')
       .epilog('Re-running on the same paths reads only new or changed files. Problems are stored in the problems table.') as unknown as Argv<IndexArgs>,
   handler: async (args) => {
     process.exitCode = await runIndex(args);
@@ -36,6 +39,7 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
 };
 
 export async function runIndex(args: IndexArgs): Promise<number> {
+  const keyFilter = keyFilterFrom(args);
   const index = openIndex(args.db);
   const writer = new IndexWriter(index.db);
   const startedMs = Date.now();
@@ -51,6 +55,7 @@ export async function runIndex(args: IndexArgs): Promise<number> {
       limits: { ...DEFAULT_LIMITS, maxDecompressedBytes: Math.floor(args['max-decompressed-mb'] * 1024 ** 2) },
       workers: Math.max(0, Math.floor(args.workers)),
       exclude,
+      keyFilter,
       shouldStop: () => stopRequested,
       onFile: (_source, live) => progress.update({
         filesDone: live.filesSeen, filesTotal: totals?.files ?? null,
@@ -67,7 +72,11 @@ export async function runIndex(args: IndexArgs): Promise<number> {
   }
   process.stderr.write(formatSummary(summary, (Date.now() - startedMs) / 1000, args.db, stopRequested));
   const nothingReadable = summary.filesSeen > 0 && summary.filesSeen === summary.filesFailed;
-  return nothingReadable || summary.filesSeen === 0 ? ExitCode.failed : ExitCode.done;
+  return nothingReadable || (summary.filesSeen === 0 && skippedCount(summary) === 0) ? ExitCode.failed : ExitCode.done;
+}
+
+function skippedCount(summary: IndexSummary): number {
+  return Object.values(summary.filesSkipped).reduce((sum, count) => sum + count, 0);
 }
 
 /** Unchanged files are skipped in no time; count them as done so the ETA is not thrown off. */
@@ -92,9 +101,11 @@ export function formatSummary(summary: IndexSummary, seconds: number, db: string
     `${interrupted ? 'interrupted; committed so far' : 'indexed'}: ${summary.filesSeen} files (${summary.filesRead} read, ${summary.filesUnchanged} unchanged, ${summary.filesPartial} partly read, ${summary.filesFailed} unreadable), ${summary.digests} digests`,
     `events: ${summary.eventsRead} read, ${summary.eventsNew} new, in ${formatDuration(seconds)} (${rate} events/s) into ${db}`,
   ];
+  const skipped = describeSkipped(summary.filesSkipped);
+  if (skipped) lines.push(skipped);
   if (summary.problems > 0) {
     lines.push(`problems: ${summary.problems} (first ${summary.firstProblems.length} below; all with: trailhound sql "SELECT * FROM problems" --db ${db})`);
   }
-  if (summary.filesSeen === 0) lines.push('error: no files found under the given paths');
+  if (summary.filesSeen === 0 && !skipped) lines.push('error: no files found under the given paths');
   return lines.join('\n') + '\n' + summary.firstProblems.map(formatProblem).join('');
 }

@@ -12,9 +12,11 @@ import { writeRawJsonArray, writeRawJsonLines } from '../present/json.js';
 import { escapeJsonForTerminal } from '../present/safe-text.js';
 import { CSV_LABELS, LIST_LABELS, toCsvRow, toListRow } from '../present/event-row.js';
 import { withDatabase, withFormat } from './options.js';
+import { withDialect, printDialectStatement } from './dialect-options.js';
+import type { DialectArgs } from './dialect-options.js';
 import { terminalWidth } from './terminal.js';
 
-interface SearchArgs {
+interface SearchArgs extends DialectArgs {
   readonly query: string;
   readonly db: string;
   readonly format: OutputFormat;
@@ -30,7 +32,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   command: 'search [query]',
   describe: 'Find events with the search language: who did what, when, from where',
   builder: (yargs) =>
-    withFormat(withDatabase(yargs as Argv<object>))
+    withDialect(withFormat(withDatabase(yargs as Argv<object>)))
       .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - negates, OR and ( ) group' })
       .option('limit', { type: 'number', default: 50, describe: 'events per page' })
       .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
@@ -57,6 +59,7 @@ export async function runSearchCommand(args: SearchArgs): Promise<number> {
   const compiled = compileQuery(args.query);
   const sort: SortOrder = args.sort === 'newest' ? 'newest' : 'oldest';
   const page = { sort, limit: Math.max(0, Math.floor(args.limit)), offset: Math.max(0, Math.floor(args.offset)) };
+  if (args.dialect !== 'sqlite') return printDialectStatement(args.dialect, args, page);
   if (args.sql) return printSql(compiled, page, args.format);
   const db = openReadOnly(args.db);
   try {

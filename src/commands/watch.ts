@@ -14,8 +14,10 @@ import { loadRules } from '../hunt/load.js';
 import type { HuntRule } from '../hunt/rule.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withWorkers } from './options.js';
+import { keyFilterFrom, withKeyFilter } from './key-filter-options.js';
+import type { KeyFilterArgs } from './key-filter-options.js';
 
-interface WatchArgs {
+interface WatchArgs extends KeyFilterArgs {
   readonly paths: string[];
   readonly db: string;
   readonly 'json-log': boolean;
@@ -29,7 +31,7 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   command: 'watch <paths..>',
   describe: 'Index CloudTrail archives, then keep the index current as files land (aws s3 sync in a loop)',
   builder: (yargs) =>
-    withWorkers(withDatabase(yargs as Argv<object>))
+    withKeyFilter(withWorkers(withDatabase(yargs as Argv<object>)))
       .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders to watch, recursively, new subfolders included' })
       .option('json-log', {
         type: 'boolean',
@@ -85,6 +87,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
       limits: DEFAULT_LIMITS,
       workers: Math.max(0, Math.floor(args.workers)),
       exclude: new ExcludedPaths(databaseFiles(args.db), (path, reason) => reporter.skipped?.(path, reason)),
+      keyFilter: keyFilterFrom(args),
       reporter,
       signal: stop.signal,
       onIndexed: alerts.onIndexed,

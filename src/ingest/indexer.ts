@@ -6,6 +6,8 @@ import type { EventBatch, FileOutcome, FileSink, IndexWriter } from '../store/in
 import type { DigestInfo } from '../normalize/digest.js';
 import { walkSources } from '../sources/walk.js';
 import type { SourceFile } from '../sources/walk.js';
+import { skipReason, SKIP_REASONS } from '../sources/key-filter.js';
+import type { KeyFilter, SkipReason } from '../sources/key-filter.js';
 
 /** Counts for the summary `index` prints and the progress line. */
 export interface IndexSummary {
@@ -19,6 +21,8 @@ export interface IndexSummary {
   eventsNew: number;
   problems: number;
   bytesRead: number;
+  /** Files left unopened because their S3 key lies outside --since/--until/--account/--region, by reason. */
+  filesSkipped: Record<SkipReason, number>;
   /** The first few problems of this run, for the summary; all of them are in the problems table. */
   firstProblems: Problem[];
 }
@@ -42,13 +46,15 @@ export interface IndexOptions {
   readonly shouldStop?: () => boolean;
   /** Build plain indexes at the end once this many new events (and more than the index held) arrive. */
   readonly deferIndexesAfter?: number;
+  /** Files to leave unopened, judged by their S3 key (sources/key-filter.ts). */
+  readonly keyFilter?: KeyFilter | undefined;
 }
 
 /** Below this, rebuilding indexes at the end costs more than keeping them up to date. */
 export const DEFAULT_DEFER_INDEXES_AFTER = 10_000;
 
 export function emptySummary(): IndexSummary {
-  return { filesSeen: 0, filesRead: 0, filesUnchanged: 0, filesFailed: 0, filesPartial: 0, digests: 0, eventsRead: 0, eventsNew: 0, problems: 0, bytesRead: 0, firstProblems: [] };
+  return { filesSeen: 0, filesRead: 0, filesUnchanged: 0, filesFailed: 0, filesPartial: 0, digests: 0, eventsRead: 0, eventsNew: 0, problems: 0, bytesRead: 0, filesSkipped: Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>, firstProblems: [] };
 }
 
 /**
@@ -69,6 +75,11 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
     for await (const source of walkSources(paths, { onProblem: recordWalkProblem, exclude: options.exclude ?? new Set() })) {
       if (options.shouldStop?.()) break;
       throwIfStoreFailed(store);
+      const skip = options.keyFilter ? skipReason(source.path, options.keyFilter) : null;
+      if (skip) {
+        summary.filesSkipped[skip]++;
+        continue;
+      }
       summary.filesSeen++;
       if (isUnchanged(writer, source)) {
         summary.filesUnchanged++;

@@ -1,4 +1,6 @@
 import type { Problem } from '../errors.js';
+import { skipReason } from '../sources/key-filter.js';
+import type { KeyFilter } from '../sources/key-filter.js';
 import type { ReadLimits } from '../ingest/limits.js';
 import { emptySummary, indexPaths, isUnchanged } from '../ingest/indexer.js';
 import type { IndexSummary } from '../ingest/indexer.js';
@@ -33,6 +35,7 @@ export interface BatchIndexerOptions {
   readonly workers: number;
   readonly exclude: ReadonlySet<string>;
   readonly shouldStop: () => boolean;
+  readonly keyFilter?: KeyFilter | undefined;
 }
 
 /** What `apply` did, and the paths that were still changing, to be queued again. */
@@ -113,7 +116,8 @@ export class BatchIndexer {
     // The catch-up scan stored the walk's problems (an unlistable folder); a rescan would repeat them every time.
     for await (const source of walkSources(roots, { onProblem: () => undefined, exclude: this.options.exclude })) {
       if (this.options.shouldStop()) return offered;
-      if (!isUnchanged(this.writer, source) && offer(source.path, { sizeBytes: source.sizeBytes, mtimeMs: source.mtimeMs })) offered++;
+      const skipped = this.options.keyFilter !== undefined && skipReason(source.path, this.options.keyFilter) !== null;
+      if (!skipped && !isUnchanged(this.writer, source) && offer(source.path, { sizeBytes: source.sizeBytes, mtimeMs: source.mtimeMs })) offered++;
       if (++walked % RESCAN_FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.markGoneUnder(roots);
@@ -137,6 +141,7 @@ export class BatchIndexer {
         workers,
         deferIndexesAfter,
         exclude: this.options.exclude,
+        keyFilter: this.options.keyFilter,
         shouldStop: this.options.shouldStop,
         onFile: (source) => this.reportFile(source.path),
       });

@@ -1,4 +1,6 @@
 import { dirname } from 'node:path';
+import { skipReason } from '../sources/key-filter.js';
+import type { KeyFilter } from '../sources/key-filter.js';
 import type { ReadLimits } from '../ingest/limits.js';
 import type { IndexDatabase } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
@@ -48,6 +50,8 @@ export interface WatchOptions {
   readonly signal: AbortSignal;
   /** The alert extension point (on-indexed.ts). */
   readonly onIndexed?: OnIndexed;
+  /** Files never opened, judged by their S3 key (--since/--until/--account/--region). */
+  readonly keyFilter?: KeyFilter | undefined;
 }
 
 /**
@@ -62,11 +66,12 @@ export async function watchAndIndex(options: WatchOptions): Promise<void> {
     limits: options.limits,
     workers: options.workers,
     exclude: options.exclude,
+    keyFilter: options.keyFilter,
     shouldStop: () => signal.aborted,
   });
   // Started before the catch-up scan, so a file landing during the scan is seen by one or the other.
   const watcher = await startWatcher(options.roots, {
-    ignore: (path) => options.exclude.has(path),
+    ignore: (path) => options.exclude.has(path) || (options.keyFilter !== undefined && skipReason(path, options.keyFilter) !== null),
     onChange: (path, seen) => queue.push(path, seen),
     onProblem: (problem) => batches.recordProblem(problem),
     onFatal: (error) => queue.fail(error),

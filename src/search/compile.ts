@@ -2,8 +2,8 @@ import { ExitCode, UserError } from '../errors.js';
 import { fieldNames, findField, ftsMatch } from './fields.js';
 import type { FieldContext, SqlPart } from './fields.js';
 import { freeTextExpression } from './fts.js';
-import { parseQuery, QuerySyntaxError } from './parse.js';
-import type { QueryNode } from './parse.js';
+import { lowerCaseOperatorHints, parseQuery, QuerySyntaxError } from './parse.js';
+import type { OperatorHint, QueryNode } from './parse.js';
 import { BadValueError, editDistance } from './values.js';
 
 /** A query the user can fix: the message, and where in the query the offending token starts. */
@@ -33,6 +33,8 @@ export interface CompiledQuery {
    * full-text index alone. What a user types first, a word, is such a query.
    */
   readonly textOnly: string | null;
+  /** Lower-case `and`/`or`/`not` searched as words between terms: the caller says so (stderr, status line). */
+  readonly hints: readonly OperatorHint[];
 }
 
 export function compileQuery(query: string, options: { now?: Date } = {}): CompiledQuery {
@@ -45,15 +47,31 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
     throw error;
   }
   // compileNode first: it reports a bad word with its position, before textOnlyExpression sees it.
-  return { query, where: compileNode(tree, query, { now, narrow: true }), rowWhere: compileNode(tree, query, { now, narrow: false }), textOnly: textOnlyExpression(tree) };
+  return {
+    query,
+    where: compileNode(tree, query, { now, narrow: true }),
+    rowWhere: compileNode(tree, query, { now, narrow: false }),
+    textOnly: textOnlyExpression(tree),
+    hints: lowerCaseOperatorHints(query),
+  };
 }
 
 type TextNode = Extract<QueryNode, { kind: 'text' }>;
 
 function textOnlyExpression(tree: QueryNode): string | null {
   const items = tree.kind === 'and' ? tree.items : [tree];
-  if (!items.every((item): item is TextNode => item.kind === 'text')) return null;
+  if (!items.every((item): item is TextNode => item.kind === 'text' && !looksLikeEventId(item.value))) return null;
   return items.map((item) => freeTextExpression(item.value)).join(' AND ');
+}
+
+/**
+ * CloudTrail eventIDs are GUIDs. The full-text index holds none (a unique token per event would
+ * cost more than every other identifier), so free text of that shape is also looked up as an eventID.
+ */
+const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function looksLikeEventId(value: string): boolean {
+  return EVENT_ID.test(value);
 }
 
 function compileNode(node: QueryNode, query: string, context: FieldContext): SqlPart {
@@ -61,7 +79,7 @@ function compileNode(node: QueryNode, query: string, context: FieldContext): Sql
     case 'all':
       return { sql: '1', params: [] };
     case 'text':
-      return withPosition(query, node.at, node.value.length, () => ftsMatch(freeTextExpression(node.value)));
+      return compileText(node, query);
     case 'field':
       return compileField(node, query, context);
     case 'not': {
@@ -71,11 +89,78 @@ function compileNode(node: QueryNode, query: string, context: FieldContext): Sql
     }
     case 'and':
     case 'or': {
-      const parts = node.items.map((item) => compileNode(item, query, context));
-      return { sql: `(${parts.map((p) => p.sql).join(node.kind === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
+      const { texts, sets, rest } = groupItems(node.items, node.kind);
+      const parts = [
+        ...(texts.length > 0 ? [compileTexts(texts, node.kind, query)] : []),
+        ...sets.map((set) => set.field.compileSet!(set.values, context)!),
+        ...rest.map((item) => compileNode(item, query, context)),
+      ];
+      return parts.length === 1 ? parts[0]! : joinBalanced(parts, node.kind === 'and' ? ' AND ' : ' OR ');
     }
   }
 }
+
+function compileText(node: TextNode, query: string): SqlPart {
+  const text = withPosition(query, node.at, node.value.length, () => ftsMatch(freeTextExpression(node.value)));
+  if (!looksLikeEventId(node.value)) return text;
+  return { sql: `(${text.sql} OR e.event_id IN (?, ?))`, params: [...text.params, node.value, node.value.toLowerCase()] };
+}
+
+/**
+ * Words of one AND or OR, as one full-text expression: one lookup instead of one per word, and a
+ * pasted text of 15,000 words stays one subquery rather than 15,000.
+ */
+function compileTexts(texts: readonly TextNode[], kind: 'and' | 'or', query: string): SqlPart {
+  if (texts.length === 1) return compileText(texts[0]!, query);
+  const expressions = texts.map((text) => withPosition(query, text.at, text.value.length, () => freeTextExpression(text.value)));
+  return ftsMatch(expressions.join(kind === 'and' ? ' AND ' : ' OR '));
+}
+
+type FieldNode = Extract<QueryNode, { kind: 'field' }>;
+type FieldSet = { readonly field: NonNullable<ReturnType<typeof findField>>; readonly values: string[] };
+
+/** An AND's or OR's items: plain words, exact values of one field to test as a set (OR only), the rest. */
+function groupItems(items: readonly QueryNode[], kind: 'and' | 'or'): { texts: TextNode[]; sets: FieldSet[]; rest: QueryNode[] } {
+  const texts: TextNode[] = [];
+  const byField = new Map<string, { set: FieldSet; nodes: FieldNode[] }>();
+  const rest: QueryNode[] = [];
+  for (const item of items) {
+    if (item.kind === 'text' && !looksLikeEventId(item.value)) {
+      texts.push(item);
+      continue;
+    }
+    const field = item.kind === 'field' && kind === 'or' && !item.value.includes('*') ? findField(item.field) : undefined;
+    if (item.kind !== 'field' || !field?.compileSet) {
+      rest.push(item);
+      continue;
+    }
+    const group = byField.get(field.name) ?? { set: { field, values: [] }, nodes: [] };
+    group.set.values.push(item.value);
+    group.nodes.push(item);
+    byField.set(field.name, group);
+  }
+  const sets: FieldSet[] = [];
+  for (const { set, nodes } of byField.values()) {
+    if (nodes.length > 1 && set.field.compileSet!(set.values, { now: new Date(0), narrow: true }) !== null) sets.push(set);
+    else rest.push(...nodes);
+  }
+  return { texts, sets, rest };
+}
+
+/**
+ * Parts joined in a balanced tree of parentheses: SQLite refuses an expression tree deeper than
+ * 1,000, which a flat chain of a few hundred ORs already was.
+ */
+function joinBalanced(parts: readonly SqlPart[], operator: ' AND ' | ' OR '): SqlPart {
+  if (parts.length <= BRANCHING) return { sql: `(${parts.map((p) => p.sql).join(operator)})`, params: parts.flatMap((p) => p.params) };
+  const size = Math.ceil(parts.length / BRANCHING);
+  const groups: SqlPart[] = [];
+  for (let start = 0; start < parts.length; start += size) groups.push(joinBalanced(parts.slice(start, start + size), operator));
+  return joinBalanced(groups, operator);
+}
+
+/** Items per level of a balanced AND or OR: SQLite's parser nests a chain of n items n deep. */
+const BRANCHING = 16;
 
 function compileField(node: Extract<QueryNode, { kind: 'field' }>, query: string, context: FieldContext): SqlPart {
   const field = findField(node.field);
@@ -86,7 +171,7 @@ function compileField(node: Extract<QueryNode, { kind: 'field' }>, query: string
   return withPosition(query, node.at, node.field.length + 1 + node.value.length, () => field.compile(node.value, context));
 }
 
-function withPosition(query: string, at: number, length: number, compile: () => SqlPart): SqlPart {
+function withPosition<T>(query: string, at: number, length: number, compile: () => T): T {
   try {
     return compile();
   } catch (error) {

@@ -13,9 +13,11 @@ export type { SqliteDatabase };
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches.
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: tokens for
+ * the other forms of an identity (session name, `Role/session`, principal id parts, `root`, the
+ * invoking service; normalize/search-text.ts identityForms), which `user:` looks up (issue 14).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {

@@ -12,6 +12,7 @@ import { timelineCommand } from './commands/timeline.js';
 import { exportCommand } from './commands/export.js';
 import { watchCommand } from './commands/watch.js';
 import { tuiCommand } from './commands/tui.js';
+import { separateQuery } from './commands/arguments.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -22,7 +23,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isBrokenPipe(error)) process.exit(process.exitCode ?? ExitCode.done);
   });
   try {
-    await buildParser(argv).parseAsync();
+    const separated = separateQuery(argv);
+    await buildParser(separated.argv)
+      .middleware((args) => {
+        if (separated.query !== undefined) args['query'] = separated.query;
+      })
+      .parseAsync();
     return Number(process.exitCode ?? ExitCode.done);
   } catch (error) {
     return reportError(error);

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
 import type { ExportManifest } from '../forensics/evidence-export.js';
 import { escapeForTerminal } from '../present/safe-text.js';
@@ -37,7 +37,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 
 export function runExportCommand(args: ExportArgs): number {
   const exportedAt = new Date();
-  const compiled = compileQuery(args.query, { now: exportedAt });
+  const compiled = compileCommandQuery(args.query, { now: exportedAt });
   const db = openReadOnly(args.db);
   try {
     const manifest = exportEvidence(db, compiled, { dir: args.out, databasePath: resolve(args.db), toolVersion: toolVersion(), exportedAt });

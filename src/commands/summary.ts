@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { SUMMARY_DIMENSIONS, summarize, summaryColumns } from '../forensics/summary.js';
 import { parseLimit } from '../forensics/statement.js';
 import type { SummaryDimension } from '../forensics/summary.js';
@@ -38,7 +38,7 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
 
 export async function runSummaryCommand(args: SummaryArgs): Promise<number> {
   const limit = parseLimit(args.limit);
-  const compiled = compileQuery(args.query);
+  const compiled = compileCommandQuery(args.query);
   const db = openReadOnly(args.db);
   try {
     const result = summarize(db, compiled, { by: args.by, limit });

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { buildTimeline } from '../forensics/timeline.js';
 import type { TimelineEntry } from '../forensics/timeline.js';
 import { mapRows, parseLimit } from '../forensics/statement.js';
@@ -40,7 +40,7 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
 
 export async function runTimelineCommand(args: TimelineArgs): Promise<number> {
   const limit = parseLimit(args.limit);
-  const compiled = compileQuery(args.query);
+  const compiled = compileCommandQuery(args.query);
   const db = openReadOnly(args.db);
   try {
     const timeline = buildTimeline(db, compiled, { limit });

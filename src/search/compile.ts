@@ -15,8 +15,21 @@ export class QueryError extends UserError {
     readonly length: number,
     help?: string,
   ) {
-    super('bad query', detail, ExitCode.usage, help ?? 'see trailhound search --help for the language', `${query}\n${' '.repeat(at)}${'^'.repeat(Math.max(1, length))}`);
+    super('bad query', detail, ExitCode.usage, help ?? 'see trailhound search --help for the language', caretLine(query, at, length));
   }
+}
+
+/** Characters of the query shown either side of a caret: a pasted query can be 100,000 long. */
+const CARET_CONTEXT = 60;
+
+/** The query with a caret line under the token; a long query is cut to the part around it. */
+function caretLine(query: string, at: number, length: number): string {
+  const start = Math.max(0, at - CARET_CONTEXT);
+  const end = Math.min(query.length, at + Math.max(1, length) + CARET_CONTEXT);
+  const head = start > 0 ? '…' : '';
+  const shown = `${head}${query.slice(start, end)}${end < query.length ? '…' : ''}`;
+  const caretLength = Math.max(1, Math.min(length, end - at));
+  return `${shown}\n${' '.repeat(head.length + at - start)}${'^'.repeat(caretLength)}`;
 }
 
 /**
@@ -49,8 +62,8 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
   // compileNode first: it reports a bad word with its position, before textOnlyExpression sees it.
   return {
     query,
-    where: compileNode(tree, query, { now, narrow: true }),
-    rowWhere: compileNode(tree, query, { now, narrow: false }),
+    where: compileNode(tree, query, { now, narrow: true, budget: newBudget() }),
+    rowWhere: compileNode(tree, query, { now, narrow: false, budget: newBudget() }),
     textOnly: textOnlyExpression(tree),
     hints: lowerCaseOperatorHints(query),
   };
@@ -74,11 +87,40 @@ function looksLikeEventId(value: string): boolean {
   return EVENT_ID.test(value);
 }
 
-function compileNode(node: QueryNode, query: string, context: FieldContext): SqlPart {
+/**
+ * Limits on what one query may hold (issue 14), found by pasting: 15,000 words made each full-text
+ * lookup take 1.6 s (FTS5 parses a long expression in quadratic time), and every separate filter is
+ * tested per row. Values of one field ORed together (an IoC list) are one set and count once.
+ */
+export const MAX_WORDS = 5_000;
+export const MAX_FILTERS = 1_000;
+
+interface Budget {
+  words: number;
+  filters: number;
+}
+
+const newBudget = (): Budget => ({ words: 0, filters: 0 });
+
+type CompileContext = FieldContext & { readonly budget: Budget };
+
+function spend(context: CompileContext, query: string, at: number, kind: 'words' | 'filters'): void {
+  const budget = context.budget;
+  budget[kind]++;
+  const limit = kind === 'words' ? MAX_WORDS : MAX_FILTERS;
+  if (budget[kind] > limit) {
+    const what = kind === 'words' ? 'words of free text' : 'separate filters';
+    throw new QueryError(query, `the query holds more than ${limit.toLocaleString('en-US')} ${what} (the limit is ${limit.toLocaleString('en-US')})`, at, 1,
+      kind === 'words' ? 'search for the few words that matter, or use field filters (user:, ip:, key:, action: …)' : 'values of one field ORed together count once (ip:a OR ip:b OR …): group lists by field');
+  }
+}
+
+function compileNode(node: QueryNode, query: string, context: CompileContext): SqlPart {
   switch (node.kind) {
     case 'all':
       return { sql: '1', params: [] };
     case 'text':
+      spend(context, query, node.at, 'words');
       return compileText(node, query);
     case 'field':
       return compileField(node, query, context);
@@ -90,14 +132,21 @@ function compileNode(node: QueryNode, query: string, context: FieldContext): Sql
     case 'and':
     case 'or': {
       const { texts, sets, rest } = groupItems(node.items, node.kind);
+      for (const text of texts) spend(context, query, text.at, 'words');
       const parts = [
         ...(texts.length > 0 ? [compileTexts(texts, node.kind, query)] : []),
-        ...sets.map((set) => set.field.compileSet!(set.values, context)!),
+        ...sets.map((set) => compileSet(set, query, context)),
         ...rest.map((item) => compileNode(item, query, context)),
       ];
       return parts.length === 1 ? parts[0]! : joinBalanced(parts, node.kind === 'and' ? ' AND ' : ' OR ');
     }
   }
+}
+
+function compileSet(set: FieldSet, query: string, context: CompileContext): SqlPart {
+  spend(context, query, set.at, 'filters');
+  const inSet = set.field.compileSet!(set.values, context)!;
+  return set.negated ? { sql: `NOT coalesce((${inSet.sql}), 0)`, params: inSet.params } : inSet;
 }
 
 function compileText(node: TextNode, query: string): SqlPart {
@@ -116,35 +165,55 @@ function compileTexts(texts: readonly TextNode[], kind: 'and' | 'or', query: str
   return ftsMatch(expressions.join(kind === 'and' ? ' AND ' : ' OR '));
 }
 
-type FieldNode = Extract<QueryNode, { kind: 'field' }>;
-type FieldSet = { readonly field: NonNullable<ReturnType<typeof findField>>; readonly values: string[] };
+type FieldSpec = NonNullable<ReturnType<typeof findField>>;
+/** Exact values of one field tested as one set: ORed values, or (negated) values each excluded by an AND. */
+type FieldSet = { readonly field: FieldSpec; readonly values: string[]; readonly negated: boolean; readonly at: number };
 
-/** An AND's or OR's items: plain words, exact values of one field to test as a set (OR only), the rest. */
+/**
+ * An AND's or OR's items, nested ones of the same kind flattened in: plain words (one full-text
+ * expression), exact values of one field to test as a set (`a OR b`, or `-a -b` under an AND),
+ * and the rest.
+ */
 function groupItems(items: readonly QueryNode[], kind: 'and' | 'or'): { texts: TextNode[]; sets: FieldSet[]; rest: QueryNode[] } {
   const texts: TextNode[] = [];
-  const byField = new Map<string, { set: FieldSet; nodes: FieldNode[] }>();
+  const groups = new Map<string, { set: FieldSet; nodes: QueryNode[] }>();
   const rest: QueryNode[] = [];
-  for (const item of items) {
+  for (const item of flattened(items, kind)) {
     if (item.kind === 'text' && !looksLikeEventId(item.value)) {
       texts.push(item);
       continue;
     }
-    const field = item.kind === 'field' && kind === 'or' && !item.value.includes('*') ? findField(item.field) : undefined;
-    if (item.kind !== 'field' || !field?.compileSet) {
+    const negated = kind === 'and' && item.kind === 'not';
+    const leaf = negated ? item.item : item;
+    const field = leaf.kind === 'field' && (kind === 'or' || negated) && !leaf.value.includes('*') ? findField(leaf.field) : undefined;
+    if (leaf.kind !== 'field' || !field?.compileSet) {
       rest.push(item);
       continue;
     }
-    const group = byField.get(field.name) ?? { set: { field, values: [] }, nodes: [] };
-    group.set.values.push(item.value);
+    const key = `${negated ? '-' : ''}${field.name}`;
+    const group = groups.get(key) ?? { set: { field, values: [], negated, at: leaf.at }, nodes: [] };
+    group.set.values.push(leaf.value);
     group.nodes.push(item);
-    byField.set(field.name, group);
+    groups.set(key, group);
   }
   const sets: FieldSet[] = [];
-  for (const { set, nodes } of byField.values()) {
-    if (nodes.length > 1 && set.field.compileSet!(set.values, { now: new Date(0), narrow: true }) !== null) sets.push(set);
+  for (const { set, nodes } of groups.values()) {
+    if (nodes.length > 1 && set.field.compileSet!(set.values, { now: new Date(0), narrow: false }) !== null) sets.push(set);
     else rest.push(...nodes);
   }
   return { texts, sets, rest };
+}
+
+/** `(a OR b) OR c` is `a OR b OR c`: pasted lists often come wrapped in parentheses per line. */
+function flattened(items: readonly QueryNode[], kind: 'and' | 'or'): QueryNode[] {
+  const out: QueryNode[] = [];
+  const pending = [...items].reverse();
+  while (pending.length > 0) {
+    const item = pending.pop()!;
+    if (item.kind === kind) pending.push(...[...item.items].reverse());
+    else out.push(item);
+  }
+  return out;
 }
 
 /**
@@ -162,7 +231,8 @@ function joinBalanced(parts: readonly SqlPart[], operator: ' AND ' | ' OR '): Sq
 /** Items per level of a balanced AND or OR: SQLite's parser nests a chain of n items n deep. */
 const BRANCHING = 16;
 
-function compileField(node: Extract<QueryNode, { kind: 'field' }>, query: string, context: FieldContext): SqlPart {
+function compileField(node: Extract<QueryNode, { kind: 'field' }>, query: string, context: CompileContext): SqlPart {
+  spend(context, query, node.at, 'filters');
   const field = findField(node.field);
   if (!field) {
     const suggestion = closestField(node.field);

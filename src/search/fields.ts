@@ -78,13 +78,16 @@ function compileIpSet(values: readonly string[]): SqlPart | null {
   return part('e.source_ipv4_int IN (SELECT value FROM json_each(?))', JSON.stringify(numbers));
 }
 
-/** Access key ids: narrowed by any of their words in the identity column, then checked as a set. */
-function compileKeySet(values: readonly string[], context: FieldContext): SqlPart | null {
-  const check = part('e.user_identity_access_key_id COLLATE NOCASE IN (SELECT value FROM json_each(?))', JSON.stringify(values));
-  if (!context.narrow) return check;
+/**
+ * Exact values of one column as a set, narrowed (when `ftsColumns` are given) by any of their words
+ * in the full-text index: what `anyColumnVia` does for one value.
+ */
+function columnSet(column: string, values: readonly string[], context: FieldContext, ftsColumns: readonly string[] | null): SqlPart {
+  const check = part(`${column} COLLATE NOCASE IN (SELECT value FROM json_each(?))`, JSON.stringify(values));
+  if (!context.narrow || ftsColumns === null) return check;
   const expressions = values.map(patternExpression);
   if (expressions.some((expression) => expression === null)) return check;
-  return and(ftsMatch(inColumns(['identity'], expressions.map((expression) => `(${expression})`).join(' OR '))), check);
+  return and(ftsMatch(inColumns(ftsColumns, expressions.map((expression) => `(${expression})`).join(' OR '))), check);
 }
 
 /**
@@ -118,7 +121,11 @@ function compileAction(value: string): SqlPart {
 
 /** `ecs` is short for ecs.amazonaws.com; anything with a dot or a wildcard is taken as written. */
 function compileSource(value: string, context: FieldContext): SqlPart {
-  return anyColumnVia(['action'], ['e.event_source'], value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`, context);
+  return anyColumnVia(['action'], ['e.event_source'], sourceName(value), context);
+}
+
+function sourceName(value: string): string {
+  return value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`;
 }
 
 function compileIp(value: string, context: FieldContext): SqlPart {
@@ -148,16 +155,16 @@ function compileAccount(value: string, context: FieldContext): SqlPart {
 }
 
 export const FIELDS: readonly FieldSpec[] = [
-  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
-  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
+  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction, compileSet: (vs, c) => columnSet('e.event_name_base', vs.map(baseEventName), c, null) },
+  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource, compileSet: (vs, c) => columnSet('e.event_source', vs.map(sourceName), c, ['action']) },
   { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'an identity in any form: ARN, user or session name, Role/session, principal id or a part, session issuer, root, invoking service: user:ci-deploy, user:*Admin*', compile: compileUser, compileSet: compileUserSet },
-  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c) },
-  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c), compileSet: compileKeySet },
+  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_type', vs, c, ['identity']) },
+  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_access_key_id', vs, c, ['identity']) },
   { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp, compileSet: compileIpSet },
-  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c) },
+  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c), compileSet: (vs, c) => columnSet('e.aws_region', vs, c, ['network']) },
   { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },
   { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
-  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError },
+  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError, compileSet: (vs, c) => columnSet('e.error_code', vs, c, ['error']) },
   { name: 'readonly', aliases: ['ro', 'read_only'], help: 'readonly:true or readonly:false', compile: (v) => part('e.read_only = ?', parseBoolean(v)) },
   { name: 'since', aliases: ['after'], help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)) },
   { name: 'id', aliases: ['eventid', 'requestid'], help: 'eventID, requestID or sharedEventID: id:3f2a…', compile: compileId },

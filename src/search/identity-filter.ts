@@ -26,17 +26,35 @@ export function compileUser(value: string, context: FieldContext): SqlPart {
   return { sql: `${FTS_NARROW} AND ${either.sql}`, params: [inColumns(['identity'], expression), ...either.params] };
 }
 
-/** Several exact `user:` values (an IoC list ORed together): one lookup and one check for all. */
+/**
+ * Several exact `user:` values (an IoC list ORed together): one lookup and one check for all. The
+ * forms are cut out of each row once and looked up in the set, rather than each value matched as
+ * a pattern (5,000 values: 140 s on 9,000 events that way). A principal id's middle parts, which
+ * only a three-part id has, are left to single values.
+ */
 export function compileUserSet(values: readonly string[], context: FieldContext): SqlPart {
-  const exact = JSON.stringify(values);
-  const patterns = JSON.stringify(values.map(toLikePattern));
-  const whole = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by'].map((column) => ({ sql: `${column} COLLATE NOCASE IN (SELECT value FROM json_each(?))`, params: [exact] }));
-  const forms = { sql: `EXISTS (SELECT 1 FROM json_each(?) v WHERE ${derivedChecks('v.value').join(' OR ')})`, params: [patterns] };
-  const either = orOf([...whole, forms]);
+  const inSet = (expression: string) => `${expression} COLLATE NOCASE IN (SELECT value FROM json_each(?))`;
+  const forms = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by', ...DERIVED_FORMS].map((expression) => ({ sql: inSet(expression), params: [JSON.stringify(values)] }));
+  const either = orOf(forms);
   if (!context.narrow) return either;
   const expression = values.map(valueTokenExpression).join(' OR ');
   return { sql: `${FTS_NARROW} AND ${either.sql}`, params: [inColumns(['identity'], expression), ...either.params] };
 }
+
+const ROLE_SESSION = "substr(e.user_identity_arn, nullif(instr(e.user_identity_arn, ':assumed-role/'), 0) + 14)";
+const PRINCIPAL_COLON = "nullif(instr(e.user_identity_principal_id, ':'), 0)";
+
+/** The forms of derivedChecks as SQL expressions of a row (NULL where a form does not apply). */
+const DERIVED_FORMS = [
+  ROLE_SESSION,
+  `substr(${ROLE_SESSION}, nullif(instr(${ROLE_SESSION}, '/'), 0) + 1)`,
+  "substr(e.user_identity_arn, nullif(instr(e.user_identity_arn, ':federated-user/'), 0) + 16)",
+  `substr(e.user_identity_principal_id, 1, ${PRINCIPAL_COLON} - 1)`,
+  `substr(e.user_identity_principal_id, ${PRINCIPAL_COLON} + 1)`,
+  `replace(e.user_identity_principal_id, rtrim(e.user_identity_principal_id, replace(e.user_identity_principal_id, ':', '')), '')`,
+  "CASE WHEN e.user_identity_type = 'Root' COLLATE NOCASE THEN 'root' END",
+  'CASE WHEN e.user_identity_arn IS NULL AND e.user_identity_invoked_by IS NULL AND e.user_identity_user_name IS NULL THEN e.user_identity_type END',
+];
 
 const FTS_NARROW = 'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
 const WHOLE_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];

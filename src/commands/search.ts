@@ -15,7 +15,7 @@ import { writeRawJsonArray, writeRawJsonLines } from '../present/json.js';
 import { escapeJsonForTerminal } from '../present/safe-text.js';
 import { CSV_LABELS, LIST_LABELS, toCsvRow, toListRow } from '../present/event-row.js';
 import { withDatabase, withFormat } from './options.js';
-import { terminalWidth } from './terminal.js';
+import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface SearchArgs {
   readonly query: string;
@@ -84,7 +84,7 @@ async function writeResults(rows: Iterable<EventListRow>, format: OutputFormat):
   if (format === 'ndjson') await writeRawJsonLines(mapRows(rows, (row) => row.record!), write);
   else if (format === 'json') await writeRawJsonArray(mapRows(rows, (row) => row.record!), write);
   else if (format === 'csv') await writeRows('csv', mapRows(rows, toCsvRow), CSV_LABELS, process.stdout, { maxWidth: Infinity });
-  else await writeRows('table', mapRows(rows, toListRow), LIST_LABELS, process.stdout, { maxWidth: terminalWidth() });
+  else await writeRows('table', mapRows(rows, toListRow), LIST_LABELS, process.stdout, { maxWidth: terminalWidth(), onColumnsLeftOut: noteColumnsLeftOut });
 }
 
 function* counted<T>(rows: Iterable<T>, shown: { count: number }): IterableIterator<T> {

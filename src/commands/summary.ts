@@ -9,7 +9,7 @@ import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withFormat } from './options.js';
-import { terminalWidth } from './terminal.js';
+import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface SummaryArgs {
   readonly query: string;
@@ -43,7 +43,7 @@ export async function runSummaryCommand(args: SummaryArgs): Promise<number> {
   try {
     const result = summarize(db, compiled, { by: args.by, limit });
     const maxWidth = args.format === 'table' ? terminalWidth() : Infinity;
-    await writeRows(args.format, result.rows, summaryColumns(args.by), process.stdout, { maxWidth });
+    await writeRows(args.format, result.rows, summaryColumns(args.by), process.stdout, { maxWidth, onColumnsLeftOut: noteColumnsLeftOut });
     if (result.truncated) {
       process.stderr.write(formatUserMessage('warning', { headline: `showing the top ${limit} rows`, reason: 'more groups match', help: 'raise --limit, or 0 for all' }));
     }

@@ -10,7 +10,7 @@ import type { OutputFormat } from '../present/format.js';
 import { shortIdentity } from '../present/event-row.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withFormat } from './options.js';
-import { terminalWidth } from './terminal.js';
+import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface TimelineArgs {
   readonly query: string;
@@ -45,7 +45,7 @@ export async function runTimelineCommand(args: TimelineArgs): Promise<number> {
   try {
     const timeline = buildTimeline(db, compiled, { limit });
     const table = args.format === 'table';
-    await writeRows(args.format, mapRows(timeline.rows, toTimelineRow), table ? TABLE_COLUMNS : DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity });
+    await writeRows(args.format, mapRows(timeline.rows, toTimelineRow), table ? TABLE_COLUMNS : DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity, onColumnsLeftOut: noteColumnsLeftOut });
     if (timeline.truncated) {
       process.stderr.write(formatUserMessage('warning', { headline: `showing the oldest ${limit} matching events`, reason: 'more events match', help: 'raise --limit (0 for all), or narrow the query with since: and until:' }));
     }

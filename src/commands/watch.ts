@@ -6,11 +6,11 @@ import { DEFAULT_LIMITS } from '../index-file.js';
 import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { ExcludedPaths } from '../watch/partial-download.js';
 import { combineReporters, createJsonLog } from '../watch/reporter.js';
-import type { WatchReporter } from '../watch/reporter.js';
 import { createStderrReporter } from '../watch/status-line.js';
 import { watchAndIndex } from '../watch/watch-index.js';
 import { Alerts } from '../watch/alerts.js';
 import { withDatabase, withWorkers } from './options.js';
+import { compileCommandQuery } from './query.js';
 
 interface WatchArgs {
   readonly paths: string[];
@@ -60,9 +60,13 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0) {
     throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY');
   }
-  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], execCommand: args['alert-exec'], json: args['json-log'], out: process.stdout, errors: process.stderr });
+  for (const query of args.alert ?? []) compileCommandQuery(query);
+  const stderr = createStderrReporter(process.stderr, { roots, lines: !args['json-log'] });
+  // On a terminal, an alert line is printed above the status line, never into it.
+  const out = { write: (text: string) => { stderr.printAbove(() => process.stdout.write(text)); return true; } };
+  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], execCommand: args['alert-exec'], json: args['json-log'], out, errors: process.stderr });
   const index = openIndex(args.db);
-  const reporter = createReporter(args, roots);
+  const reporter = args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -88,11 +92,6 @@ export async function runWatch(args: WatchArgs): Promise<number> {
     index.close();
   }
   return ExitCode.done;
-}
-
-function createReporter(args: WatchArgs, roots: readonly string[]): WatchReporter {
-  const stderr = createStderrReporter(process.stderr, { roots, showProblems: !args['json-log'] });
-  return args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
 }
 
 /** A missing folder is a typo far more often than a sync yet to start; watching it would show nothing. */

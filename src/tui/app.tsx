@@ -31,6 +31,7 @@ import { knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import type { TerminalSize } from './use-terminal-size.js';
+import { lowerCaseOperatorHints } from '../search/parse.js';
 
 export interface AppProps {
   readonly client: SearchClient;
@@ -189,7 +190,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       <Box flexGrow={1} />
       <StatusBar
         dbPath={dbPath} status={status} newEvents={status && results.maxRowId > 0 ? Math.max(0, status.maxRowId - results.maxRowId) : 0}
-        message={state.message} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
+        message={state.message ?? operatorHint(state.line.text)} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
       />
     </Box>
   );
@@ -219,4 +220,10 @@ function summaryText(results: ResultsState, typed: string): string {
 function emptyText(results: ResultsState): string | null {
   if (results.query === null) return results.failure ?? 'searching…';
   return 'no events match';
+}
+
+/** A lower-case and/or/not searched as a word (issue 14): said on the status line, as the CLI says it on stderr. */
+function operatorHint(query: string): { text: string; tone: 'info' } | null {
+  const hint = lowerCaseOperatorHints(query)[0];
+  return hint ? { text: `${hint.message}`, tone: 'info' } : null;
 }

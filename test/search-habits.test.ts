@@ -72,6 +72,10 @@ describe('event handles', () => {
     const record = samples.records.find((r) => r.requestID && r.eventID)!;
     expect(idsOf(`id:${record.eventID.toUpperCase()}`)).toEqual([record.eventID]);
     expect(idsOf(`id:${record.requestID}`)).toEqual(want((r) => r.requestID === record.requestID || r.sharedEventID === record.requestID));
+    // The page planner's first plan tests rows of the newest events one by one.
+    const page = [...runSearch(samples.db, compileQuery(`id:${record.requestID}`), { sort: 'newest', limit: 10, offset: 0 })].map((row) => row.event_id).sort();
+    expect(page).toEqual(want((r) => r.requestID === record.requestID || r.sharedEventID === record.requestID));
+    expect(cli('search', `id:${record.eventID}`, '--format', 'ndjson').stdout).toBe(`${JSON.stringify(record)}\n`);
   });
 
   it('an event id typed as free text finds that event', () => {

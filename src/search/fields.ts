@@ -96,8 +96,14 @@ function columnSet(column: string, values: readonly string[], context: FieldCont
  * the other two are read from the record.
  */
 function compileId(value: string): SqlPart {
-  if (hasWildcard(value)) return part(`(${['e.event_id', 'e.request_id', 'e.shared_event_id'].map((column) => `${column} LIKE ? ESCAPE '\\'`).join(' OR ')})`, ...Array(3).fill(toLikePattern(value)));
-  return part('(e.event_id IN (?, ?) OR e.request_id = ? COLLATE NOCASE OR e.shared_event_id = ? COLLATE NOCASE)', value, value.toLowerCase(), value, value);
+  // The page planner tests rows of event_rows itself (engine.ts), which lacks the record's columns:
+  // those are read through the view, in a subquery SQLite runs once.
+  const inRecord = (test: string) => `e.row_id IN (SELECT v.row_id FROM events v WHERE ${test})`;
+  if (hasWildcard(value)) {
+    const like = toLikePattern(value);
+    return part(`(e.event_id LIKE ? ESCAPE '\\' OR ${inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'")})`, like, like, like);
+  }
+  return part(`(e.event_id IN (?, ?) OR ${inRecord('v.request_id = ? COLLATE NOCASE OR v.shared_event_id = ? COLLATE NOCASE')})`, value, value.toLowerCase(), value, value);
 }
 
 /** Either side of `around:EVENTID` when no `/span` is given: what an investigator reads first. */

@@ -5,6 +5,7 @@ import { MAX_NESTING, parseQuery } from '../src/search/parse.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import type { Rec } from './helpers/samples.js';
 import { runCli } from './helpers/run-cli.js';
+import { separateQuery } from '../src/commands/arguments.js';
 
 /** issue 14: Lucene habits (item 2), event handles (item 4), limits (item 5), huge queries (item 7), the command line (item 3). */
 const samples = indexSamplesForSuite();
@@ -151,6 +152,12 @@ describe('the command line never drops a query', () => {
     const timeline = cli('timeline', '--format', 'csv', '--limit', '0', '--', 'action:RunTask');
     expect(timeline.stdout.trim().split('\n')).toHaveLength(runTasks + 1);
     expect(cli('sql', '--', 'SELECT count(*) AS n FROM events', '--format', 'csv')).toMatchObject({ status: 2 });
+  });
+
+  it('an option value may start with -, as watch --alert "-error:*" and --offset -5 do', () => {
+    expect(separateQuery(['watch', 'AWSLogs', '--alert', '-error:* type:Root', '--db', 'x.db'])).toEqual({ argv: ['watch', 'AWSLogs', '--alert=-error:* type:Root', '--db', 'x.db'], query: undefined });
+    expect(separateQuery(['search', '--offset', '-5', '-error:*', '--count'])).toEqual({ argv: ['search', 'query', '--offset=-5', '--count'], query: '-error:*' });
+    expect(separateQuery(['summary', '--by', 'ip'])).toEqual({ argv: ['summary', '--by=ip'], query: undefined });
   });
 
   it('a query given twice, or an option after --, is a usage error', () => {

@@ -274,12 +274,18 @@ function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): num
   return total === 0 ? 0 : n / total;
 }
 
-/** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
+/**
+ * SQLite failures here mean a database from elsewhere or a bug, except SQLite's own size limits,
+ * which only a huge query reaches (compile.ts keeps queries below them): those are the query's fault.
+ */
 function run<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {
     if (error instanceof UserError) throw error;
+    if (/too large|too many|too big|stack overflow/i.test(messageOf(error))) {
+      throw new UserError('query too large', messageOf(error), ExitCode.usage, 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter');
+    }
     throw new UserError('search failed', messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
   }
 }

@@ -34,7 +34,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   describe: 'Find events with the search language: who did what, when, from where',
   builder: (yargs) =>
     withFormat(withDatabase(yargs as Argv<object>))
-      .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - negates, OR and ( ) group' })
+      .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - or NOT negates, AND is implied, OR and ( ) group' })
       .option('limit', { type: 'number', default: 50, describe: 'events per page (0: all)' })
       .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
       .option('sort', { choices: ['newest', 'time', 'oldest'] as const, default: 'newest' as const, describe: 'newest first, or oldest first (time, oldest)' })

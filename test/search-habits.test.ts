@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, MAX_FILTERS, MAX_WORDS, QueryError } from '../src/search/compile.js';
+import { compileQuery, MAX_COMPARISONS, MAX_WORDS, QueryError } from '../src/search/compile.js';
 import { allMatches, countMatches, runSearch } from '../src/search/engine.js';
 import { MAX_NESTING, parseQuery } from '../src/search/parse.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
@@ -119,12 +119,14 @@ describe('queries of any size an analyst pastes', () => {
     expect(countOf([...excluded, '-action:RunTask'].join(' '))).toBe(want((r) => r.eventName !== 'RunTask').length);
   });
 
-  it('15,000 words, 1,500 separate filters and 10,000 nested parentheses are usage errors naming the limit', () => {
+  it('15,000 words, 1,500 separate filters, 100 user: patterns and 10,000 nested parentheses are usage errors naming the limit', () => {
     const words = queryErrorOf(Array.from({ length: 15000 }, (_, i) => `word${i}`).join(' '));
     expect(words.detail).toBe(`the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`);
     expect(words.exitCode).toBe(2);
     const filters = queryErrorOf(Array.from({ length: 750 }, (_, i) => `(ip:10.0.${i >> 8}.${i & 255} action:A${i})`).join(' OR '));
-    expect(filters.detail).toBe(`the query holds more than ${MAX_FILTERS.toLocaleString('en-US')} separate filters (the limit is ${MAX_FILTERS.toLocaleString('en-US')})`);
+    expect(filters.detail).toBe(`the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`);
+    expect(queryErrorOf(Array.from({ length: 100 }, (_, i) => `user:someone-${i}*`).join(' OR ')).detail).toBe(filters.detail);
+    expect(countOf(Array.from({ length: 30 }, (_, i) => `user:someone-${i}*`).concat('user:gha-run-*').join(' OR '))).toBe(want((r) => /\/gha-run-[^/]*$/.test(r.userIdentity?.arn ?? '')).length);
     const nested = queryErrorOf(`${'('.repeat(10000)}x${')'.repeat(10000)}`);
     expect(nested.detail).toBe(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`);
     expect(nested.where!.split('\n')[0]!.length).toBeLessThan(200);

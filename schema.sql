@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS files (
   format       TEXT,             -- records | array | ndjson | object | empty | ...
   events_read  INTEGER NOT NULL DEFAULT 0,
   events_new   INTEGER NOT NULL DEFAULT 0,
-  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing
+  status       TEXT NOT NULL,    -- indexing | done | partial | failed | missing | superseded (an earlier version's records, issue 13)
   indexed_at   TEXT
 );
 
@@ -36,22 +36,15 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 CREATE INDEX IF NOT EXISTS problems_by_file ON problems(file_id);
 
--- Original record texts, in blocks of up to ~64 KB (the records of one file, in file order),
--- raw-deflated. Compressing blocks rather than single records is 12x smaller and 40x cheaper
--- (ARCHITECTURE.md); the `events` view inflates a block on demand and caches the last few.
-CREATE TABLE IF NOT EXISTS record_blocks (
-  id   INTEGER PRIMARY KEY,
-  data BLOB NOT NULL
-);
-
--- The stored form of an event: the columns searches filter on or list, and where its record text
--- lives. Every other contract column of `events` is read from the record when asked for: storing
--- them cost a third of the row and of the insert time (ARCHITECTURE.md).
+-- The stored form of an event: every scalar of the `events` contract as a real column, so that any
+-- SQLite tool filters and groups on them without trailhound code (issue 16). The record itself lives in
+-- event_records, keyed by the same id, so scans over these columns never read record bytes.
 CREATE TABLE IF NOT EXISTS event_rows (
   id                          INTEGER PRIMARY KEY,
   event_id                    TEXT,
   content_sha256              TEXT,   -- set only when there is no eventID: the dedupe key then
   event_time                  TEXT,   -- ISO-8601 UTC, YYYY-MM-DDTHH:MM:SSZ; NULL if unparseable
+  event_version               TEXT,
   event_source                TEXT,
   event_name                  TEXT,
   event_name_base             TEXT,   -- eventName without an API-version suffix (UpdateFunctionCode20150331v2)
@@ -59,9 +52,16 @@ CREATE TABLE IF NOT EXISTS event_rows (
   source_ip_address           TEXT,   -- raw, as logged (may be a service name or a comma list)
   source_ip                   TEXT,   -- the first IP address in source_ip_address, if any
   source_ipv4_int             INTEGER,-- that address as a 32-bit number, for CIDR ranges
+  user_agent                  TEXT,
   error_code                  TEXT,
+  error_message               TEXT,
   read_only                   INTEGER,
+  event_type                  TEXT,
+  event_category              TEXT,
+  management_event            INTEGER,
   recipient_account_id        TEXT,
+  request_id                  TEXT,
+  shared_event_id             TEXT,
   user_identity_type          TEXT,
   user_identity_arn           TEXT,
   user_identity_principal_id  TEXT,
@@ -70,19 +70,26 @@ CREATE TABLE IF NOT EXISTS event_rows (
   user_identity_user_name     TEXT,
   user_identity_invoked_by    TEXT,
   session_issuer_arn          TEXT,
+  session_issuer_type         TEXT,
   session_issuer_user_name    TEXT,
+  session_mfa_authenticated   INTEGER,
   file_id                     INTEGER NOT NULL REFERENCES files(id),
-  record_index                INTEGER NOT NULL,
-  block_id                    INTEGER NOT NULL REFERENCES record_blocks(id),
-  block_offset                INTEGER NOT NULL,  -- byte offset of the record in the inflated block
-  block_length                INTEGER NOT NULL   -- its length in bytes (UTF-8)
+  record_index                INTEGER NOT NULL
+);
+
+-- Each event's original record, byte for byte as it was cut from its file: TEXT (valid UTF-8, what
+-- json_extract reads) or, for a record that is not valid UTF-8, a BLOB of its exact bytes. The
+-- declared type BLOB means "no affinity": SQLite stores each value as given. id = event_rows.id.
+CREATE TABLE IF NOT EXISTS event_records (
+  id     INTEGER PRIMARY KEY,
+  record BLOB NOT NULL
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS event_rows_event_id ON event_rows(event_id) WHERE event_id IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS event_rows_content ON event_rows(content_sha256) WHERE content_sha256 IS NOT NULL;
 CREATE INDEX IF NOT EXISTS event_rows_time ON event_rows(event_time);
 
--- Full-text index. Contentless (the text lives compressed in record_blocks) and without per-row
+-- Full-text index. Contentless (the text lives in event_records) and without per-row
 -- column sizes (results are ordered by time, never by rank). Events are never deleted, so
 -- contentless_delete is not needed. rowid = event_rows.id. unicode61 splits ARNs, IPs and bucket names
 -- into their parts; queries quote user text as phrases, so "arn:aws:iam::1:user/alice" still matches.
@@ -120,37 +127,32 @@ CREATE TABLE IF NOT EXISTS digests (
   body                       TEXT    -- the digest JSON as read
 );
 
--- The public contract. Heavy JSON columns are computed from the stored record on demand.
+-- The public contract: plain columns and SQLite's own JSON operators, so the sqlite3 CLI, Python's
+-- sqlite3 module, Datasette or DB Browser read it with no trailhound code loaded. A record kept as a
+-- BLOB (not valid UTF-8) is read as text here, so JSON functions still see it; its exact bytes stay
+-- in event_records.record. Record columns are subqueries, not a join: SQLite keeps a LEFT JOIN in
+-- aggregate queries even when no column of it is used, and a `GROUP BY user_agent` then read every
+-- record page (1.5 GB on 1M events) for nothing.
 DROP VIEW IF EXISTS events;
 CREATE VIEW events AS
 SELECT
   r.id AS row_id,
-  r.event_id, r.event_time,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventVersion', '') AS event_version,
-  r.event_source, r.event_name, r.aws_region, r.source_ip_address,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userAgent', '') AS user_agent,
-  r.error_code,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.errorMessage', '') AS error_message,
-  r.read_only,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventType', '') AS event_type,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.eventCategory', '') AS event_category,
-  CASE lower(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.managementEvent') WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN '0' THEN 0 END AS management_event,
-  r.recipient_account_id,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.requestID', '') AS request_id,
+  r.event_id, r.event_time, r.event_version,
+  r.event_source, r.event_name, r.aws_region, r.source_ip_address, r.user_agent,
+  r.error_code, r.error_message, r.read_only, r.event_type, r.event_category, r.management_event,
+  r.recipient_account_id, r.request_id,
   r.user_identity_type, r.user_identity_arn, r.user_identity_principal_id, r.user_identity_account_id,
   r.user_identity_access_key_id, r.user_identity_user_name, r.user_identity_invoked_by, r.session_issuer_arn,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userIdentity.sessionContext.sessionIssuer.type', '') AS session_issuer_type,
-  CASE lower(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.userIdentity.sessionContext.attributes.mfaAuthenticated') WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN '0' THEN 0 END AS session_mfa_authenticated,
-  trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.requestParameters' AS request_parameters,
-  trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.responseElements' AS response_elements,
-  trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) -> '$.resources' AS resources,
-  trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) AS record,
+  r.session_issuer_type, r.session_mfa_authenticated,
+  (SELECT CAST(x.record AS TEXT) -> '$.requestParameters' FROM event_records x WHERE x.id = r.id) AS request_parameters,
+  (SELECT CAST(x.record AS TEXT) -> '$.responseElements' FROM event_records x WHERE x.id = r.id) AS response_elements,
+  (SELECT CAST(x.record AS TEXT) -> '$.resources' FROM event_records x WHERE x.id = r.id) AS resources,
+  (SELECT CAST(x.record AS TEXT) FROM event_records x WHERE x.id = r.id) AS record,
   r.event_name_base, r.source_ip, r.source_ipv4_int,
-  nullif(trailhound_record(r.block_id, b.data, r.block_offset, r.block_length) ->> '$.sharedEventID', '') AS shared_event_id,
+  r.shared_event_id,
   r.session_issuer_user_name, r.file_id, r.record_index,
   (SELECT f.path FROM files f WHERE f.id = r.file_id) AS source_file
-FROM event_rows r
-LEFT JOIN record_blocks b ON b.id = r.block_id;
+FROM event_rows r;
 
 -- Verdicts of `trailhound verify`, the latest per file and kind (a re-run replaces them), so a search
 -- can tell events from verified files: JOIN files f ON f.path = v.path AND v.kind = 'log'.
@@ -165,3 +167,41 @@ CREATE TABLE IF NOT EXISTS verification (
   verified_at TEXT NOT NULL,     -- ISO-8601 UTC time of the verify run
   PRIMARY KEY (path, kind)
 ) WITHOUT ROWID;
+
+-- Records stored as other bytes than their file holds, and why (issue 13): a record serialised into
+-- a string (CloudWatch Logs, lookup-events) whose text has no exact UTF-8 form. Every other record
+-- is stored as the file's own bytes; `export` says `"verbatim": false` with this reason.
+CREATE TABLE IF NOT EXISTS record_fidelity (
+  row_id INTEGER PRIMARY KEY REFERENCES event_rows(id),
+  reason TEXT NOT NULL
+);
+
+-- A record whose eventID was already indexed with other content (issue 13). CloudTrail never reuses
+-- an eventID, so this is redaction, a hand-edited log or tampering: the first record stays in
+-- `events`, this one is kept here with its own file and position, and both show in `conflicts`.
+CREATE TABLE IF NOT EXISTS event_conflicts (
+  id           INTEGER PRIMARY KEY,
+  row_id       INTEGER NOT NULL REFERENCES event_rows(id),  -- the record kept in events
+  file_id      INTEGER NOT NULL REFERENCES files(id),
+  record_index INTEGER NOT NULL,
+  record       BLOB NOT NULL,    -- the other record, stored as event_records.record is (text, or exact bytes)
+  found_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_conflicts_by_row ON event_conflicts(row_id);
+
+-- Each conflict with both records, their files and positions; join `events` on row_id.
+DROP VIEW IF EXISTS conflicts;
+CREATE VIEW conflicts AS
+SELECT
+  c.id AS conflict_id,
+  r.event_id,
+  r.id AS row_id,
+  (SELECT f.path FROM files f WHERE f.id = r.file_id) AS kept_file,
+  r.record_index AS kept_record_index,
+  (SELECT CAST(x.record AS TEXT) FROM event_records x WHERE x.id = r.id) AS kept_record,
+  (SELECT f.path FROM files f WHERE f.id = c.file_id) AS other_file,
+  c.record_index AS other_record_index,
+  CAST(c.record AS TEXT) AS other_record,
+  c.found_at
+FROM event_conflicts c
+JOIN event_rows r ON r.id = c.row_id;

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateArchive, SMALL_SET } from '../scripts/samplegen/archive.js';
@@ -8,6 +8,7 @@ import { line, printTable, writeJson } from './report.js';
 import { searchLatency } from './search-latency.js';
 import { watchLatency } from './watch-latency.js';
 import { tuiLatency } from './tui-latency.js';
+import { oneShotSql } from './one-shot-sql.js';
 import type { BenchLine } from './report.js';
 
 /**
@@ -19,6 +20,8 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     'reuse-db': { type: 'boolean', default: false },
+    /** Comma-separated subset of index,sql,search,tui,watch: a quicker run while tuning one part. */
+    parts: { type: 'string', default: 'index,sql,search,tui,watch' },
   },
 });
 const events = Number(values.events);
@@ -26,7 +29,8 @@ const cacheDir = process.env['TRAILHOUND_BENCH_DIR'] ?? join(homedir(), '.cache'
 const corpus = join(cacheDir, `corpus-${events}`);
 const dbPath = join(cacheDir, `index-${events}.db`);
 
-const GOALS = { eventsPerSecond: 100_000, peakRssMb: 400, dbRatio: 1.0, reindexSeconds: 2 };
+/** Issue 16's targets; the 10M rate is held to 0.8x the last 1M rate measured in the same cache. */
+const GOALS = { eventsPerSecond: 40_000, peakRssMb: 400, dbRatio: 2.0, reindexSeconds: 2, largeRateShare: 0.8 };
 
 function ensureCorpus(): number {
   const marker = join(corpus, 'generated.json');
@@ -45,25 +49,36 @@ function eventsIndexed(stderr: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-function indexing(rawJsonBytes: number): BenchLine[] {
+function indexing(rawJsonBytes: number): { lines: BenchLine[]; bulkRate?: number } {
   const logs = listFiles(join(corpus, 'AWSLogs')).filter((path) => path.endsWith('.json.gz'));
   const floor = measureFloor(logs);
   const floorRate = floor.events / floor.seconds;
   const lines = [line('floor: read + gunzip + JSON.parse', `${rate(floorRate)} events/s (${floor.events} events, ${logs.length} files)`)];
-  if (values['reuse-db'] && existsSync(dbPath)) return lines;
+  if (values['reuse-db'] && existsSync(dbPath)) return { lines };
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   const bulk = runTimed(['index', join(corpus, 'AWSLogs'), '--db', dbPath]);
   const bulkRate = eventsIndexed(bulk.stderr) / bulk.seconds;
   const ratio = fileBytes(dbPath) / rawJsonBytes;
   const again = runTimed(['index', join(corpus, 'AWSLogs'), '--db', dbPath]);
-  return lines.concat([
+  return { bulkRate, lines: lines.concat([
     line('bulk index: wall time', `${bulk.seconds.toFixed(1)} s`),
     line('bulk index: events/s', rate(bulkRate), `>= ${rate(GOALS.eventsPerSecond)}`, bulkRate >= GOALS.eventsPerSecond),
     line('bulk index: share of the floor', `${((100 * bulkRate) / floorRate).toFixed(0)} %`),
+    ...flatness(bulkRate),
     line('bulk index: peak RSS', `${bulk.peakRssMb.toFixed(0)} MB`, `< ${GOALS.peakRssMb} MB`, bulk.peakRssMb < GOALS.peakRssMb),
     line('database / raw JSON bytes', ratio.toFixed(2), `<= ${GOALS.dbRatio.toFixed(1)}`, ratio <= GOALS.dbRatio),
     line('re-index unchanged corpus', `${again.seconds.toFixed(2)} s`, `< ${GOALS.reindexSeconds} s`, again.seconds < GOALS.reindexSeconds),
-  ]);
+  ]) };
+}
+
+/** At sizes above 1M, the rate against the 1M run's (bench-1000000.json in the same cache). */
+function flatness(bulkRate: number): BenchLine[] {
+  const reference = join(cacheDir, 'bench-1000000.json');
+  if (events <= 1_000_000 || !existsSync(reference)) return [];
+  const earlier = (JSON.parse(readFileSync(reference, 'utf8')) as { bulkRate?: number }).bulkRate;
+  if (earlier === undefined) return [];
+  const share = bulkRate / earlier;
+  return [line('bulk index: rate / 1M rate', `${share.toFixed(2)} (${rate(earlier)} at 1M)`, `>= ${GOALS.largeRateShare}`, share >= GOALS.largeRateShare)];
 }
 
 function rate(perSecond: number): string {
@@ -73,9 +88,19 @@ function rate(perSecond: number): string {
 async function main(): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const rawJsonBytes = ensureCorpus();
-  const lines = [...indexing(rawJsonBytes), ...searchLatency(dbPath), ...(await tuiLatency(dbPath)), ...(await watchLatency())];
-  printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON`, lines);
-  writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), lines });
+  const parts = new Set(values.parts.split(','));
+  const indexed = parts.has('index') ? indexing(rawJsonBytes) : { lines: [] };
+  const lines = [
+    ...indexed.lines,
+    ...(parts.has('sql') ? await oneShotSql(dbPath, corpus) : []),
+    ...(parts.has('search') ? searchLatency(dbPath) : []),
+    ...(parts.has('tui') ? await tuiLatency(dbPath) : []),
+    ...(parts.has('watch') ? await watchLatency() : []),
+  ];
+  printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON, ${cpus().length} cores`, lines);
+  // Other work on the machine slows both sides; compare with the floor measured in the same run.
+  process.stdout.write(`figures are noisy when other processes share the ${cpus().length} cores: read rates against the floor line\n`);
+  writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), bulkRate: indexed.bulkRate, lines });
 }
 
 await main();

@@ -12,10 +12,11 @@ import { timelineCommand } from './commands/timeline.js';
 import { exportCommand } from './commands/export.js';
 import { watchCommand } from './commands/watch.js';
 import { tuiCommand } from './commands/tui.js';
+import { huntCommand } from './commands/hunt.js';
 import { separateQuery } from './commands/arguments.js';
 import { checkDatabasePath } from './commands/options.js';
 
-const KNOWN_COMMANDS = new Set(['index', 'sql', 'verify', 'search', 'summary', 'timeline', 'export', 'watch', 'tui']);
+const KNOWN_COMMANDS = new Set(['index', 'sql', 'verify', 'search', 'summary', 'timeline', 'export', 'watch', 'tui', 'hunt']);
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -52,6 +53,7 @@ function buildParser(argv: readonly string[]) {
     .command(exportCommand as CommandModule)
     .command(watchCommand as CommandModule)
     .command(tuiCommand as CommandModule)
+    .command(huntCommand as CommandModule)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

@@ -76,7 +76,7 @@ describe('trailhound index', () => {
       const result = runCli([...args, '--db', db]);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr).toBe(
-        `error: cannot open database ${db}\n reason: it was written by an older trailhound (schema ${SCHEMA_VERSION - 1}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched\n   help: index the same logs again into a new --db file\n`,
+        `error: cannot open database ${db}\n reason: it was written by an older trailhound (schema ${SCHEMA_VERSION - 1}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched\n   help: rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)\n`,
       );
     }
     expect(readFileSync(db).equals(before)).toBe(true);

@@ -283,7 +283,7 @@ function expectProvenance(entry: Rec, i: number, line: string, verification: str
   expect(entry).toEqual({
     line: i + 1, event_id: record.eventID, event_time: record.eventTime, source_file: entry.source_file,
     file_sha256: sha256(raw.gz), file_content_sha256: sha256(raw.content), record_index: entry.record_index,
-    record_sha256: sha256(line), verbatim: true, verification, verification_detail: entry.verification_detail, verified_at: entry.verified_at,
+    record_sha256: sha256(line), verbatim: true, verbatim_reason: null, verification, verification_detail: entry.verification_detail, verified_at: entry.verified_at,
   });
   expect(entry.source_file.startsWith(SAMPLES)).toBe(true);
   expect(raw.records[entry.record_index]).toEqual(record);

@@ -84,7 +84,7 @@ describe('wrong shapes are recorded, never dropped silently', () => {
 
 describe('wrappers seen in the wild are unwrapped', () => {
   test.each([
-    ['cloudwatch-logs-envelope.json', [id(45)], ['a record must be a JSON object, not a string']],
+    ['cloudwatch-logs-envelope.json', [id(45)], ['invalid JSON: Unexpected token \'o\', "not json at all" is not valid JSON']],
     ['lookup-events-output.jsonl', [id(46)], []],
     ['panther-test-case.jsonl', [id(47)], []],
   ])('%s', async (name, expectedIds, reasons) => {

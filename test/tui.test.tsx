@@ -81,7 +81,7 @@ function expectedRows(match: (r: Rec) => boolean): string[][] {
 /** The rows on screen: [time, identity, action] of each list line. */
 function screenRows(frame: string): string[][] {
   return frame.split('\n')
-    .filter((line) => /^[› ] \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))
+    .filter((line) => /^[› ][ ◆]\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))
     .map((line) => {
       const time = line.slice(2, 21);
       const words = line.slice(21).trim().split(/\s+/);
@@ -302,12 +302,12 @@ describe('terminal UI', () => {
     writeFileSync(lock, String(process.pid));
     const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
     await waitFor((f) => f.includes('2 matches') && f.includes('watching: 0 new events'), 'watcher');
-    expect((await waitFor(() => true, 'frame')).split('\n').at(-2)).toMatch(/^(…|\/).*\/watched\.db · 2 events · indexed (just now|\d+ min ago) · watching: 0 new events$/);
+    expect((await waitFor(() => true, 'frame')).split('\n').at(-2)).toMatch(/^(…|\/).*\/watched\.db · watching: 0 new events · 2 events · indexed (just now|\d+ min ago)$/);
     const second = join(dir, 'second.json');
     writeFileSync(second, JSON.stringify(RECORDS[5]));
     await indexInto([second], { dbPath: own });
     writeFileSync(lock, String(process.pid));
-    await waitFor((f) => f.includes('3 events') && f.includes('watching: 1 new event (r refreshes)'), 'one new event');
+    await waitFor((f) => f.includes('3 events') && f.includes('watching: 1 new event, 0 matching (r reloads)'), 'one new event');
     await press('r');
     await waitFor((f) => f.includes('watching: 0 new events') && f.includes('2 matches'), 'refreshed');
     rmSync(lock, { force: true });

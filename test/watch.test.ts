@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
-import { DEFAULT_LIMITS } from '../src/index-file.js';
+import { DEFAULT_LIMITS } from '../src/ingest/limits.js';
 import { openIndex, openReadOnly } from '../src/store/db.js';
 import { IndexWriter } from '../src/store/ingest.js';
 import { BatchIndexer } from '../src/watch/batch-indexer.js';
@@ -401,7 +401,8 @@ function snapshot(db: string) {
 describe('partial downloads', () => {
   test.each([
     ['x.json.gz.3fA9b0C1', true],
-    ['x.json.gz.partial', true],
+    ['x.json.gz.4a3f9c2b.partial', true],
+    ['x.json.gz.partial', false],
     ['x.json.gz.part', true],
     ['.x.json.gz.Ab12Cd', true],
     ['111122223333_CloudTrail_us-east-1_20260302T1005Z_abcdef0123456789.json.gz', false],

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { findPackageFile } from '../package-file.js';
 import { openReadOnly } from '../store/db.js';
 import { compileCommandQuery } from './query.js';
 import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
@@ -56,13 +56,9 @@ function describeExport(manifest: ExportManifest, dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The version in package.json, which sits above src/ under vitest and above dist/src/ when built. */
+/** The version in package.json. */
 function toolVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
-  return String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+  const path = findPackageFile('package.json');
+  if (path === null) return 'unknown';
+  return String((JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version ?? 'unknown');
 }

@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../index-file.js';
-import { indexPaths } from '../indexer.js';
-import type { IndexSummary } from '../indexer.js';
+import { DEFAULT_LIMITS } from '../ingest/limits.js';
+import { indexPaths } from '../ingest/indexer.js';
+import type { IndexSummary } from '../ingest/indexer.js';
 import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { walkSources } from '../sources/walk.js';

@@ -51,13 +51,33 @@ export function withFormat<T>(yargs: Argv<T>) {
   });
 }
 
+/** Peak RSS that indexing must stay under with the default settings (issue 13). */
+export const MEMORY_BUDGET_MB = 400;
+/**
+ * Measured on files of large records (12 gzip files of 200 records of 100 KB, /tmp/mem13 in
+ * /work/notes/issue-13.md): one decoding thread peaked at 363 MB, four at 740 MB, so each thread
+ * beyond the first adds about 126 MB (a file of up to 16 MB read whole, its inflated bytes, and up to
+ * 128 batches the writer has not stored yet).
+ */
+const FIRST_WORKER_PEAK_MB = 363;
+export const WORKER_MB = 126;
+
+/**
+ * Decoding threads by default: cores - 1 (one core is the writer's; a second decoding thread on a
+ * 2-core machine slowed it, measured), but no more than the memory budget holds, whatever the cores.
+ */
+export function defaultWorkerCount(cores: number): number {
+  const byCores = Math.max(1, cores - 1);
+  const byMemory = 1 + Math.floor((MEMORY_BUDGET_MB - FIRST_WORKER_PEAK_MB) / WORKER_MB);
+  return Math.min(byCores, byMemory);
+}
+
 /** `--workers`, for the commands that index: decoding threads beside the one writer. */
 export function withWorkers<T>(yargs: Argv<T>) {
   return yargs.option('workers', {
     type: 'number',
-    // One core is the writer's: a second decoding thread on a 2-core machine slowed it (measured).
-    default: Math.max(1, availableParallelism() - 1),
-    defaultDescription: 'cores - 1',
-    describe: 'threads that decode files while the main thread writes; 0 decodes on the main thread',
+    default: defaultWorkerCount(availableParallelism()),
+    defaultDescription: `${defaultWorkerCount(availableParallelism())}: cores - 1, within a ${MEMORY_BUDGET_MB} MB memory budget`,
+    describe: `threads that decode files while the main thread writes; 0 decodes on the main thread; each thread may hold ~${WORKER_MB} MB on files of large records`,
   });
 }

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../index-file.js';
+import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { ExcludedPaths } from '../watch/partial-download.js';
 import { combineReporters, createJsonLog } from '../watch/reporter.js';
@@ -77,7 +77,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
       index,
       limits: DEFAULT_LIMITS,
       workers: Math.max(0, Math.floor(args.workers)),
-      exclude: new ExcludedPaths(databaseFiles(args.db)),
+      exclude: new ExcludedPaths(databaseFiles(args.db), (path, reason) => reporter.skipped?.(path, reason)),
       reporter,
       signal: stop.signal,
       onIndexed: alerts.onIndexed,

@@ -8,6 +8,9 @@ export type LayoutKind = 'records' | 'array' | 'ndjson' | 'object' | 'empty';
 
 /** One JSON value cut out of a file, still as text; `normalize/` decides whether it is an event. */
 export interface RawValue {
+  /** The value's bytes exactly as the file holds them (invalid UTF-8 included). */
+  readonly bytes: Buffer;
+  /** The same bytes as UTF-8 text, invalid sequences replaced: what JSON.parse reads. */
   readonly text: string;
   /** 0-based index of the value within the file. */
   readonly index: number;
@@ -32,8 +35,12 @@ export interface RecordSplitterOptions {
   readonly onSkipped: (skipped: SkippedValue) => void;
 }
 
-/** Records nested deeper than this are skipped: no real event comes near it, a hostile file might. */
-const MAX_VALUE_DEPTH = 512;
+/**
+ * Records nested deeper than this are skipped: no real event comes near it, a hostile file might, and
+ * SQLite's JSON functions reject text deeper than 1,000 levels, so one such record stored would make
+ * every query that reads records fail (issue 13). Records inside wrappers are held to the same limit.
+ */
+export const MAX_VALUE_DEPTH = 512;
 /** Past this the file is abandoned: even the bracket stack would cost real memory. */
 const MAX_STACK_DEPTH = 1 << 24;
 
@@ -188,6 +195,8 @@ export class RecordSplitter {
         if (this.firstKey === 'awaitColon') this.firstKey = 'awaitArray';
         return;
       case COMMA:
+        // Any member of the top-level object may be `Records`, not only the first (issue 13).
+        if (this.depth === 1 && this.recordDepth === 0 && this.stack[0] === OPEN_BRACE) this.firstKey = 'awaitKey';
         return;
       default:
         this.onOtherByte(i, byte);
@@ -305,15 +314,17 @@ export class RecordSplitter {
     } else if (this.valueTooDeep) {
       this.options.onSkipped({ ...position, reason: `record nested deeper than ${MAX_VALUE_DEPTH} levels` });
     } else {
-      this.options.onValue({ ...position, text: this.valueText(chunk, endInChunk) });
+      const bytes = this.valueBytes(chunk, endInChunk);
+      this.options.onValue({ ...position, bytes, text: bytes.toString('utf8') });
     }
     this.dropValue();
   }
 
-  private valueText(chunk: Buffer, endInChunk: number): string {
+  /** A copy: the chunk is reused by the reader, and a record outlives it in its batch. */
+  private valueBytes(chunk: Buffer, endInChunk: number): Buffer {
     const startInChunk = this.valueStart - this.chunkBase;
-    if (this.parts.length === 0) return chunk.toString('utf8', startInChunk, endInChunk);
-    return Buffer.concat([...this.parts, chunk.subarray(0, endInChunk)]).toString('utf8');
+    if (this.parts.length === 0) return Buffer.from(chunk.subarray(startInChunk, endInChunk));
+    return Buffer.concat([...this.parts, chunk.subarray(0, endInChunk)]);
   }
 
   private dropValue(): void {

@@ -25,8 +25,10 @@ export interface ProvenanceLine {
   readonly record_index: number;
   /** SHA-256 of the line in events.ndjson, without its newline. */
   readonly record_sha256: string;
-  /** False when line breaks inside the record (a pretty-printed source) were turned into spaces. */
+  /** True when the line holds the record's bytes exactly as its file held them. */
   readonly verbatim: boolean;
+  /** Why not, when not: line breaks of a pretty-printed source turned into spaces, or the index's reason. */
+  readonly verbatim_reason: string | null;
   /** A `verification` verdict for the file (valid, modified, not-covered, …), or "not verified". */
   readonly verification: string;
   readonly verification_detail: string | null;
@@ -67,7 +69,11 @@ export interface ExportOptions {
   readonly exportedAt: Date;
 }
 
-type ExportRow = Omit<ProvenanceLine, 'line' | 'record_sha256' | 'verbatim'> & { readonly record: string | null };
+type ExportRow = Omit<ProvenanceLine, 'line' | 'record_sha256' | 'verbatim' | 'verbatim_reason'> & {
+  readonly record: Buffer | null;
+  /** record_fidelity.reason: the record is stored as other bytes than its file's, and why. */
+  readonly not_verbatim: string | null;
+};
 
 /**
  * Matching events oldest first, with their file, its digests and its verification verdict. Broad
@@ -76,7 +82,10 @@ type ExportRow = Omit<ProvenanceLine, 'line' | 'record_sha256' | 'verbatim'> & {
  */
 export function exportStatement(compiled: CompiledQuery): SqlPart {
   return {
-    sql: 'SELECT e.event_id, e.event_time, e.record, e.record_index, f.path AS source_file, f.sha256 AS file_sha256,\n' +
+    // The record's stored bytes, not the `record` text, which has U+FFFD for invalid UTF-8 (issue 13).
+    sql: 'SELECT e.event_id, e.event_time, e.record_index, f.path AS source_file, f.sha256 AS file_sha256,\n' +
+      '  (SELECT CAST(x.record AS BLOB) FROM event_records x WHERE x.id = e.row_id) AS record,\n' +
+      '  (SELECT rf.reason FROM record_fidelity rf WHERE rf.row_id = e.row_id) AS not_verbatim,\n' +
       "  f.content_sha256 AS file_content_sha256, coalesce(v.verdict, 'not verified') AS verification,\n" +
       '  v.detail AS verification_detail, v.verified_at\n' +
       'FROM events e\nLEFT JOIN files f ON f.id = e.file_id\n' +
@@ -131,13 +140,13 @@ function writeRecords(rows: Iterable<ExportRow>, events: HashedFile, provenance:
       throw new UserError('export failed', `the record of event ${row.event_id ?? '(no eventID)'} is missing from the database`, ExitCode.failed, 'index the logs again into a new --db file');
     }
     count += 1;
-    // Raw line breaks can only sit between JSON tokens; a space there keeps the value and the length.
-    const line = record.replace(/[\r\n]/g, ' ');
-    events.write(`${line}\n`);
+    const { line, reason } = toLine(record, row.not_verbatim);
+    events.write(line);
+    events.write('\n');
     const entry: ProvenanceLine = {
       line: count, event_id: row.event_id, event_time: row.event_time, source_file: row.source_file,
       file_sha256: row.file_sha256, file_content_sha256: row.file_content_sha256, record_index: row.record_index,
-      record_sha256: sha256(line), verbatim: line === record,
+      record_sha256: sha256(line), verbatim: reason === null, verbatim_reason: reason,
       verification: row.verification, verification_detail: row.verification_detail, verified_at: row.verified_at,
     };
     provenance.write(`${JSON.stringify(entry)}\n`);
@@ -161,6 +170,18 @@ function finishFile(file: HashedFile, name: string): ExportedFile {
   return { path: name, sha256: digest, size_bytes: sizeBytes };
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * One NDJSON line of the record's bytes. Raw line breaks can only sit between JSON tokens; a space
+ * there keeps the value and the length, but the line is then no longer the file's bytes.
+ */
+function toLine(record: Buffer, notVerbatim: string | null): { line: Buffer; reason: string | null } {
+  if (!record.includes(0x0a) && !record.includes(0x0d)) return { line: record, reason: notVerbatim };
+  const line = Buffer.from(record);
+  for (let i = 0; i < line.length; i++) if (line[i] === 0x0a || line[i] === 0x0d) line[i] = 0x20;
+  const reason = 'line breaks between JSON tokens (a pretty-printed source) were turned into spaces';
+  return { line, reason: notVerbatim === null ? reason : `${notVerbatim}; ${reason}` };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -4,7 +4,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 /** A new file written in order, whose SHA-256 is computed over exactly the bytes written. */
 export interface HashedFile {
   readonly path: string;
-  write(text: string): void;
+  write(data: string | Buffer): void;
   /** Flushes and closes; the digest and size of everything written. */
   finish(): { readonly sha256: string; readonly sizeBytes: number };
   /** Closes without caring about the content (after a failure). */
@@ -39,8 +39,8 @@ export function createHashedFile(path: string): HashedFile {
   };
   return {
     path,
-    write(text) {
-      const bytes = Buffer.from(text, 'utf8');
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       pending.push(bytes);
       pendingBytes += bytes.length;
       if (pendingBytes >= FLUSH_BYTES) flush();

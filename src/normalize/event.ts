@@ -29,8 +29,6 @@ export interface TrailEvent {
   readonly sharedEventId: string | null;
   readonly principal: Principal;
   readonly searchText: SearchText;
-  /** The original record, verbatim when it was cut from the file, re-serialised when unwrapped. */
-  readonly recordText: string;
   /** Set when eventTime was present but not a time: the event is kept, the problem reported. */
   readonly timeProblem: string | null;
 }
@@ -38,9 +36,18 @@ export interface TrailEvent {
 /** The verdict on one JSON value from a log file. */
 export type Classified =
   | { readonly kind: 'event'; readonly event: TrailEvent }
-  | { readonly kind: 'wrapped'; readonly inner: readonly { readonly value: unknown; readonly text: string }[] }
+  | { readonly kind: 'wrapped'; readonly inner: readonly WrappedRecord[] }
   | { readonly kind: 'digest' }
   | { readonly kind: 'rejected'; readonly reason: string };
+
+/**
+ * A record inside a wrapper, and where: `path` leads from the wrapper to it (`['logEvents', 2,
+ * 'message']`), so that the decoder keeps the record's own bytes. A record serialised into a string
+ * field (CloudWatch Logs, lookup-events) arrives as that string, parsed only after its depth is checked.
+ */
+export type WrappedRecord =
+  | { readonly kind: 'value'; readonly value: unknown; readonly path: readonly (string | number)[] }
+  | { readonly kind: 'text'; readonly text: unknown; readonly path: readonly (string | number)[] };
 
 /**
  * Keys of which any one makes an object a CloudTrail record: old and odd records lack most fields,
@@ -58,12 +65,12 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
  * Decides what a JSON value is: a CloudTrail event, a wrapper holding events (Panther test cases,
  * CloudWatch Logs subscriptions, `lookup-events` output), a digest, or something to reject with a reason.
  */
-export function classifyValue(value: unknown, text: string): Classified {
+export function classifyValue(value: unknown): Classified {
   if (!isObject(value)) return { kind: 'rejected', reason: `a record must be a JSON object, not ${describeType(value)}` };
   if (isDigest(value)) return { kind: 'digest' };
   const notification = notificationReason(value);
   if (notification) return { kind: 'rejected', reason: notification };
-  if (EVENT_KEYS.some((key) => key in value)) return { kind: 'event', event: toTrailEvent(value, text) };
+  if (EVENT_KEYS.some((key) => key in value)) return { kind: 'event', event: toTrailEvent(value) };
   const inner = unwrap(value);
   if (inner) return { kind: 'wrapped', inner };
   if ('Records' in value) return { kind: 'rejected', reason: `"Records" is ${describeType(value['Records'])}, not an array of events` };
@@ -82,24 +89,21 @@ function notificationReason(value: Record<string, unknown>): string | null {
   return null;
 }
 
-function unwrap(value: Record<string, unknown>): { value: unknown; text: string }[] | null {
-  if (Array.isArray(value['Records'])) return value['Records'].map((inner) => ({ value: inner, text: JSON.stringify(inner) }));
-  if (isObject(value['event'])) return [{ value: value['event'], text: JSON.stringify(value['event']) }];
-  if (typeof value['CloudTrailEvent'] === 'string') return [parseEmbedded(value['CloudTrailEvent'])];
-  if (Array.isArray(value['logEvents'])) {
-    return value['logEvents'].filter(isObject).map((entry) => parseEmbedded(entry['message']));
-  }
+function unwrap(value: Record<string, unknown>): WrappedRecord[] | null {
+  const records = value['Records'];
+  if (Array.isArray(records)) return records.map((inner, index) => ({ kind: 'value', value: inner, path: ['Records', index] }));
+  if (isObject(value['event'])) return [{ kind: 'value', value: value['event'], path: ['event'] }];
+  if (typeof value['CloudTrailEvent'] === 'string') return [{ kind: 'text', text: value['CloudTrailEvent'], path: ['CloudTrailEvent'] }];
+  const logEvents = value['logEvents'];
+  if (Array.isArray(logEvents)) return embeddedIn(logEvents, 'logEvents', 'message');
+  // `aws cloudtrail lookup-events` prints {"Events": [{…, "CloudTrailEvent": "<the record>"}]}.
+  const events = value['Events'];
+  if (Array.isArray(events) && events.some((entry) => isObject(entry) && 'CloudTrailEvent' in entry)) return embeddedIn(events, 'Events', 'CloudTrailEvent');
   return null;
 }
 
-/** An event serialised into a string field; unparseable text is passed on so it is rejected with a reason. */
-function parseEmbedded(text: unknown): { value: unknown; text: string } {
-  if (typeof text !== 'string') return { value: text, text: JSON.stringify(text ?? null) };
-  try {
-    return { value: JSON.parse(text), text };
-  } catch {
-    return { value: text, text: JSON.stringify(text) };
-  }
+function embeddedIn(entries: readonly unknown[], key: string, member: string): WrappedRecord[] {
+  return entries.map((entry, index) => ({ kind: 'text', text: isObject(entry) ? entry[member] : undefined, path: [key, index, member] }));
 }
 
 /** The first few keys, each cut short: enough to recognise the file, bounded whatever it holds. */
@@ -117,7 +121,7 @@ export function describeType(value: unknown): string {
 }
 
 /** Shapes one event object. Never throws: a field of the wrong type becomes null. */
-export function toTrailEvent(record: Record<string, unknown>, recordText: string): TrailEvent {
+export function toTrailEvent(record: Record<string, unknown>): TrailEvent {
   const rawTime = record['eventTime'] ?? record['@timestamp'];
   const eventTime = toIsoSeconds(rawTime);
   const eventName = textField(record, 'eventName');
@@ -147,7 +151,6 @@ export function toTrailEvent(record: Record<string, unknown>, recordText: string
     sharedEventId: textField(record, 'sharedEventID'),
     principal,
     searchText: toSearchText(record, { identity: identityValues(principal), network: [sourceIpAddress] }),
-    recordText,
     timeProblem: eventTime === null ? describeBadTime(rawTime) : null,
   };
 }

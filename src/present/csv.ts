@@ -1,5 +1,5 @@
 import { escapeForTerminal, neutralizeCsvFormula } from './safe-text.js';
-import type { Rows, TextSink } from './format.js';
+import type { Rows, TextSink } from './rows.js';
 
 /**
  * RFC 4180 CSV with CRLF line ends. Every text cell is escaped like terminal text (CSV is read on

@@ -1,13 +1,14 @@
 import { writeCsv } from './csv.js';
 import { writeJsonArray, writeNdjson } from './json.js';
 import { writeTable } from './table.js';
+import type { Rows, TextSink } from './rows.js';
 
 /** The one `--format` option's values, shared by every data command. */
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export type Row = Record<string, unknown>;
-export type Rows = Iterable<Row> | AsyncIterable<Row>;
+// The writers below import these types from rows.ts, so that they need not import this module back.
+export type { Row, Rows, TextSink } from './rows.js';
 
 /** Where output goes: stdout, or anything with the same write/drain contract. */
 export interface Output {
@@ -41,9 +42,6 @@ export async function writeRows(format: OutputFormat, rows: Rows, columns: reado
       return writeCsv(rows, columns, sink);
   }
 }
-
-/** Writes that wait for 'drain' when the stream's buffer is full, so a slow pipe bounds memory. */
-export type TextSink = (text: string) => Promise<void> | void;
 
 export function createBackpressuredWriter(out: Output): TextSink {
   return (text) => {

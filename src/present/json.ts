@@ -1,5 +1,5 @@
 import { escapeJsonForTerminal } from './safe-text.js';
-import type { Row, Rows, TextSink } from './format.js';
+import type { Row, Rows, TextSink } from './rows.js';
 
 /** A JSON array, one row per line, streamed: `[`, rows joined by `,`, `]`. */
 export async function writeJsonArray(rows: Rows, columns: readonly string[], write: TextSink, jsonColumns: readonly string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { fitColumns } from './column-fit.js';
 import type { ColumnRole } from './column-fit.js';
 import { displayWidth, escapeForTerminal, truncateStartToWidth, truncateToWidth } from './safe-text.js';
-import type { Row, Rows, TextSink } from './format.js';
+import type { Row, Rows, TextSink } from './rows.js';
 
 /** Rows looked at to size the columns; later rows are cut to those widths. */
 const SIZING_ROWS = 200;

@@ -16,7 +16,7 @@ export interface Page {
   readonly offset: number;
 }
 
-/** What a results list shows per event; `record` only when asked for (it inflates a block). */
+/** What a results list shows per event; `record` only when asked for (the largest column by far). */
 const LIST_COLUMNS = [
   'row_id', 'event_id', 'event_time', 'recipient_account_id', 'aws_region', 'user_identity_type', 'user_identity_arn',
   'user_identity_user_name', 'user_identity_invoked_by', 'user_identity_access_key_id', 'session_issuer_arn',
@@ -278,7 +278,7 @@ function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): num
  * SQLite failures here mean a database from elsewhere or a bug, except SQLite's own size limits,
  * which only a huge query reaches (compile.ts keeps queries below them): those are the query's fault.
  */
-function run<T>(action: () => T): T {
+export function run<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {

@@ -1,23 +1,32 @@
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError, messageOf } from '../errors.js';
-import { createRecordReader } from './record-blocks.js';
-import { acquireWriterLock } from './writer-lock.js';
+import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
+import { restoreFullTextMerging } from './fts-merging.js';
 import type { WriterLock } from './writer-lock.js';
+import { createRegexpFunction } from './regexp.js';
 
 export type { SqliteDatabase };
+
+// better-sqlite3 reads this once, when its addon loads on the first open: `file:…?immutable=1` is how
+// an index on read-only media is opened (openReadOnly).
+process.env['SQLITE_USE_URI'] ??= '1';
 
 /**
  * Bumped whenever schema.sql or what is indexed changes incompatibly; a database of another version
  * is refused, never rewritten. 2: whole-value tokens in events_fts (normalize/value-token.ts), which
- * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3: tokens for
- * the other forms of an identity (session name, `Role/session`, principal id parts, `root`, the
- * invoking service; normalize/search-text.ts identityForms), which `user:` looks up (issue 14).
+ * `user:` and `ip:` searches rely on, so a version 1 index would silently miss matches. 3 (issue 13):
+ * records stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and
+ * the record_fidelity and event_conflicts tables. 4 (issue 16): every contract column stored, records
+ * as plain text (a BLOB only when not valid UTF-8); versions 2 and 3 keep records in deflated blocks
+ * that only trailhound's own SQL function could read. 5 (issue 14): tokens for the other forms of an
+ * identity (session name, `Role/session`, principal id parts, `root`, the invoking service;
+ * normalize/search-text.ts identityForms), which `user:` looks up.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 5;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {
@@ -30,8 +39,8 @@ export interface IndexDatabase {
 
 /** The database file and the files SQLite and the writer lock keep beside it. */
 export function databaseFiles(path: string): Set<string> {
-  const absolute = resolve(path);
-  return new Set(['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix));
+  const spellings = [resolve(path), realDatabasePath(path)];
+  return new Set(spellings.flatMap((absolute) => ['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix)));
 }
 
 /** Opens (creating if needed) the index for writing, applying schema.sql. */
@@ -39,9 +48,10 @@ export function openIndex(path: string): IndexDatabase {
   const lock = acquireWriterLock(path);
   try {
     const db = openConnection(path, { readonly: false });
-    checkSchemaVersion(db, path);
     db.exec(readSchema());
     db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)").run(SCHEMA_VERSION);
+    // A bulk load killed before its end left full-text merging paused (store/ingest.ts).
+    restoreFullTextMerging(db);
     return { db, path, checkpoint: () => checkpoint(db), close: () => closeWriter(db, lock) };
   } catch (error) {
     lock.release();
@@ -54,24 +64,73 @@ export function openReadOnly(path: string): SqliteDatabase {
   if (!existsSync(path)) {
     throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
   }
-  const db = openConnection(path, { readonly: true });
-  checkSchemaVersion(db, path);
+  const db = openConnection(path, { readonly: true, immutable: readOnlyOpenMode(path) === 'immutable' });
   db.pragma('query_only = 1');
   tuneForReading(db);
   return db;
 }
 
-function openConnection(path: string, options: { readonly: boolean }): SqliteDatabase {
+/**
+ * How a reader opens the index. A WAL database is read through its `-shm` and `-wal` files, which
+ * SQLite creates beside it even for a read-only connection; in a folder that cannot or must not be
+ * written (read-only media, a write-protected evidence copy) that fails, or would alter the
+ * evidence folder, so the file is opened `immutable`: no side files, no locks (issue 13).
+ */
+export function readOnlyOpenMode(path: string, folderWritable: (folder: string) => boolean = isWritableFolder): 'shared' | 'immutable' {
+  const folder = dirname(resolve(path));
+  if (folderWritable(folder)) return 'shared';
+  const wal = `${resolve(path)}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new UserError(
+      `cannot open database ${path}`,
+      'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
+      ExitCode.failed,
+      'copy the database with its -wal file to a writable folder and open it there once',
+    );
+  }
+  return 'immutable';
+}
+
+/**
+ * Writable for us and not write-protected for anyone: root may write anywhere, but a folder whose
+ * mode has no write bit was protected on purpose, and an evidence copy must stay untouched.
+ */
+function isWritableFolder(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return (statSync(folder).mode & 0o222) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function openConnection(path: string, options: { readonly: boolean; immutable?: boolean }): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
+    db = options.immutable
+      ? new Database(immutableUri(path), { readonly: true })
+      : new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) tuneForWriting(db);
   } catch (error) {
     throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
   }
-  db.function('trailhound_record', { deterministic: true }, createRecordReader());
+  // Before any pragma that writes (journal_mode rewrites the header): a refused file stays byte-identical.
+  checkSchemaVersion(db, path);
+  try {
+    if (!options.readonly) tuneForWriting(db);
+  } catch (error) {
+    db.close();
+    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+  }
+  // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
+  db.function('regexp', { deterministic: true }, createRegexpFunction());
   return db;
+}
+
+/** `file:` URI of a path, with the characters URIs reserve escaped. */
+function immutableUri(path: string): string {
+  const encoded = resolve(path).split('/').map((part) => encodeURIComponent(part)).join('/');
+  return `file:${encoded}?immutable=1`;
 }
 
 /**
@@ -85,6 +144,9 @@ function openConnection(path: string, options: { readonly: boolean }): SqliteDat
 export const WAL_CHECKPOINT_PAGES = 65_536;
 
 function tuneForWriting(db: SqliteDatabase): void {
+  // Only a new, empty file takes it (before WAL is on). Records average 1.3 KB: three fit a 4 KB page
+  // and left 17% of every record page empty (266 MB of 1.57 GB on 1M events); 16 KB pages hold twelve.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   db.pragma('synchronous = NORMAL');
@@ -138,9 +200,9 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
     db.close();
     throw new UserError(
       `cannot open database ${path}`,
-      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose full-text index lacks what searches now rely on; it was left untouched`,
+      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
       ExitCode.failed,
-      'index the same logs again into a new --db file',
+      'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
     );
   }
 }

@@ -88,7 +88,7 @@ function prepareStatements(db: SqliteDatabase) {
     lastWalkProblem: db.prepare('SELECT coalesce(max(id), 0) AS id FROM problems WHERE file_id IS NULL'),
     presentUnder: db.prepare(
       `SELECT path FROM files
-       WHERE status != 'missing'
+       WHERE status NOT IN ('missing', 'superseded')
          AND (path = @path OR (path >= @entriesFrom AND path < @entriesTo) OR (path >= @filesFrom AND path < @filesTo))
        ORDER BY path`,
     ),

@@ -3,12 +3,14 @@ import type { Problem } from '../errors.js';
 import type { TrailEvent } from '../normalize/event.js';
 import type { DigestInfo } from '../normalize/digest.js';
 import type { LayoutKind } from '../decode/records.js';
-import type { RecordBlock } from './record-blocks.js';
 import { eventRowIndexes } from './db.js';
+import { deferFullTextMerging, mergeFullText, restoreFullTextMerging } from './fts-merging.js';
+import { ConflictRecorder } from './conflicts.js';
+import { FileVersions } from './file-versions.js';
 
 /**
  * Events of one file, in file order, as plain row values (cheap to pass between threads), with
- * their record texts packed into one compressed block.
+ * their original records.
  */
 export interface EventBatch {
   /** Values for EVENT_COLUMNS up to, not including, file_id (see toEventRow). */
@@ -16,7 +18,10 @@ export interface EventBatch {
   /** The text of each event for the columns of events_fts. */
   readonly searchTexts: readonly (readonly string[])[];
   readonly recordIndexes: readonly number[];
-  readonly block: RecordBlock;
+  /** Each event's record: its text, or its exact bytes when they are not valid UTF-8 (stored as a BLOB). */
+  readonly records: readonly (string | Uint8Array)[];
+  /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
+  readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];
 }
 
 export type FileStatus = 'done' | 'partial' | 'failed';
@@ -55,14 +60,21 @@ export interface KnownFile {
 
 /** Rows per transaction: large enough to amortise the commit, small enough to stay responsive. */
 export const ROWS_PER_TRANSACTION = 20_000;
+/**
+ * Bytes of records and full-text per transaction: 20,000 rows of 100 KB records held their full-text
+ * rows in memory until the commit (issue 13, 706 MB peak with one decoding thread); typical
+ * CloudTrail records reach the row limit first (20,000 x ~1.3 KB).
+ */
+const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
 
 const EVENT_COLUMNS = [
-  'event_id', 'content_sha256', 'event_time', 'event_source', 'event_name', 'event_name_base',
-  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'error_code',
-  'read_only', 'recipient_account_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
+  'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
+  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'user_agent', 'error_code', 'error_message',
+  'read_only', 'event_type', 'event_category', 'management_event', 'recipient_account_id', 'request_id', 'shared_event_id',
+  'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
   'user_identity_account_id', 'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by',
-  'session_issuer_arn', 'session_issuer_user_name',
-  'file_id', 'record_index', 'block_id', 'block_offset', 'block_length',
+  'session_issuer_arn', 'session_issuer_type', 'session_issuer_user_name', 'session_mfa_authenticated',
+  'file_id', 'record_index',
 ] as const;
 
 /**
@@ -73,6 +85,7 @@ const EVENT_COLUMNS = [
 export class IndexWriter {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private rowsInTransaction = 0;
+  private bytesInTransaction = 0;
   /**
    * Full-text rows wait here and are written just before COMMIT: FTS5 flushes its pending terms at
    * every statement savepoint, so interleaving them with other writes made one tiny index segment per
@@ -84,8 +97,13 @@ export class IndexWriter {
   private indexesDeferred = false;
   private committedCallbacks: (() => void)[] = [];
 
+  private readonly conflicts: ConflictRecorder;
+  private readonly versions: FileVersions;
+
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.conflicts = new ConflictRecorder(db, (fileId, problem) => this.addProblem(fileId, problem));
+    this.versions = new FileVersions(db);
   }
 
   /**
@@ -105,13 +123,20 @@ export class IndexWriter {
     if (!this.indexesDeferred) return;
     this.commit();
     for (const index of eventRowIndexes()) this.db.exec(index.sql);
+    this.db.exec('BEGIN');
+    restoreFullTextMerging(this.db);
+    this.db.exec('COMMIT');
+    mergeFullText(this.db);
     this.indexesDeferred = false;
   }
 
   private deferIndexesIfLarge(): void {
     if (this.indexesDeferred || this.eventsAdded <= this.deferIndexesAfter) return;
     this.commit();
+    this.db.exec('BEGIN');
     for (const index of eventRowIndexes()) this.db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+    deferFullTextMerging(this.db);
+    this.db.exec('COMMIT');
     this.indexesDeferred = true;
   }
 
@@ -122,6 +147,7 @@ export class IndexWriter {
   /** Registers a file as being read; its previous state stays until `finishFile` commits the new one. */
   beginFile(path: string, sizeBytes: number | null, mtimeMs: number | null): number {
     this.ensureTransaction();
+    this.versions.begin(path);
     const row = this.statements.upsertFile.get(path, sizeBytes, mtimeMs) as { id: number };
     return row.id;
   }
@@ -129,23 +155,45 @@ export class IndexWriter {
   /** Inserts a batch; returns how many events were new (the rest were already indexed). */
   addBatch(fileId: number, batch: EventBatch): number {
     this.ensureTransaction();
-    const { block } = batch;
-    const blockId = Number(this.statements.insertBlock.run(block.data).lastInsertRowid);
+    const notVerbatim = new Map(batch.notVerbatim.map((entry) => [entry.index, entry.reason]));
     let added = 0;
     for (let i = 0; i < batch.rows.length; i++) {
-      const result = this.statements.insertEvent.run(...batch.rows[i]!, fileId, batch.recordIndexes[i], blockId, block.offsets[i], block.lengths[i]);
+      const row = batch.rows[i]!;
+      const result = this.statements.insertEvent.run(...row, fileId, batch.recordIndexes[i]);
       if (result.changes === 1) {
         added++;
+        this.statements.insertRecord.run(result.lastInsertRowid, batch.records[i]);
         this.pendingSearchRows.push([result.lastInsertRowid, ...batch.searchTexts[i]!]);
+        const reason = notVerbatim.get(i);
+        if (reason !== undefined) this.statements.insertFidelity.run(result.lastInsertRowid, reason);
+      } else {
+        this.onIgnored(row, fileId, batch, i);
       }
     }
-    if (added === 0) this.statements.deleteBlock.run(blockId);
     this.rowsInTransaction += batch.rows.length;
+    this.bytesInTransaction += batchBytes(batch);
     this.eventsAdded += added;
     // Mid-file too: a huge file must not hold all its rows in one transaction (and its full-text rows
     // in memory). The file stays 'indexing' until finishFile, so a crash re-reads it whole.
     this.commitIfFull();
     return added;
+  }
+
+  /**
+   * An event already stored: a duplicate, found again by a re-read of its own file (it keeps the file,
+   * at its new position), or a conflict.
+   */
+  private onIgnored(row: readonly unknown[], fileId: number, batch: EventBatch, i: number): void {
+    const recordIndex = batch.recordIndexes[i]!;
+    if (typeof row[0] !== 'string') {
+      const kept = typeof row[1] === 'string' ? (this.statements.findByContent.get(row[1]) as { id: number; fileId: number } | undefined) : undefined;
+      if (kept?.fileId === fileId) this.versions.foundAgain(fileId, kept.id, recordIndex);
+      return;
+    }
+    const found = this.conflicts.check(row[0], fileId, batch.records[i]!, recordIndex);
+    if (found === null) return;
+    if (found.identical && found.keptFileId === fileId) this.versions.foundAgain(fileId, found.keptId, recordIndex);
+    if (found.conflict !== null && found.conflict !== 'new') this.versions.conflictFoundAgain(fileId, found.conflict.knownId);
   }
 
   addProblem(fileId: number | null, problem: Problem): void {
@@ -171,6 +219,7 @@ export class IndexWriter {
 
   finishFile(fileId: number, outcome: FileOutcome, eventsNew: number): void {
     this.ensureTransaction();
+    this.versions.finish(fileId, outcome.sha256);
     this.statements.finishFile.run(
       outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
       outcome.status, new Date().toISOString(), fileId,
@@ -190,6 +239,7 @@ export class IndexWriter {
     this.pendingSearchRows = [];
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.rowsInTransaction = 0;
+    this.bytesInTransaction = 0;
     const callbacks = this.committedCallbacks;
     this.committedCallbacks = [];
     for (const callback of callbacks) callback();
@@ -205,14 +255,16 @@ export class IndexWriter {
   }
 
   private commitIfFull(): void {
-    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION) this.commit();
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION || this.bytesInTransaction >= BYTES_PER_TRANSACTION) this.commit();
   }
 
   rollback(): void {
+    this.versions.forget();
     this.pendingSearchRows = [];
     this.committedCallbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rowsInTransaction = 0;
+    this.bytesInTransaction = 0;
   }
 
   private ensureTransaction(): void {
@@ -221,15 +273,24 @@ export class IndexWriter {
 
 }
 
+/** Records and full-text of a batch, in characters or bytes: near enough to bound a transaction. */
+function batchBytes(batch: EventBatch): number {
+  let size = 0;
+  for (const record of batch.records) size += record.length;
+  for (const texts of batch.searchTexts) for (const text of texts) size += text.length;
+  return size;
+}
+
 /** The values of one event for the columns of event_rows that come from the record itself. */
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
-    event.eventId, contentHash, event.eventTime, event.eventSource, event.eventName, event.eventNameBase,
-    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.errorCode,
-    event.readOnly, event.recipientAccountId, who.type, who.arn, who.principalId,
+    event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
+    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.userAgent, event.errorCode, event.errorMessage,
+    event.readOnly, event.eventType, event.eventCategory, event.managementEvent, event.recipientAccountId, event.requestId, event.sharedEventId,
+    who.type, who.arn, who.principalId,
     who.accountId, who.accessKeyId, who.userName, who.invokedBy,
-    who.sessionIssuerArn, who.sessionIssuerUserName,
+    who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
   ];
 }
 
@@ -252,10 +313,11 @@ function prepareStatements(db: SqliteDatabase) {
        WHERE id = ?`,
     ),
     markMissing: db.prepare("UPDATE files SET status = 'missing' WHERE path = ?"),
-    insertBlock: db.prepare('INSERT INTO record_blocks(data) VALUES (?)'),
-    deleteBlock: db.prepare('DELETE FROM record_blocks WHERE id = ?'),
+    insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),
+    insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
     insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 
 /** Proof that this process is the one writer of a database. */
@@ -12,7 +13,7 @@ export interface WriterLock {
  * process that no longer runs (kill -9) is taken over.
  */
 export function acquireWriterLock(databasePath: string): WriterLock {
-  const lockPath = `${databasePath}.lock`;
+  const lockPath = lockPathOf(databasePath);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
@@ -41,8 +42,46 @@ export function acquireWriterLock(databasePath: string): WriterLock {
  * runs. A lock left by a process that has gone does not count.
  */
 export function isWriterRunning(databasePath: string): boolean {
-  const holder = readHolder(`${databasePath}.lock`);
+  const holder = readHolder(lockPathOf(databasePath));
   return holder !== null && isRunning(holder);
+}
+
+/**
+ * The lock sits beside the database file itself, however its path is spelled: a symlink, `./x.db`
+ * or a relative path from another folder must find the same lock, or a second writer starts (issue 13).
+ */
+export function lockPathOf(databasePath: string): string {
+  return `${realDatabasePath(databasePath)}.lock`;
+}
+
+/** The database's real path; for a file not created yet, its real folder, following dangling symlinks. */
+export function realDatabasePath(databasePath: string): string {
+  let path = resolve(databasePath);
+  // Bounded like the kernel's own limit on symlink chains (40), so a loop ends.
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync(path);
+    } catch {
+      // missing, or a dangling symlink: resolve what exists
+    }
+    let link: string | null = null;
+    try {
+      if (lstatSync(path).isSymbolicLink()) link = readlinkSync(path);
+    } catch {
+      // the file does not exist (yet): its folder decides
+    }
+    if (link === null) return join(realFolder(dirname(path)), basename(path));
+    path = resolve(dirname(path), link);
+  }
+  return path;
+}
+
+function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder; // a missing folder: opening the database will say so
+  }
 }
 
 function readHolder(lockPath: string): number | null {

@@ -19,19 +19,53 @@ export interface AppState {
   readonly detailScroll: number;
   readonly facetIndex: number;
   readonly showFacets: boolean;
-  /** Queries replaced by pivots and filters, newest last: Backspace returns to them. */
-  readonly backStack: readonly string[];
+  /** Places left by pivots and filters, newest last: Backspace returns to them. */
+  readonly backStack: readonly Place[];
+  /** Where the selection goes once the results of `landing.query` are read (use-landing.ts). */
+  readonly landing: Landing | null;
+  /** The event a pivot or filter came from, marked in its results. */
+  readonly marked: MarkedEvent | null;
   /** Position in the history while browsing it with ↑↓, and the text typed before. */
   readonly historyAt: number | null;
   readonly draft: string;
   readonly helpScroll: number;
   readonly message: StatusMessage | null;
+  /** New matching events are read as they arrive (F), as `less +F` follows a file. */
+  readonly following: boolean;
   /** Grows when the query must run without waiting for the typing pause. */
   readonly runToken: number;
-  /** End was pressed while the count was capped: go to the end once the exact count is known. */
+  /** End was pressed: go to the last match once the exact count is known and its rows are read. */
   readonly endPending: boolean;
   /** The results generation the selection belongs to (use-search.ts). */
   readonly resultsGeneration: number;
+}
+
+/** A query with the investigator's place in its results: what Back returns to. */
+export interface Place {
+  readonly query: string;
+  /** The selected event, found again even if new events moved it down. */
+  readonly rowId: number | null;
+  readonly selected: number;
+  readonly listTop: number;
+  readonly marked: MarkedEvent | null;
+}
+
+/** A selection to restore once a query's results arrive: on event `rowId`, else on row `fallback`. */
+export interface Landing {
+  readonly query: string;
+  /** The results generation shown when the landing was asked for: it applies to a later one. */
+  readonly afterGeneration: number;
+  readonly rowId: number | null;
+  readonly fallback: number;
+  /** Rows between the top of the list and the selection, kept so the screen does not jump. */
+  readonly screenOffset: number;
+  /** Whether to mark the event (a pivot's origin) or restore `marked` (Back). */
+  readonly mark: 'origin' | MarkedEvent | null;
+}
+
+export interface MarkedEvent {
+  readonly query: string;
+  readonly rowId: number;
 }
 
 /** What the reducer needs to know about the screen and the results. */
@@ -63,14 +97,14 @@ export type Effect =
 export function initialState(query: string): AppState {
   return {
     line: lineAtEnd(query), focus: query.trim() === '' ? 'query' : 'results', mode: 'normal', selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0,
-    showFacets: false, backStack: [], historyAt: null, draft: '', helpScroll: 0, message: null, runToken: 0, endPending: false, resultsGeneration: -1,
+    showFacets: false, backStack: [], landing: null, marked: null, following: false, historyAt: null, draft: '', helpScroll: 0, message: null, runToken: 0, endPending: false, resultsGeneration: -1,
   };
 }
 
 /** New results start at their newest event: the selection of older results does not carry over. */
 export function forGeneration(state: AppState, generation: number): AppState {
   if (state.resultsGeneration === generation) return state;
-  return { ...state, resultsGeneration: generation, selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0 };
+  return { ...state, resultsGeneration: generation, selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0, endPending: false };
 }
 
 /** The state after a command, and the effects it asks for. Pure: the app runs the effects. */
@@ -98,9 +132,10 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'home':
       return moveBy(state, -Number.MAX_SAFE_INTEGER, context);
     case 'end': {
-      const moved = moveBy(state, Number.MAX_SAFE_INTEGER, context).state;
-      if (state.focus !== 'results' || !context.countCapped) return { state: { ...moved, endPending: false }, effects: [] };
-      return { state: { ...moved, endPending: true, message: { text: 'counting every match…', tone: 'info' } }, effects: [{ type: 'countAll' }] };
+      if (state.mode === 'help' || state.focus !== 'results') return moveBy(state, Number.MAX_SAFE_INTEGER, context);
+      // The selection moves once the last rows are read (app.tsx), so it never lands on a row still loading.
+      if (!context.countCapped) return done({ endPending: true });
+      return done({ endPending: true, message: { text: 'counting every match…', tone: 'info' } }, { type: 'countAll' });
     }
     case 'enter':
       return enter(state, context);
@@ -112,12 +147,13 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'pivot': {
       if (!context.selectedRow) return done({ message: { text: 'no event selected', tone: 'error' } });
       const pivot = pivotQuery(command.kind, context.selectedRow);
-      return 'reason' in pivot ? done({ message: { text: pivot.reason, tone: 'error' } }) : replaceQuery(state, pivot.query);
+      return 'reason' in pivot ? done({ message: { text: pivot.reason, tone: 'error' } }) : replaceQuery(state, pivot.query, context);
     }
     case 'back': {
-      const previousQuery = state.backStack.at(-1);
-      if (previousQuery === undefined) return done({ message: { text: 'no earlier query to go back to', tone: 'info' } });
-      return done({ ...resetSelection(), line: lineAtEnd(previousQuery), backStack: state.backStack.slice(0, -1), runToken: state.runToken + 1 }, { type: 'remember', query: previousQuery });
+      const place = state.backStack.at(-1);
+      if (place === undefined) return done({ message: { text: 'no earlier query to go back to', tone: 'info' } });
+      const landing: Landing = { query: place.query, afterGeneration: context.generation, rowId: place.rowId, fallback: place.selected, screenOffset: place.selected - place.listTop, mark: place.marked };
+      return done({ ...resetSelection(), line: lineAtEnd(place.query), backStack: state.backStack.slice(0, -1), landing, runToken: state.runToken + 1 }, { type: 'remember', query: place.query });
     }
     case 'toggleFacets':
       return done({ showFacets: !state.showFacets, focus: state.showFacets ? (state.focus === 'facets' ? 'results' : state.focus) : 'facets', facetIndex: 0 });
@@ -126,14 +162,26 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'exportAs':
       return done({ mode: 'normal', message: { text: `exporting as ${command.format.toUpperCase()}…`, tone: 'info' } }, { type: 'export', format: command.format });
     case 'refresh':
-      return done({ ...resetSelection() }, { type: 'refresh' });
+      return done({ ...resetSelection(), landing: stayingPut(state, context) }, { type: 'refresh' });
+    case 'toggleFollow':
+      return done({ following: !state.following, message: { text: state.following ? 'stopped following new events' : 'following: new matching events are read as they arrive (F stops)', tone: 'info' } });
     case 'edit':
-      return done({ line: edit(state.line, command.edit), historyAt: null });
+      return done({ line: edit(state.line, command.edit), historyAt: null, landing: null });
     case 'insert':
-      return done({ line: insertText(state.line, command.text), historyAt: null });
+      return done({ line: insertText(state.line, command.text), historyAt: null, landing: null });
     case 'history':
       return browseHistory(state, command.by, context.history);
   }
+}
+
+/**
+ * Reading the results again keeps the selected event selected, at the same height; at the top
+ * it stays at the top, where new events appear (as `less +F` shows the newest lines).
+ */
+export function stayingPut(state: AppState, context: StateContext): Landing | null {
+  const rowId = context.selectedRow?.row_id ?? null;
+  if (state.selected === 0 || rowId === null || context.shownQuery === null) return null;
+  return { query: context.shownQuery, afterGeneration: context.generation, rowId, fallback: state.selected, screenOffset: state.selected - state.listTop, mark: state.marked };
 }
 
 function resetSelection(): Partial<AppState> {
@@ -165,13 +213,19 @@ function applyFacet(state: AppState, context: StateContext, negate: boolean): { 
   if (!item) return { state, effects: [] };
   const query = queryWithFacet(context.shownQuery ?? state.line.text, item, negate);
   if (query === null) return { state: { ...state, message: { text: 'an empty identity cannot be a filter', tone: 'error' } }, effects: [] };
-  return replaceQuery(state, query);
+  return replaceQuery(state, query, context);
 }
 
-/** A pivot or filter: the old query goes on the back stack, the new one runs at once. */
-function replaceQuery(state: AppState, query: string): { state: AppState; effects: Effect[] } {
-  const backStack = state.line.text === query ? state.backStack : [...state.backStack, state.line.text];
-  return { state: { ...state, ...resetSelection(), line: lineAtEnd(query), backStack, runToken: state.runToken + 1, historyAt: null }, effects: [{ type: 'remember', query }] };
+/**
+ * A pivot or filter: the old query and the place in its results go on the back stack, the new one
+ * runs at once and selects the event it came from, at the same height on screen.
+ */
+function replaceQuery(state: AppState, query: string, context: StateContext): { state: AppState; effects: Effect[] } {
+  const rowId = context.selectedRow?.row_id ?? null;
+  const place: Place = { query: state.line.text, rowId, selected: state.selected, listTop: state.listTop, marked: state.marked };
+  const backStack = state.line.text === query ? state.backStack : [...state.backStack, place];
+  const landing: Landing = { query, afterGeneration: context.generation, rowId, fallback: 0, screenOffset: state.selected - state.listTop, mark: 'origin' };
+  return { state: { ...state, ...resetSelection(), line: lineAtEnd(query), backStack, landing, runToken: state.runToken + 1, historyAt: null }, effects: [{ type: 'remember', query }] };
 }
 
 function browseHistory(state: AppState, by: -1 | 1, history: readonly string[]): { state: AppState; effects: Effect[] } {

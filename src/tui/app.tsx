@@ -2,8 +2,8 @@ import { basename, dirname } from 'node:path';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import type { EventListRow } from '../search/engine.js';
-import { forGeneration, reduce, initialState } from './app-state.js';
-import type { AppState, Effect, StateContext } from './app-state.js';
+import { forGeneration, reduce, initialState, stayingPut } from './app-state.js';
+import type { AppState, Effect, Landing, StateContext } from './app-state.js';
 import { DetailPane } from './detail-pane.js';
 import { detailLines } from './detail-lines.js';
 import { facetItems } from './facet-items.js';
@@ -26,10 +26,15 @@ import type { StatusMessage } from './status-bar.js';
 import type { Theme } from './theme.js';
 import { TimelineStrip } from './timeline-strip.js';
 import { useEventSource } from './use-event-source.js';
+import { useFreshness } from './use-freshness.js';
+import type { Freshness } from './use-freshness.js';
+import { useLanding } from './use-landing.js';
+import type { Landed } from './use-landing.js';
 import { useIndexStatus } from './use-index-status.js';
-import { knownRows, rowAt, useSearch } from './use-search.js';
+import { exactTotal, knownRows, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { showsYear } from './year-shown.js';
 import type { TerminalSize } from './use-terminal-size.js';
 import { lowerCaseOperatorHints } from '../search/parse.js';
 
@@ -67,6 +72,7 @@ export function App(props: AppProps) {
   const { results } = search;
   const state = forGeneration(stored, results.generation);
   const status = useIndexStatus(client, props.statusPollMs ?? 2_000);
+  const freshness = useFreshness(client, status, results);
   const problem = results.problem && results.problemFor === state.line.text ? results.problem : null;
   const layout = computeLayout(size, { problemLines: problem ? 2 : 0 });
   const known = knownRows(results);
@@ -118,15 +124,34 @@ export function App(props: AppProps) {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
   useEffect(() => {
-    if (stateRef.current.endPending && results.count && !results.count.capped) {
-      apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, selected: results.count!.count - 1 }));
+    if (!state.endPending) return;
+    const end = endOf(results, layout.listRows);
+    if (end === 'counting') return;
+    if (end === 'loading') {
+      const total = exactTotal(results)!;
+      loadRows(Math.max(0, total - layout.listRows), total);
+      return;
     }
-  }, [results.count, apply]);
+    apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
+  }, [state.endPending, results, layout.listRows, loadRows, apply]);
   useEffect(() => loadRows(top, top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
+  const land = useCallback((landing: Landing, landed: Landed) => {
+    apply((previous) => previous.landing !== landing ? previous : {
+      ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
+      marked: landing.mark === 'origin' ? (landed.found && landing.rowId !== null ? { query: landing.query, rowId: landing.rowId } : null) : landing.mark,
+    });
+  }, [apply, results.generation]);
+  useLanding(client, state.landing, results, layout.listRows, loadRows, land);
+  // Following, new matching events are read as they arrive, the selected event staying put.
+  useEffect(() => {
+    if (!stored.following || !freshness.newMatches || freshness.newMatches.count === 0 || results.running) return;
+    apply((previous) => ({ ...previous, landing: stayingPut(previous, contextRef.current) }));
+    search.refresh();
+  }, [stored.following, freshness.newMatches, results.running, apply, search]);
 
   return (
     <Screen
-      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, theme }} dbPath={props.dbPath}
+      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath}
     />
   );
 }
@@ -145,16 +170,18 @@ interface ScreenProps {
   readonly items: readonly FacetItem[];
   readonly helpRows: number;
   readonly status: StatusResult | null;
+  readonly freshness: Freshness;
   readonly dbPath: string;
   readonly theme: Theme;
 }
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
-function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, dbPath, theme }: ScreenProps) {
+function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme }: ScreenProps) {
+  const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} columns={fitColumns(layout.listWidth)} height={layout.listRows}
+      rows={visibleRows} top={top} selected={selected} markedRowId={state.marked?.query === results.query ? state.marked.rowId : null} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
@@ -172,7 +199,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
       <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
-      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} theme={theme} />
+      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
       {state.mode === 'help' ? (
         <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
       ) : layout.wide ? (
@@ -189,11 +216,21 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       )}
       <Box flexGrow={1} />
       <StatusBar
-        dbPath={dbPath} status={status} newEvents={status && results.maxRowId > 0 ? Math.max(0, status.maxRowId - results.maxRowId) : 0}
+        dbPath={dbPath} status={status} freshness={freshness} following={state.following}
         message={state.message ?? operatorHint(state.line.text)} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
       />
     </Box>
   );
+}
+
+/** Where End lands: the last match, with a screenful of rows above it, once all of them are read. */
+function endOf(results: ResultsState, listRows: number): 'counting' | 'loading' | { selected: number; listTop: number } {
+  const total = exactTotal(results);
+  if (total === null) return 'counting';
+  const selected = Math.max(0, total - 1);
+  const listTop = Math.max(0, total - listRows);
+  if (total > 0 && (rowAt(results, listTop) === null || rowAt(results, selected) === null)) return 'loading';
+  return { selected, listTop };
 }
 
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {

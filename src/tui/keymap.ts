@@ -24,6 +24,7 @@ export type Command =
   | { readonly type: 'export' }
   | { readonly type: 'exportAs'; readonly format: ExportFormat }
   | { readonly type: 'refresh' }
+  | { readonly type: 'toggleFollow' }
   | { readonly type: 'edit'; readonly edit: 'left' | 'right' | 'start' | 'end' | 'deleteBack' | 'deleteWord' | 'clear' }
   | { readonly type: 'insert'; readonly text: string }
   | { readonly type: 'history'; readonly by: -1 | 1 };
@@ -60,7 +61,8 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'Enter', does: 'add the facet value as a filter', where: 'facets', hint: 'Enter filter' },
   { keys: '- !', does: 'exclude the facet value', where: 'facets', hint: '- exclude' },
   { keys: 'x', does: 'export the results to NDJSON or CSV in the current folder', where: 'lists', hint: 'x export' },
-  { keys: 'r', does: 'run the query again (after new events arrive)', where: 'lists' },
+  { keys: 'r', does: 'run the query again (after new events arrive), keeping the selected event', where: 'lists' },
+  { keys: 'F', does: 'follow: read new matching events as they arrive (like less +F); F again stops', where: 'lists' },
   { keys: '?', does: 'this help', where: 'lists', hint: '? help' },
   { keys: 'q', does: 'quit', where: 'lists', hint: 'q quit' },
   { keys: 'Ctrl-C', does: 'quit', where: 'anywhere' },
@@ -132,6 +134,7 @@ function listCommand(input: string, key: Key): Command | null {
     '?': { type: 'toggleHelp' },
     x: { type: 'export' },
     r: { type: 'refresh' },
+    F: { type: 'toggleFollow' },
     q: { type: 'quit' },
   };
   return simple[input] ?? null;

@@ -36,9 +36,13 @@ const SPECS: readonly ColumnSpec[] = [
 /** Columns dropped first when the terminal is narrow: the account, then the region. */
 const DROP_ORDER: readonly ColumnKey[] = ['account', 'region', 'error'];
 
-/** The columns that fit `width` (selection marker and gaps included), widened to fill it. */
-export function fitColumns(width: number): ListColumn[] {
-  let specs = width < 100 ? SPECS.map((spec) => (spec.key === 'time' ? { ...spec, min: 14, max: 14 } : spec)) : [...SPECS];
+/**
+ * The columns that fit `width` (selection marker and gaps included), widened to fill it. Below 100
+ * columns times drop their year (`MM-DD HH:MM:SS`) unless `withYear`: then the year stays and a
+ * column is dropped instead, since a date without its year misleads in a multi-year archive.
+ */
+export function fitColumns(width: number, options: { withYear: boolean }): ListColumn[] {
+  let specs = width < 100 && !options.withYear ? SPECS.map((spec) => (spec.key === 'time' ? { ...spec, min: 14, max: 14 } : spec)) : [...SPECS];
   const needed = (list: readonly ColumnSpec[]) => 2 + list.reduce((sum, spec) => sum + spec.min + 1, 0);
   for (const key of DROP_ORDER) {
     if (needed(specs) <= width) break;

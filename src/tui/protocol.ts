@@ -1,4 +1,4 @@
-import type { FacetCounts, EventListRow } from '../search/engine.js';
+import type { FacetCounts, EventListRow, SortOrder } from '../search/engine.js';
 import type { EventSource, HourlyCounts, IndexStatus } from '../search/browse.js';
 
 /**
@@ -15,9 +15,15 @@ export const COUNT_CAP = 1_000;
 
 export type ExportFormat = 'ndjson' | 'csv';
 
+/**
+ * `upToRowId` keeps a request to the events stored when the results' first page was read (a
+ * snapshot: see search/snapshot.ts), so pages and counts agree while a writer adds events.
+ */
 export type SearchRequest =
-  | { readonly kind: 'page'; readonly query: string; readonly offset: number; readonly limit: number }
-  | { readonly kind: 'count'; readonly query: string; readonly cap: number | null }
+  | { readonly kind: 'page'; readonly query: string; readonly offset: number; readonly limit: number; readonly sort?: SortOrder; readonly upToRowId?: number }
+  | { readonly kind: 'count'; readonly query: string; readonly cap: number | null; readonly upToRowId?: number }
+  | { readonly kind: 'position'; readonly query: string; readonly rowId: number; readonly upToRowId: number }
+  | { readonly kind: 'added'; readonly query: string; readonly afterRowId: number; readonly upToRowId: number; readonly cap: number }
   | { readonly kind: 'facets'; readonly query: string }
   | { readonly kind: 'timeline'; readonly query: string }
   | { readonly kind: 'source'; readonly rowId: number }
@@ -51,6 +57,9 @@ export interface ExportResult {
 export interface ResultOf {
   readonly page: PageResult;
   readonly count: { readonly count: number; readonly capped: boolean };
+  /** The event's index in the results, newest first; null when it does not match. */
+  readonly position: number | null;
+  readonly added: { readonly count: number; readonly capped: boolean };
   readonly facets: FacetCounts;
   readonly timeline: HourlyCounts;
   readonly source: EventSource | null;

@@ -11,6 +11,8 @@ export interface ResultsListProps {
   readonly rows: readonly (EventListRow | null)[];
   readonly top: number;
   readonly selected: number;
+  /** The event a pivot or filter came from: marked with ◆ beside the selection marker. */
+  readonly markedRowId: number | null;
   readonly columns: readonly ListColumn[];
   /** Lines for rows, below the header. */
   readonly height: number;
@@ -21,7 +23,7 @@ export interface ResultsListProps {
 }
 
 /** A window on the result list: only the rows on screen are rendered, however many matched. */
-export function ResultsList({ rows, top, selected, columns, height, focused, empty, theme }: ResultsListProps) {
+export function ResultsList({ rows, top, selected, markedRowId, columns, height, focused, empty, theme }: ResultsListProps) {
   const header = columns.map((column) => fit(column.label, column.width)).join(' ');
   return (
     <Box flexDirection="column" height={height + 1}>
@@ -31,14 +33,14 @@ export function ResultsList({ rows, top, selected, columns, height, focused, emp
       {empty !== null && rows.length === 0 ? (
         <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>  {empty}</Text>
       ) : (
-        rows.slice(0, height).map((row, i) => <ResultLine key={top + i} row={row} selected={top + i === selected} focused={focused} columns={columns} theme={theme} />)
+        rows.slice(0, height).map((row, i) => <ResultLine key={top + i} row={row} selected={top + i === selected} marked={row !== null && row.row_id === markedRowId} focused={focused} columns={columns} theme={theme} />)
       )}
     </Box>
   );
 }
 
-function ResultLine({ row, selected, focused, columns, theme }: { row: EventListRow | null; selected: boolean; focused: boolean; columns: readonly ListColumn[]; theme: Theme }) {
-  const marker = selected ? '› ' : '  ';
+function ResultLine({ row, selected, marked, focused, columns, theme }: { row: EventListRow | null; selected: boolean; marked: boolean; focused: boolean; columns: readonly ListColumn[]; theme: Theme }) {
+  const marker = `${selected ? '›' : ' '}${marked ? '◆' : ' '}`;
   if (row === null) return <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>{marker}…</Text>;
   const cells = rowCells(row, columns);
   const text = columns.map((column) => fit(cells[column.key], column.width)).join(' ');

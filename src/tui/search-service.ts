@@ -2,6 +2,7 @@ import { UserError, messageOf } from '../errors.js';
 import { compileQuery, QueryError } from '../search/compile.js';
 import type { CompiledQuery } from '../search/compile.js';
 import { countFacets, countMatchesUpTo, runSearch } from '../search/engine.js';
+import { boundedToRowId, countAddedBetween, positionOf } from '../search/snapshot.js';
 import { countByHour, readEventSource, readIndexStatus } from '../search/browse.js';
 import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
@@ -37,12 +38,17 @@ export function createSearchService(dbPath: string): SearchService {
 async function answer(db: SqliteDatabase, dbPath: string, compile: (query: string) => CompiledQuery, request: SearchRequest): Promise<ResultOf[SearchRequest['kind']]> {
   switch (request.kind) {
     case 'page': {
-      const compiled = compile(request.query);
-      const rows = [...runSearch(db, compiled, { sort: 'newest', limit: request.limit, offset: request.offset }, { withRecord: true })];
-      return { rows, maxRowId: readIndexStatus(db).maxRowId };
+      const { maxRowId } = readIndexStatus(db);
+      const compiled = asOf(compile(request.query), request.upToRowId, maxRowId);
+      const rows = [...runSearch(db, compiled, { sort: request.sort ?? 'newest', limit: request.limit, offset: request.offset }, { withRecord: true })];
+      return { rows, maxRowId: request.upToRowId ?? maxRowId };
     }
     case 'count':
-      return countMatchesUpTo(db, compile(request.query), request.cap ?? Number.MAX_SAFE_INTEGER);
+      return countMatchesUpTo(db, asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId), request.cap ?? Number.MAX_SAFE_INTEGER);
+    case 'position':
+      return positionOf(db, asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId), request.rowId);
+    case 'added':
+      return countAddedBetween(db, compile(request.query), request.afterRowId, request.upToRowId, request.cap);
     case 'facets':
       return countFacets(db, compile(request.query));
     case 'timeline':
@@ -54,6 +60,14 @@ async function answer(db: SqliteDatabase, dbPath: string, compile: (query: strin
     case 'export':
       return exportResults(dbPath, compile(request.query), { format: request.format, dir: request.dir });
   }
+}
+
+/**
+ * The query as of the snapshot `upToRowId`. Only when the index has grown since is it bounded: on an
+ * unchanged index the search takes the very plan `trailhound search` takes.
+ */
+function asOf(compiled: CompiledQuery, upToRowId: number | undefined, maxRowId: number): CompiledQuery {
+  return upToRowId !== undefined && upToRowId < maxRowId ? boundedToRowId(compiled, upToRowId) : compiled;
 }
 
 /** How long one compilation is reused: relative times (`since:1h`) must not freeze for a whole session. */

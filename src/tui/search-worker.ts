@@ -73,12 +73,13 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
 }
 
 /**
- * Which thread answers a request. Pages (and the detail's source) have one thread, so the list never
- * waits; the count and status a second, so they arrive with the first page; the timeline, facets and
- * exports a third. A broad query's timeline reads up to 200,000 matches (700 ms for `us` on a
- * million events): on the count's thread it held back the counts of the next keystrokes.
+ * Which thread answers a request. Pages (and the detail's source, and where an event sits in the
+ * results) have one thread, so the list never waits; the count, status and new matches a second,
+ * so they arrive with the first page; the timeline, facets and exports a third. A broad query's
+ * timeline reads up to 200,000 matches (700 ms for `us` on a million events): on the count's
+ * thread it held back the counts of the next keystrokes.
  */
-const SIDE_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['count', 'status']);
+const SIDE_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['count', 'status', 'added']);
 const BACKGROUND_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['timeline', 'facets', 'export']);
 
 /**

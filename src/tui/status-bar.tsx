@@ -3,6 +3,7 @@ import { displayWidth, escapeForTerminal } from '../present/safe-text.js';
 import { countOf } from '../present/progress.js';
 import { formatAge, formatNumber } from './format.js';
 import type { StatusResult } from './protocol.js';
+import type { Freshness } from './use-freshness.js';
 import { colorFor } from './theme.js';
 import type { Theme } from './theme.js';
 
@@ -15,8 +16,10 @@ export interface StatusMessage {
 export interface StatusBarProps {
   readonly dbPath: string;
   readonly status: StatusResult | null;
-  /** Events indexed since the shown results were read. */
-  readonly newEvents: number;
+  /** Events indexed since the shown results were read, and how many match. */
+  readonly freshness: Freshness;
+  /** New matching events are read as they arrive (F). */
+  readonly following: boolean;
   readonly message: StatusMessage | null;
   readonly hints: string;
   readonly now: Date;
@@ -25,12 +28,14 @@ export interface StatusBarProps {
 }
 
 /** Two lines: the database and its freshness; then a message, or the keys of the focused pane. */
-export function StatusBar({ dbPath, status, newEvents, message, hints, now, width, theme }: StatusBarProps) {
+export function StatusBar({ dbPath, status, freshness, following, message, hints, now, width, theme }: StatusBarProps) {
   const parts: string[] = [];
   if (status) {
+    // First, so a narrow terminal cuts the index's size rather than the news that results are stale.
+    const staleness = stalenessText(status.watching, freshness, following);
+    if (staleness) parts.push(staleness);
     parts.push(`${formatNumber(status.maxRowId)} events`);
     if (status.lastIndexedAt) parts.push(`indexed ${formatAge(status.lastIndexedAt, now)}`);
-    if (status.watching) parts.push(`watching: ${countOf(newEvents, 'new event')}${newEvents > 0 ? ' (r refreshes)' : ''}`);
   }
   const facts = parts.map((part) => ` · ${part}`).join('');
   return (
@@ -43,6 +48,18 @@ export function StatusBar({ dbPath, status, newEvents, message, hints, now, widt
       )}
     </Box>
   );
+}
+
+/**
+ * While a writer runs: how many events it added since the results were read and how many match
+ * them. Once it stops, results left behind say so until they are read again: nothing else on the
+ * screen would tell that the list is older than the index.
+ */
+function stalenessText(watching: boolean, { newEvents, newMatches }: Freshness, following: boolean): string | null {
+  if (newEvents === 0) return watching || following ? `${following ? 'following' : 'watching'}: ${countOf(0, 'new event')}` : null;
+  const matching = newMatches === null ? '' : `, ${formatNumber(newMatches.count)}${newMatches.capped ? '+' : ''} matching`;
+  const lead = following ? 'following' : watching ? 'watching' : 'older than the index';
+  return `${lead}: ${countOf(newEvents, 'new event')}${matching}${following ? '' : ' (r reloads)'}`;
 }
 
 /** A path cut from the left to `width` columns: the file name is the part worth keeping. */

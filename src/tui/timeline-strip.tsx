@@ -12,6 +12,8 @@ export interface TimelineStripProps {
   /** The selected event's time: its column is marked. */
   readonly selectedTime: string | null;
   readonly width: number;
+  /** Label the ends with their year (year-shown.ts). */
+  readonly withYear: boolean;
   readonly theme: Theme;
 }
 
@@ -19,12 +21,12 @@ export interface TimelineStripProps {
 const PLAIN_MARK = '◆';
 
 /** The match count, then the results over time as one line of blocks, oldest left. */
-export function TimelineStrip({ summary, timeline, selectedTime, width, theme }: TimelineStripProps) {
+export function TimelineStrip({ summary, timeline, selectedTime, width, withYear, theme }: TimelineStripProps) {
   const lead = `  ${summary}  `;
   const hours = timeline?.hours ?? [];
   const first = hours[0]?.hour;
   const last = hours.at(-1)?.hour;
-  const range = first && last ? ` ${label(first)} → ${label(last)}${timeline?.capped ? ` (newest ${formatNumber(hours.reduce((n, h) => n + h.count, 0))})` : ''}` : '';
+  const range = first && last ? ` ${label(first, withYear)} → ${label(last, withYear)}${timeline?.capped ? ` (newest ${formatNumber(hours.reduce((n, h) => n + h.count, 0))})` : ''}` : '';
   const cells = fitTimeline(hours, Math.max(0, width - lead.length - range.length - 1));
   if (cells === null) return <Text wrap="truncate-end">{lead}</Text>;
   const strip = sparkline(cells.counts);
@@ -43,7 +45,7 @@ export function TimelineStrip({ summary, timeline, selectedTime, width, theme }:
   );
 }
 
-/** `2026-03-02T10` as `03-02 10h`. */
-function label(hour: string): string {
-  return `${hour.slice(5, 10)} ${hour.slice(11, 13)}h`;
+/** `2026-03-02T10` as `03-02 10h`, or `2026-03-02 10h` with the year. */
+function label(hour: string, withYear: boolean): string {
+  return `${hour.slice(withYear ? 0 : 5, 10)} ${hour.slice(11, 13)}h`;
 }

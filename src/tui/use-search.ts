@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EventListRow, FacetCounts } from '../search/engine.js';
 import type { HourlyCounts } from '../search/browse.js';
 import { COUNT_CAP, PAGE_SIZE } from './protocol.js';
-import type { QueryProblem, SearchClient } from './protocol.js';
+import type { QueryProblem, SearchClient, SearchRequest } from './protocol.js';
 
 /** What the screen shows of one query's results; pages are fetched as the cursor reaches them. */
 export interface ResultsState {
@@ -29,7 +29,7 @@ export interface SearchControls {
   readonly results: ResultsState;
   /** Fetches the pages holding rows [from, to) that are not loaded yet. */
   loadRows(from: number, to: number): void;
-  /** Runs the typed query now rather than after the typing pause. */
+  /** Runs the typed query now rather than after the typing pause (again, if it ran already). */
   runNow(): void;
   /** Runs the shown query again, for events indexed since. */
   refresh(): void;
@@ -118,20 +118,23 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const loadRows = useCallback((from: number, to: number) => {
     const { results: shown, generation } = latest.current;
     if (shown.query === null || shown.generation !== generation) return;
+    const total = exactTotal(shown);
     for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
       const key = `${shown.generation}:${page}`;
-      if (shown.pages.has(page) || latest.current.inflight.has(key) || (shown.endAt !== null && page * PAGE_SIZE >= shown.endAt)) continue;
+      if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total)) continue;
       latest.current.inflight.add(key);
-      void client.request({ kind: 'page', query: shown.query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }, shown.generation).then((reply) => {
+      void client.request(pageRequest(shown.query, page, total, shown.maxRowId), shown.generation).then((reply) => {
         latest.current.inflight.delete(key);
-        if (reply.ok) updateIfCurrent(shown.generation, (state) => withPage(state, page, reply.value.rows));
+        if (!reply.ok) return;
+        const rows = reply.value.rows;
+        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows));
       });
     }
   }, [client, updateIfCurrent]);
 
   const runNow = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
-    if (latest.current.sent !== latest.current.query) start(latest.current.query);
+    start(latest.current.query);
   }, [start]);
 
   const refresh = useCallback(() => start(latest.current.query), [start]);
@@ -139,7 +142,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const countAll = useCallback(() => {
     const { generation, query: shown } = latest.current.results;
     if (shown === null) return;
-    void client.request({ kind: 'count', query: shown, cap: null }, generation).then((reply) => {
+    void client.request({ kind: 'count', query: shown, cap: null, upToRowId: latest.current.results.maxRowId }, generation).then((reply) => {
       if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
     });
   }, [client, updateIfCurrent]);
@@ -147,11 +150,41 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   return { results, loadRows, runNow, refresh, countAll };
 }
 
+/**
+ * A page of the results. Past the middle of a result set of known size, the page is read from the
+ * oldest end (the same order reversed): OFFSET makes SQLite sort and skip every row before the
+ * page, so the last page of 500k matches would cost as much as sorting them all.
+ */
+function pageRequest(query: string, page: number, total: number | null, maxRowId: number): SearchRequest & { kind: 'page' } {
+  const start = page * PAGE_SIZE;
+  if (total === null || !isFromOldest(page, total)) return { kind: 'page', query, offset: start, limit: PAGE_SIZE, upToRowId: maxRowId };
+  const end = Math.min(total, start + PAGE_SIZE);
+  return { kind: 'page', query, offset: total - end, limit: end - start, sort: 'oldest', upToRowId: maxRowId };
+}
+
+function isFromOldest(page: number, total: number): boolean {
+  return page * PAGE_SIZE >= total / 2;
+}
+
+/** The number of results when it is known exactly: a short page came back, or every match was counted. */
+export function exactTotal(results: ResultsState): number | null {
+  return results.endAt ?? (results.count && !results.count.capped ? results.count.count : null);
+}
+
 function withPage(state: ResultsState, page: number, rows: readonly EventListRow[]): ResultsState {
   const pages = new Map([...state.pages].filter(([index]) => index === 0 || Math.abs(index - page) <= PAGES_KEPT));
   pages.set(page, rows);
-  const endAt = rows.length < PAGE_SIZE && (rows.length > 0 || page > 0) ? page * PAGE_SIZE + rows.length : state.endAt;
-  return { ...state, pages, endAt };
+  return { ...state, pages, endAt: endOf(state.endAt, page, rows.length) };
+}
+
+/**
+ * Where the results end, from a page's length: a short page ends them; an empty page only says
+ * they end at or before it (the page before may be short too), so it never raises a known end.
+ */
+function endOf(known: number | null, page: number, length: number): number | null {
+  if (length === PAGE_SIZE) return known;
+  if (length > 0 || page === 0) return page * PAGE_SIZE + length;
+  return Math.min(known ?? Number.POSITIVE_INFINITY, page * PAGE_SIZE);
 }
 
 /** The row at `index`, if its page is loaded. */

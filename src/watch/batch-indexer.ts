@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
-import type { ReadLimits } from '../index-file.js';
-import { emptySummary, indexPaths, isUnchanged } from '../indexer.js';
-import type { IndexSummary } from '../indexer.js';
+import type { ReadLimits } from '../ingest/limits.js';
+import { emptySummary, indexPaths, isUnchanged } from '../ingest/indexer.js';
+import type { IndexSummary } from '../ingest/indexer.js';
 import { walkSources } from '../sources/walk.js';
 import type { IndexWriter } from '../store/ingest.js';
 import { existsOnDisk, lookAt, sameLook } from './disk.js';

@@ -11,6 +11,8 @@ export interface WatchReporter {
   problem(problem: Problem): void;
   /** A file was deleted or renamed away; its events stay in the index. */
   missing(path: string): void;
+  /** A file that is not read (a download still under a temporary name), listed once with why. */
+  skipped?(path: string, reason: string): void;
   close(): void;
 }
 
@@ -21,6 +23,7 @@ export function combineReporters(reporters: readonly WatchReporter[]): WatchRepo
     indexed: (report) => reporters.forEach((reporter) => reporter.indexed(report)),
     problem: (problem) => reporters.forEach((reporter) => reporter.problem(problem)),
     missing: (path) => reporters.forEach((reporter) => reporter.missing(path)),
+    skipped: (path, reason) => reporters.forEach((reporter) => reporter.skipped?.(path, reason)),
     close: () => reporters.forEach((reporter) => reporter.close()),
   };
 }
@@ -40,6 +43,7 @@ export function createJsonLog(out: { write(text: string): unknown }, now: () => 
     }),
     problem: (problem) => line('problem', { path: problem.path, position: problem.position, stage: problem.stage, reason: problem.reason }),
     missing: (path) => line('missing', { path }),
+    skipped: (path, reason) => line('skipped', { path, reason }),
     close: () => undefined,
   };
 }

@@ -64,6 +64,7 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
       line.above(() => stream.write(formatProblem(problem)), formatWatchStatus(status));
     },
     missing: () => undefined,
+    skipped: (path: string, reason: string) => line.above(() => stream.write(formatSkipped(path, reason)), formatWatchStatus(status)),
     printAbove: (write) => line.above(write, formatWatchStatus(status)),
     close: () => {
       line.stop();
@@ -94,6 +95,9 @@ function createLineReporter(stream: NodeJS.WriteStream, options: { readonly root
       if (options.lines) stream.write(formatProblem(problem));
     },
     missing: (path) => say(`missing ${path}: its events stay in the index`),
+    skipped: (path, reason) => {
+      if (options.lines) stream.write(formatSkipped(path, reason));
+    },
     printAbove: (write) => write(),
     close: () => {
       if (options.lines) stream.write(stoppedLine(totals));
@@ -132,4 +136,9 @@ function createRedrawingLine(stream: NodeJS.WriteStream) {
       stream.write('\r\x1b[K');
     },
   };
+}
+
+/** Not a problem (nothing is wrong, the file is read under its final name): one plain line. */
+function formatSkipped(path: string, reason: string): string {
+  return `${escapeForTerminal(`skipped ${path}: ${reason}`)}\n`;
 }

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { ReadLimits } from '../index-file.js';
+import type { ReadLimits } from '../ingest/limits.js';
 import type { IndexDatabase } from '../store/db.js';
 import { IndexWriter } from '../store/ingest.js';
 import { BatchIndexer } from './batch-indexer.js';

@@ -1,11 +1,11 @@
-import type { Problem } from './errors.js';
+import type { Problem } from '../errors.js';
 import { indexSourceFile } from './index-file.js';
-import type { EntryInfo, ReadLimits } from './index-file.js';
+import type { EntryInfo, ReadLimits } from './limits.js';
 import { DecodePool } from './decode-pool.js';
-import type { EventBatch, FileOutcome, FileSink, IndexWriter } from './store/ingest.js';
-import type { DigestInfo } from './normalize/digest.js';
-import { walkSources } from './sources/walk.js';
-import type { SourceFile } from './sources/walk.js';
+import type { EventBatch, FileOutcome, FileSink, IndexWriter } from '../store/ingest.js';
+import type { DigestInfo } from '../normalize/digest.js';
+import { walkSources } from '../sources/walk.js';
+import type { SourceFile } from '../sources/walk.js';
 
 /** Counts for the summary `index` prints and the progress line. */
 export interface IndexSummary {

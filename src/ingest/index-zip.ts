@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import { Gunzip as FflateGunzip } from 'fflate';
-import { InputError, messageOf } from './errors.js';
-import { isGzip } from './decode/gunzip.js';
-import { readZipEntries } from './sources/zip.js';
-import type { FileSink, FileStatus } from './store/ingest.js';
+import { InputError, messageOf } from '../errors.js';
+import { isGzip } from '../decode/gunzip.js';
+import { readZipEntries } from '../sources/zip.js';
+import type { FileSink, FileStatus } from '../store/ingest.js';
 import { FileDecoder } from './file-decoder.js';
-import type { OpenFileSink, ReadLimits } from './index-file.js';
+import type { OpenFileSink, ReadLimits } from './limits.js';
+import { PushedGunzip } from './gzip-input.js';
+import type { ChunksOf } from './file-bytes.js';
 
-/** Each entry is read as a file of its own, labelled `<zip>!<entry>`; the zip itself is an archive. */
+/** The zip container: each entry is read as a file of its own, labelled `<zip>!<entry>`; the zip itself is an archive. */
 export async function indexZip(
   zipPath: string,
   mtimeMs: number,
-  chunksOf: (hash: Hash) => AsyncIterable<Buffer>,
+  chunksOf: ChunksOf,
   limits: ReadLimits,
   zipSink: FileSink,
   openSink: OpenFileSink,
@@ -53,9 +53,8 @@ function uniqueLabel(label: string, used: Set<string>, index: number): string {
 class ZipEntryReader {
   private readonly decoder: FileDecoder;
   private readonly entryHash = createHash('sha256');
-  private gunzip: FflateGunzip | null = null;
+  private gunzip: PushedGunzip | null = null;
   private sniffed = false;
-  private inflatedBytes = 0;
 
   constructor(
     label: string,
@@ -70,27 +69,15 @@ class ZipEntryReader {
     if (this.decoder.fatal) return;
     if (!this.sniffed) {
       this.sniffed = true;
-      if (isGzip(chunk)) this.gunzip = new FflateGunzip((data) => this.onInflated(data));
+      if (isGzip(chunk)) this.gunzip = new PushedGunzip(this.limits, (data) => this.decoder.pushSafely(data));
     }
     if (this.gunzip === null) return this.decoder.pushSafely(chunk);
-    try {
-      this.gunzip.push(chunk);
-    } catch (error) {
-      this.decoder.fatal ??= new InputError('decompress', `gzip data in the zip entry is corrupt (${messageOf(error)})`);
-    }
+    this.gunzip.push(chunk);
+    this.decoder.fatal ??= this.gunzip.error;
   }
 
   onEnd(error: InputError | null): void {
     const outcome = this.decoder.endPushed(error ?? this.decoder.fatal);
     this.sink.finish({ ...outcome, sha256: this.entryHash.digest('hex') });
-  }
-
-  private onInflated(data: Uint8Array): void {
-    this.inflatedBytes += data.length;
-    if (this.inflatedBytes > this.limits.maxDecompressedBytes) {
-      this.decoder.fatal ??= new InputError('decompress', `gzip data in the zip entry exceeds the ${this.limits.maxDecompressedBytes}-byte limit (a gzip bomb?)`);
-      return;
-    }
-    this.decoder.pushSafely(Buffer.from(data.buffer, data.byteOffset, data.length));
   }
 }

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { DecodeMessage, WorkerInput } from './decode-worker.js';
-import type { EntryInfo, OpenFileSink, ReadLimits } from './index-file.js';
-import type { FileSink } from './store/ingest.js';
-import type { SourceFile } from './sources/walk.js';
+import type { EntryInfo, OpenFileSink, ReadLimits } from './limits.js';
+import type { FileSink } from '../store/ingest.js';
+import type { SourceFile } from '../sources/walk.js';
 
 /**
  * Files queued per worker, so that a worker never waits for the writer to hand it the next file,
@@ -96,10 +96,7 @@ export class DecodePool {
       return;
     }
     const sink = job.sinks.get(message.entry)!;
-    if (message.type === 'batch') {
-      const data = message.batch.block.data;
-      sink.batch({ ...message.batch, block: { ...message.batch.block, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } });
-    } else if (message.type === 'problem') sink.problem(message.problem);
+    if (message.type === 'batch') sink.batch({ ...message.batch, records: message.batch.records.map(asBindable) }); else if (message.type === 'problem') sink.problem(message.problem);
     else if (message.type === 'digest') sink.digest(message.digest);
     else sink.finish(message.outcome);
   }
@@ -110,4 +107,9 @@ export class DecodePool {
     for (const job of this.jobs.values()) job.resolve();
     for (const waiter of this.waiters.splice(0)) waiter();
   }
+}
+
+/** Bytes arrive from a worker as a plain Uint8Array; better-sqlite3 binds Buffers as BLOBs. */
+function asBindable(record: string | Uint8Array): string | Buffer {
+  return typeof record === 'string' || Buffer.isBuffer(record) ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
 }

@@ -15,6 +15,10 @@ import { tuiCommand } from './commands/tui.js';
 import { traceCommand } from './commands/trace.js';
 import { huntCommand } from './commands/hunt.js';
 import { athenaTableCommand } from './commands/athena-table.js';
+import { separateQuery } from './commands/arguments.js';
+import { checkDatabasePath } from './commands/options.js';
+
+const KNOWN_COMMANDS = new Set(['index', 'sql', 'verify', 'search', 'summary', 'timeline', 'export', 'watch', 'tui', 'hunt', 'trace', 'athena-table']);
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -25,10 +29,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isBrokenPipe(error)) process.exit(process.exitCode ?? ExitCode.done);
   });
   try {
-    await buildParser(argv).parseAsync();
+    const separated = separateQuery(argv);
+    await buildParser(separated.argv)
+      .middleware((args) => {
+        if (separated.query !== undefined) args['query'] = separated.query;
+        if (typeof args['db'] === 'string') checkDatabasePath(args['db']);
+      })
+      .parseAsync();
     return Number(process.exitCode ?? ExitCode.done);
   } catch (error) {
-    return reportError(error);
+    return reportError(error, argv[0]);
   }
 }
 
@@ -60,13 +70,15 @@ function buildParser(argv: readonly string[]) {
     .wrap(Math.min(100, process.stdout.columns ?? 100));
 }
 
-function reportError(error: unknown): number {
+function reportError(error: unknown, command: string | undefined): number {
+  // Every error ends with what to do next; a layer that knows no better points at the command's help.
+  const helpFor = `see trailhound ${command !== undefined && KNOWN_COMMANDS.has(command) ? `${command} ` : ''}--help`;
   if (error instanceof UsageError) {
-    process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: 'see trailhound --help' }));
+    process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: helpFor }));
     return ExitCode.usage;
   }
   if (error instanceof UserError) {
-    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, where: error.where, help: error.help }));
+    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, where: error.where, help: error.help ?? helpFor }));
     return error.exitCode;
   }
   if (isBrokenPipe(error)) return ExitCode.done;

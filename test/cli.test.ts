@@ -53,7 +53,7 @@ describe('trailhound index', () => {
     const dir = tempDir();
     const result = runCli(['index', join(dir, 'no-such-folder'), '--db', join(dir, 'x.db')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('error: no files found under the given paths');
+    expect(result.stderr).toContain('error: nothing to index\n reason: no such file or folder: ');
   });
 
   test('a file that is not a database is refused and left untouched', () => {
@@ -62,7 +62,7 @@ describe('trailhound index', () => {
     writeFileSync(notDb, 'my precious notes, not SQLite at all, long enough to look like a header........');
     const result = runCli(['index', fixtures, '--db', notDb]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n`);
+    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: see trailhound index --help\n`);
     expect(readFileSync(notDb, 'utf8')).toBe('my precious notes, not SQLite at all, long enough to look like a header........');
   });
 
@@ -126,21 +126,21 @@ describe('trailhound sql', () => {
     const result = runCli(['sql', statement, '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`error: statement refused\n reason: ${reason}\n`);
+    expect(result.stderr).toBe(`error: statement refused\n reason: ${reason}\n   help: see trailhound sql --help\n`);
   });
 
   test('load_extension is not available', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', "SELECT load_extension('/tmp/evil.so')", '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n');
+    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n   help: see trailhound sql --help\n');
   });
 
   test('bad SQL is a one-line reason and exit 1', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', 'SELEC nothing', '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n');
+    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n   help: see trailhound sql --help\n');
   });
 
   test('table output escapes control characters from the logs', () => {

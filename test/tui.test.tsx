@@ -337,12 +337,13 @@ describe('terminal UI', () => {
   });
 
   test('? shows the key bindings; any other key closes them', async () => {
+    // user:alice: the IAM user alice (3 events) and the Admin role's session named alice (2), issue 14.
     const { waitFor, press } = start({ initialQuery: 'user:alice' });
-    await waitFor((f) => screenRows(f).length === 3, 'rows');
+    await waitFor((f) => screenRows(f).length === 5, 'rows');
     await press('?');
     await waitFor((f) => f.includes('pivot: same access key'), 'help');
     await press(KEYS.escape);
-    await waitFor((f) => !f.includes('pivot: same access key') && screenRows(f).length === 3, 'help closed');
+    await waitFor((f) => !f.includes('pivot: same access key') && screenRows(f).length === 5, 'help closed');
   });
 });
 

@@ -7,7 +7,7 @@ import { findRule, ruleAsQuery } from '../hunt/rule-query.js';
 import type { CompiledQuery } from '../search/compile.js';
 import { findPackageFile } from '../package-file.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
 import type { ExportManifest } from '../forensics/evidence-export.js';
 import { escapeForTerminal } from '../present/safe-text.js';
@@ -70,7 +70,7 @@ export function runExportCommand(args: ExportArgs): number {
 }
 
 function compileExport(args: ExportArgs, now: Date): CompiledQuery {
-  const search = args.query === undefined ? null : compileQuery(args.query, { now });
+  const search = args.query === undefined ? null : compileCommandQuery(args.query, { now });
   if (args.rule === undefined) {
     if (search === null) throw new UserError('nothing to export', 'neither a query nor --rule was given', ExitCode.usage, 'give a query ("" for all events) or --rule ID');
     return search;

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { ExitCode, UserError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { indexPaths } from '../ingest/indexer.js';
 import type { IndexSummary } from '../ingest/indexer.js';
@@ -40,6 +41,7 @@ export const indexCommand: CommandModule<object, IndexArgs> = {
 
 export async function runIndex(args: IndexArgs): Promise<number> {
   const keyFilter = keyFilterFrom(args);
+  requireSomePath(args.paths);
   const index = openIndex(args.db);
   const writer = new IndexWriter(index.db);
   const startedMs = Date.now();
@@ -72,11 +74,25 @@ export async function runIndex(args: IndexArgs): Promise<number> {
   }
   process.stderr.write(formatSummary(summary, (Date.now() - startedMs) / 1000, args.db, stopRequested));
   const nothingReadable = summary.filesSeen > 0 && summary.filesSeen === summary.filesFailed;
-  return nothingReadable || (summary.filesSeen === 0 && skippedCount(summary) === 0) ? ExitCode.failed : ExitCode.done;
+  return nothingReadable || (summary.filesSeen === 0 && skippedCount(summary) === 0) || noCloudTrailIn(summary) ? ExitCode.failed : ExitCode.done;
 }
 
 function skippedCount(summary: IndexSummary): number {
   return Object.values(summary.filesSkipped).reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * Files were read, none held a CloudTrail event or digest, and something was skipped: GuardDuty
+ * findings, VPC flow logs or a package.json, not an idle trail (whose empty files raise no problem).
+ */
+function noCloudTrailIn(summary: IndexSummary): boolean {
+  return summary.filesRead > 0 && summary.filesUnchanged === 0 && summary.eventsRead === 0 && summary.digests === 0 && summary.problems > 0;
+}
+
+/** Not one path exists: a typo, said before an empty database is created for it. */
+function requireSomePath(paths: readonly string[]): void {
+  if (paths.some((path) => existsSync(path))) return;
+  throw new UserError(`nothing to index`, `no such file or folder: ${paths.join(', ')}`, ExitCode.failed, 'check the path; folders are read recursively, .zip, .json.gz, .json and .jsonl files directly');
 }
 
 /** Unchanged files are skipped in no time; count them as done so the ETA is not thrown off. */
@@ -107,5 +123,8 @@ export function formatSummary(summary: IndexSummary, seconds: number, db: string
     lines.push(`problems: ${summary.problems} (first ${summary.firstProblems.length} below; all with: trailhound sql "SELECT * FROM problems" --db ${db})`);
   }
   if (summary.filesSeen === 0 && !skipped) lines.push('error: no files found under the given paths');
+  else if (noCloudTrailIn(summary)) {
+    lines.push('error: no CloudTrail event or digest in these files (GuardDuty findings, VPC flow logs and other JSON are not CloudTrail)', '   help: give the folder that holds AWSLogs/<account>/CloudTrail/, or files of {"Records": [...]}');
+  }
   return lines.join('\n') + '\n' + summary.firstProblems.map(formatProblem).join('');
 }

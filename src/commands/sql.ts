@@ -32,7 +32,8 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
 export async function runSql(args: SqlArgs): Promise<number> {
   const db = openReadOnly(args.db);
   try {
-    const result = prepareReadOnlySql(db, args.query, parseParams(args.params));
+    const params = parseParams(args.params);
+    const result = withParamsChecked(() => prepareReadOnlySql(db, args.query, params), params.length);
     await writeRows(args.format, result.rows, result.columns, process.stdout, { maxWidth: terminalWidth() });
     return ExitCode.done;
   } finally {
@@ -40,6 +41,16 @@ export async function runSql(args: SqlArgs): Promise<number> {
   }
 }
 
+/** better-sqlite3 throws a RangeError when the values do not match the statement's `?`s. */
+function withParamsChecked<T>(prepare: () => T, given: number): T {
+  try {
+    return prepare();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new UserError('bad --params', `${messageOf(error)}: --params holds ${given} value${given === 1 ? '' : 's'}, which must match the ?s of the statement one for one`, ExitCode.usage,
+      'give one value per ? in order, as a JSON array: --params \'["a", 1]\'');
+  }
+}
 
 function parseParams(text: string | undefined): unknown[] {
   if (text === undefined) return [];
@@ -47,10 +58,10 @@ function parseParams(text: string | undefined): unknown[] {
   try {
     params = JSON.parse(text);
   } catch (error) {
-    throw new UserError('bad --params', `not JSON: ${messageOf(error)}`, ExitCode.usage);
+    throw new UserError('bad --params', `not JSON: ${messageOf(error)}`, ExitCode.usage, 'give a JSON array, one value per ?: --params \'["a", 1]\'');
   }
   if (!Array.isArray(params) || !params.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) {
-    throw new UserError('bad --params', 'expected a JSON array of strings, numbers, booleans or nulls', ExitCode.usage);
+    throw new UserError('bad --params', 'expected a JSON array of strings, numbers, booleans or nulls', ExitCode.usage, 'give a JSON array, one value per ?: --params \'["a", 1]\'');
   }
   return params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { SUMMARY_DIMENSIONS, summarize, summaryColumns } from '../forensics/summary.js';
 import { parseLimit } from '../forensics/statement.js';
 import type { SummaryDimension } from '../forensics/summary.js';
@@ -9,7 +9,7 @@ import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withFormat } from './options.js';
-import { terminalWidth } from './terminal.js';
+import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface SummaryArgs {
   readonly query: string;
@@ -38,12 +38,12 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
 
 export async function runSummaryCommand(args: SummaryArgs): Promise<number> {
   const limit = parseLimit(args.limit);
-  const compiled = compileQuery(args.query);
+  const compiled = compileCommandQuery(args.query);
   const db = openReadOnly(args.db);
   try {
     const result = summarize(db, compiled, { by: args.by, limit });
     const maxWidth = args.format === 'table' ? terminalWidth() : Infinity;
-    await writeRows(args.format, result.rows, summaryColumns(args.by), process.stdout, { maxWidth });
+    await writeRows(args.format, result.rows, summaryColumns(args.by), process.stdout, { maxWidth, onColumnsLeftOut: noteColumnsLeftOut });
     if (result.truncated) {
       process.stderr.write(formatUserMessage('warning', { headline: `showing the top ${limit} rows`, reason: 'more groups match', help: 'raise --limit, or 0 for all' }));
     }

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { compileQuery } from '../search/compile.js';
+import { compileCommandQuery } from './query.js';
 import { buildTimeline } from '../forensics/timeline.js';
 import type { TimelineEntry } from '../forensics/timeline.js';
 import { mapRows, parseLimit } from '../forensics/statement.js';
@@ -10,7 +10,7 @@ import type { OutputFormat } from '../present/format.js';
 import { shortIdentity } from '../present/event-row.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withFormat } from './options.js';
-import { terminalWidth } from './terminal.js';
+import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface TimelineArgs {
   readonly query: string;
@@ -40,12 +40,12 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
 
 export async function runTimelineCommand(args: TimelineArgs): Promise<number> {
   const limit = parseLimit(args.limit);
-  const compiled = compileQuery(args.query);
+  const compiled = compileCommandQuery(args.query);
   const db = openReadOnly(args.db);
   try {
     const timeline = buildTimeline(db, compiled, { limit });
     const table = args.format === 'table';
-    await writeRows(args.format, mapRows(timeline.rows, toTimelineRow), table ? TABLE_COLUMNS : DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity });
+    await writeRows(args.format, mapRows(timeline.rows, toTimelineRow), table ? TABLE_COLUMNS : DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity, onColumnsLeftOut: noteColumnsLeftOut });
     if (timeline.truncated) {
       process.stderr.write(formatUserMessage('warning', { headline: `showing the oldest ${limit} matching events`, reason: 'more events match', help: 'raise --limit (0 for all), or narrow the query with since: and until:' }));
     }

@@ -6,7 +6,6 @@ import { DEFAULT_LIMITS } from '../ingest/limits.js';
 import { databaseFiles, describeWriteFailure, openIndex } from '../store/db.js';
 import { ExcludedPaths } from '../watch/partial-download.js';
 import { combineReporters, createJsonLog } from '../watch/reporter.js';
-import type { WatchReporter } from '../watch/reporter.js';
 import { createStderrReporter } from '../watch/status-line.js';
 import { watchAndIndex } from '../watch/watch-index.js';
 import { Alerts } from '../watch/alerts.js';
@@ -16,6 +15,7 @@ import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withWorkers } from './options.js';
 import { keyFilterFrom, withKeyFilter } from './key-filter-options.js';
 import type { KeyFilterArgs } from './key-filter-options.js';
+import { compileCommandQuery } from './query.js';
 
 interface WatchArgs extends KeyFilterArgs {
   readonly paths: string[];
@@ -73,9 +73,13 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0 && rules.length === 0) {
     throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY or --alert-rules DIR');
   }
-  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], rules, execCommand: args['alert-exec'], json: args['json-log'], out: process.stdout, errors: process.stderr });
+  for (const query of args.alert ?? []) compileCommandQuery(query);
+  const stderr = createStderrReporter(process.stderr, { roots, lines: !args['json-log'] });
+  // On a terminal, an alert line is printed above the status line, never into it.
+  const out = { write: (text: string) => { stderr.printAbove(() => process.stdout.write(text)); return true; } };
+  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], rules, execCommand: args['alert-exec'], json: args['json-log'], out, errors: process.stderr });
   const index = openIndex(args.db);
-  const reporter = createReporter(args, roots);
+  const reporter = args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -120,11 +124,6 @@ function alertRules(paths: readonly string[]): HuntRule[] {
   const rules = loaded.rules.filter((rule) => rule.aggregation === null);
   if (rules.length === 0) throw new UserError('no alert rule to run', `none of the rules under ${paths.join(', ')} can alert`, ExitCode.usage, 'see the reasons above');
   return rules;
-}
-
-function createReporter(args: WatchArgs, roots: readonly string[]): WatchReporter {
-  const stderr = createStderrReporter(process.stderr, { roots, showProblems: !args['json-log'] });
-  return args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
 }
 
 /** A missing folder is a typo far more often than a sync yet to start; watching it would show nothing. */

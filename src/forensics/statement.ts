@@ -17,10 +17,20 @@ export const SHORT_ACTION_SQL =
 
 /** A `--limit N` option: a whole number, where 0 means no limit (null). */
 export function parseLimit(limit: number): number | null {
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new UserError('bad --limit', `expected a whole number, 0 or more; got ${String(limit)}`, ExitCode.usage, 'use --limit 0 for no limit');
+  return wholeNumberOption('--limit', limit, 'use --limit 0 for no limit') || null;
+}
+
+/** An `--offset N` option: how many matches to skip. */
+export function parseOffset(offset: number): number {
+  return wholeNumberOption('--offset', offset, 'use --offset 0 (the default) to start from the first match');
+}
+
+/** yargs gives NaN for `abc`; `1e20` is a whole number but no count of rows SQLite can bind exactly. */
+function wholeNumberOption(flag: string, value: number, help: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new UserError(`bad ${flag}`, `expected a whole number, 0 or more; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}`, ExitCode.usage, help);
   }
-  return limit === 0 ? null : limit;
+  return value;
 }
 
 /** `LIMIT ?` for an optional cap: SQLite reads a negative limit as none. */

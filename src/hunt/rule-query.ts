@@ -10,12 +10,13 @@ import { ruleWhere } from './sqlite.js';
 export function ruleAsQuery(rule: HuntRule, search: CompiledQuery | null): CompiledQuery {
   const where = ruleWhere(rule.predicate, rule.aggregation);
   const label = `rule ${rule.id} "${rule.title}" by ${rule.author ?? 'no author'}`;
-  if (search === null) return { query: label, where, rowWhere: where, textOnly: null };
+  if (search === null) return { query: label, where, rowWhere: where, textOnly: null, hints: [] };
   return {
     query: `${label} AND ${search.query}`,
     where: { sql: `(${where.sql}) AND (${search.where.sql})`, params: [...where.params, ...search.where.params] },
     rowWhere: { sql: `(${where.sql}) AND (${search.rowWhere.sql})`, params: [...where.params, ...search.rowWhere.params] },
     textOnly: null,
+    hints: search.hints,
   };
 }
 

@@ -33,7 +33,7 @@ export interface WholeValues {
 export function toSearchText(record: Record<string, unknown>, whole: WholeValues): SearchText {
   return {
     action: joinWords([record['eventSource'], ...actionNames(record['eventName'])]),
-    identity: withTokens(joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]), whole.identity),
+    identity: withTokens(joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]), [...whole.identity, ...identityForms(record['userIdentity'])]),
     network: withTokens(flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]), whole.network),
     request: flatten([record['requestParameters'], record['additionalEventData']]),
     response: flatten([record['responseElements'], record['serviceEventDetails']]),
@@ -72,6 +72,36 @@ function identityWords(userIdentity: unknown): unknown[] {
     userIdentity['accessKeyId'], userIdentity['userName'], userIdentity['invokedBy'], userIdentity['sourceIdentity'],
     userIdentity['credentialId'], issuer['arn'], issuer['userName'], onBehalfOf['userId'], session['sourceIdentity'],
   ];
+}
+
+/**
+ * The other forms in which people name an identity (issue 14), beside the whole values `user:`
+ * compares with: the part after `assumed-role/` (`Role/session`, as lists show it) and the session
+ * name alone, a federated user's name, each `:`-separated part of the principal id, `root`, the
+ * invoking service, and the type when nothing else names the caller. search/identity-filter.ts
+ * checks the same forms in SQL; each gets a whole-value token so an exact `user:` is one lookup.
+ */
+export function identityForms(userIdentity: unknown): string[] {
+  if (!isObject(userIdentity)) return [];
+  const text = (key: string) => (typeof userIdentity[key] === 'string' && userIdentity[key] !== '' ? (userIdentity[key] as string) : null);
+  const arn = text('arn');
+  const forms: string[] = [];
+  const assumed = arn?.indexOf(':assumed-role/') ?? -1;
+  if (arn && assumed !== -1) {
+    const roleSession = arn.slice(assumed + ':assumed-role/'.length);
+    forms.push(roleSession);
+    if (roleSession.includes('/')) forms.push(roleSession.slice(roleSession.indexOf('/') + 1));
+  }
+  const federated = arn?.indexOf(':federated-user/') ?? -1;
+  if (arn && federated !== -1) forms.push(arn.slice(federated + ':federated-user/'.length));
+  const principalId = text('principalId');
+  if (principalId?.includes(':')) forms.push(...principalId.split(':').filter((part) => part !== ''));
+  const type = text('type');
+  if (type?.toLowerCase() === 'root') forms.push('root');
+  const invokedBy = text('invokedBy');
+  if (invokedBy) forms.push(invokedBy);
+  if (type && !arn && !invokedBy && !text('userName')) forms.push(type);
+  return forms;
 }
 
 function withTokens(words: string, values: readonly (string | null)[]): string {

@@ -21,14 +21,19 @@ export interface WriteOptions {
   readonly maxWidth: number;
   /** Columns holding JSON text (such as `record`), embedded as JSON rather than as strings. */
   readonly jsonColumns?: readonly string[];
+  /** Told which columns a table left out to fit `maxWidth`, when any were. */
+  readonly onColumnsLeftOut?: (columns: readonly string[]) => void;
 }
 
 /** Streams rows in one format; only the table writer looks ahead (a bounded number of rows). */
 export async function writeRows(format: OutputFormat, rows: Rows, columns: readonly string[], out: Output, options: WriteOptions): Promise<void> {
   const sink = createBackpressuredWriter(out);
   switch (format) {
-    case 'table':
-      return writeTable(rows, columns, sink, options.maxWidth);
+    case 'table': {
+      const leftOut = await writeTable(rows, columns, sink, options.maxWidth);
+      if (leftOut.length > 0) options.onColumnsLeftOut?.(leftOut);
+      return;
+    }
     case 'json':
       return writeJsonArray(rows, columns, sink, options.jsonColumns ?? []);
     case 'ndjson':

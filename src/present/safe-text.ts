@@ -35,6 +35,21 @@ export function displayWidth(text: string): number {
 }
 
 /** Cuts to at most `width` columns, ending with `…` when something was cut. */
+/** The end of `text` within `width` columns, `…` in front when cut: for values whose end tells them apart. */
+export function truncateStartToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  let out = '';
+  let used = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = charWidth(chars[i]!.codePointAt(0)!);
+    if (used + w > width - 1) break;
+    out = chars[i]! + out;
+    used += w;
+  }
+  return `…${out}`;
+}
+
 export function truncateToWidth(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let out = '';

@@ -1,12 +1,17 @@
-import { displayWidth, escapeForTerminal, truncateToWidth } from './safe-text.js';
+import { fitColumns } from './column-fit.js';
+import type { ColumnRole } from './column-fit.js';
+import { displayWidth, escapeForTerminal, truncateStartToWidth, truncateToWidth } from './safe-text.js';
 import type { Row, Rows, TextSink } from './rows.js';
 
 /** Rows looked at to size the columns; later rows are cut to those widths. */
 const SIZING_ROWS = 200;
 const GAP = '  ';
 
-/** A width-aware text table; every cell is escaped, so log content cannot drive the terminal. */
-export async function writeTable(rows: Rows, columns: readonly string[], write: TextSink, maxWidth: number): Promise<void> {
+/**
+ * A width-aware text table (present/column-fit.ts decides the widths); every cell is escaped, so log
+ * content cannot drive the terminal. Returns the columns left out to fit the width.
+ */
+export async function writeTable(rows: Rows, columns: readonly string[], write: TextSink, maxWidth: number): Promise<string[]> {
   const iterator = toAsyncIterator(rows);
   const head: string[][] = [];
   let next = await iterator.next();
@@ -14,15 +19,18 @@ export async function writeTable(rows: Rows, columns: readonly string[], write: 
     head.push(cellsOf(next.value, columns));
     next = await iterator.next();
   }
-  const widths = fitWidths(columns, head, maxWidth);
   const numeric = columns.map((_, i) => head.length > 0 && head.every((cells) => cells[i] === '' || /^-?\d+(\.\d+)?$/.test(cells[i]!)));
-  await write(formatLine(columns.map(escapeForTerminal), widths, numeric.map(() => false)));
-  await write(`${widths.map((width) => '-'.repeat(width)).join(GAP)}\n`);
-  for (const cells of head) await write(formatLine(cells, widths, numeric));
+  const natural = columns.map((column, i) => Math.max(displayWidth(column), ...head.map((cells) => displayWidth(cells[i]!))));
+  const fit = fitColumns(columns, natural, numeric, maxWidth, GAP.length);
+  const line = (cells: readonly string[], header: boolean) => formatLine(cells, fit.widths, header ? fit.roles.map(() => 'other') : fit.roles);
+  await write(line(columns.map(escapeForTerminal), true));
+  await write(`${fit.widths.filter((width) => width > 0).map((width) => '-'.repeat(width)).join(GAP)}\n`);
+  for (const cells of head) await write(line(cells, false));
   while (!next.done) {
-    await write(formatLine(cellsOf(next.value, columns), widths, numeric));
+    await write(line(cellsOf(next.value, columns), false));
     next = await iterator.next();
   }
+  return fit.leftOut;
 }
 
 function cellsOf(row: Row, columns: readonly string[]): string[] {
@@ -35,23 +43,12 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-/** Natural widths, then the widest columns give way until the table fits. */
-export function fitWidths(columns: readonly string[], rows: readonly string[][], maxWidth: number): number[] {
-  const widths = columns.map((column, i) => Math.max(displayWidth(column), ...rows.map((cells) => displayWidth(cells[i]!))));
-  const budget = maxWidth - GAP.length * Math.max(0, columns.length - 1);
-  while (widths.reduce((sum, width) => sum + width, 0) > budget) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest]! <= 4) break;
-    widths[widest] = widths[widest]! - 1;
-  }
-  return widths;
-}
-
-function formatLine(cells: readonly string[], widths: readonly number[], numeric: readonly boolean[]): string {
-  const padded = cells.map((cell, i) => {
-    const fitted = truncateToWidth(cell, widths[i]!);
+function formatLine(cells: readonly string[], widths: readonly number[], roles: readonly ColumnRole[]): string {
+  const padded = cells.flatMap((cell, i) => {
+    if (widths[i] === 0) return [];
+    const fitted = roles[i] === 'identity' ? truncateStartToWidth(cell, widths[i]!) : truncateToWidth(cell, widths[i]!);
     const pad = ' '.repeat(Math.max(0, widths[i]! - displayWidth(fitted)));
-    return numeric[i] ? pad + fitted : fitted + pad;
+    return [roles[i] === 'count' ? pad + fitted : fitted + pad];
   });
   return `${padded.join(GAP).trimEnd()}\n`;
 }

@@ -103,10 +103,10 @@ function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder
  * time by id. Paging with OFFSET sorted the matches again for every page and skipped all the rows
  * before it: exporting 582k matches of 1M events took 439 s. Memory holds the ids, never the rows.
  */
-export function* allMatches(db: SqliteDatabase, compiled: CompiledQuery, sort: SortOrder, pageSize: number, options: { withRecord?: boolean } = {}): IterableIterator<EventListRow> {
+export function* allMatches(db: SqliteDatabase, compiled: CompiledQuery, sort: SortOrder, pageSize: number, options: { withRecord?: boolean; offset?: number } = {}): IterableIterator<EventListRow> {
   const sql = `SELECT e.row_id FROM events e WHERE ${compiled.where.sql}\n${orderBy({ sort })}`;
   const ids = run(() => db.prepare(sql).pluck().all(...compiled.where.params) as number[]);
-  for (let start = 0; start < ids.length; start += pageSize) yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
+  for (let start = options.offset ?? 0; start < ids.length; start += pageSize) yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
 }
 
 /** An event stored by a watch batch, with what an alert prints of it. */
@@ -278,12 +278,18 @@ function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): num
   return total === 0 ? 0 : n / total;
 }
 
-/** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
+/**
+ * SQLite failures here mean a database from elsewhere or a bug, except SQLite's own size limits,
+ * which only a huge query reaches (compile.ts keeps queries below them): those are the query's fault.
+ */
 export function run<T>(action: () => T): T {
   try {
     return action();
   } catch (error) {
     if (error instanceof UserError) throw error;
+    if (/too large|too many|too big|stack overflow/i.test(messageOf(error))) {
+      throw new UserError('query too large', messageOf(error), ExitCode.usage, 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter');
+    }
     throw new UserError('search failed', messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
   }
 }

@@ -1,7 +1,8 @@
 import { ipv4ToInt } from '../normalize/event.js';
 import { baseEventName } from '../normalize/event-name.js';
 import { freeTextExpression, inColumns, patternExpression, valueTokenExpression } from './fts.js';
-import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseTimeBound, toLikePattern } from './values.js';
+import { compileUser, compileUserSet } from './identity-filter.js';
+import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseSpanMs, parseTimeBound, toLikePattern } from './values.js';
 
 /** A piece of SQL over the `events` view (aliased `e`) and the values bound to its `?`s, in order. */
 export interface SqlPart {
@@ -25,6 +26,11 @@ interface FieldSpec {
   readonly aliases: readonly string[];
   readonly help: string;
   readonly compile: (value: string, context: FieldContext) => SqlPart;
+  /**
+   * Several exact values ORed together (an IoC list of thousands), as one set lookup: ORed one by
+   * one they made SQLite's expression tree too deep and its plan slow. Null: not worth a set form.
+   */
+  readonly compileSet?: (values: readonly string[], context: FieldContext) => SqlPart | null;
 }
 
 const part = (sql: string, ...params: unknown[]): SqlPart => ({ sql, params });
@@ -65,8 +71,54 @@ function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[],
   return and(expression === null ? null : ftsMatch(inColumns(ftsColumns, expression)), either);
 }
 
-/** The columns whose whole values the identity column of events_fts holds (normalize/identity.ts identityValues). */
-const IDENTITY_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
+/** Exact IPv4 addresses as one lookup in their index; null when any value is something else. */
+function compileIpSet(values: readonly string[]): SqlPart | null {
+  const numbers = values.map(ipv4ToInt);
+  if (numbers.some((number) => number === null)) return null;
+  return part('e.source_ipv4_int IN (SELECT value FROM json_each(?))', JSON.stringify(numbers));
+}
+
+/**
+ * Exact values of one column as a set, narrowed (when `ftsColumns` are given) by any of their words
+ * in the full-text index: what `anyColumnVia` does for one value.
+ */
+function columnSet(column: string, values: readonly string[], context: FieldContext, ftsColumns: readonly string[] | null): SqlPart {
+  const check = part(`${column} COLLATE NOCASE IN (SELECT value FROM json_each(?))`, JSON.stringify(values));
+  if (!context.narrow || ftsColumns === null) return check;
+  const expressions = values.map(patternExpression);
+  if (expressions.some((expression) => expression === null)) return check;
+  return and(ftsMatch(inColumns(ftsColumns, expressions.map((expression) => `(${expression})`).join(' OR '))), check);
+}
+
+/**
+ * `id:` is an event's handle as logs and tickets quote it: its eventID, requestID or sharedEventID.
+ * The eventID is looked up in its unique index (as typed and lower-cased, the form CloudTrail writes);
+ * the other two are read from the record.
+ */
+function compileId(value: string): SqlPart {
+  // The page planner tests rows of event_rows itself (engine.ts), which lacks the record's columns:
+  // those are read through the view, in a subquery SQLite runs once.
+  const inRecord = (test: string) => `e.row_id IN (SELECT v.row_id FROM events v WHERE ${test})`;
+  if (hasWildcard(value)) {
+    const like = toLikePattern(value);
+    return part(`(e.event_id LIKE ? ESCAPE '\\' OR ${inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'")})`, like, like, like);
+  }
+  return part(`(e.event_id IN (?, ?) OR ${inRecord('v.request_id = ? COLLATE NOCASE OR v.shared_event_id = ? COLLATE NOCASE')})`, value, value.toLowerCase(), value, value);
+}
+
+/** Either side of `around:EVENTID` when no `/span` is given: what an investigator reads first. */
+const DEFAULT_AROUND_MS = 15 * 60_000;
+
+/** `around:EVENTID[/1h]`: events within the span either side of that event's time. */
+function compileAround(value: string): SqlPart {
+  const slash = value.lastIndexOf('/');
+  const id = slash === -1 ? value : value.slice(0, slash);
+  const spanMs = slash === -1 ? DEFAULT_AROUND_MS : parseSpanMs(value.slice(slash + 1));
+  if (id === '' || hasWildcard(id)) throw new BadValueError(`"${value}" needs one eventID, optionally with a span: around:EVENTID or around:EVENTID/1h`);
+  const seconds = Math.round(spanMs / 1000);
+  const at = (sign: '-' | '+') => `(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', a.event_time, '${sign}${seconds} seconds') FROM events a WHERE a.event_id IN (?, ?))`;
+  return part(`e.event_time BETWEEN ${at('-')} AND ${at('+')}`, id, id.toLowerCase(), id, id.toLowerCase());
+}
 
 /** Answered from its own index (schema.sql), newest first, with no full-text lookup. */
 function compileAction(value: string): SqlPart {
@@ -75,7 +127,11 @@ function compileAction(value: string): SqlPart {
 
 /** `ecs` is short for ecs.amazonaws.com; anything with a dot or a wildcard is taken as written. */
 function compileSource(value: string, context: FieldContext): SqlPart {
-  return anyColumnVia(['action'], ['e.event_source'], value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`, context);
+  return anyColumnVia(['action'], ['e.event_source'], sourceName(value), context);
+}
+
+function sourceName(value: string): string {
+  return value.includes('.') || hasWildcard(value) ? value : `${value}.amazonaws.com`;
 }
 
 function compileIp(value: string, context: FieldContext): SqlPart {
@@ -105,18 +161,20 @@ function compileAccount(value: string, context: FieldContext): SqlPart {
 }
 
 export const FIELDS: readonly FieldSpec[] = [
-  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction },
-  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource },
-  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'identity ARN, user name, principal id or session issuer: user:ci-deploy, user:*Admin*', compile: (v, c) => anyColumnVia(['identity'], IDENTITY_COLUMNS, v, c, true) },
-  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c) },
-  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c) },
-  { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp },
-  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c) },
+  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction, compileSet: (vs, c) => columnSet('e.event_name_base', vs.map(baseEventName), c, null) },
+  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource, compileSet: (vs, c) => columnSet('e.event_source', vs.map(sourceName), c, ['action']) },
+  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'an identity in any form: ARN, user or session name, Role/session, principal id or a part, session issuer, root, invoking service: user:ci-deploy, user:*Admin*', compile: compileUser, compileSet: compileUserSet },
+  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_type', vs, c, ['identity']) },
+  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_access_key_id', vs, c, ['identity']) },
+  { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp, compileSet: compileIpSet },
+  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c), compileSet: (vs, c) => columnSet('e.aws_region', vs, c, ['network']) },
   { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },
   { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
-  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError },
+  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError, compileSet: (vs, c) => columnSet('e.error_code', vs, c, ['error']) },
   { name: 'readonly', aliases: ['ro', 'read_only'], help: 'readonly:true or readonly:false', compile: (v) => part('e.read_only = ?', parseBoolean(v)) },
   { name: 'since', aliases: ['after'], help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)) },
+  { name: 'id', aliases: ['eventid', 'requestid'], help: 'eventID, requestID or sharedEventID: id:3f2a…', compile: compileId },
+  { name: 'around', aliases: [], help: 'events 15 minutes either side of an event, or a span you give: around:EVENTID, around:EVENTID/1h', compile: compileAround },
   { name: 'until', aliases: ['before'], help: 'until:2024-05-01 (whole day), until:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time <= ?', parseTimeBound(v, 'until', c.now)) },
 ];
 

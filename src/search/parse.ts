@@ -1,6 +1,10 @@
 /**
- * The search language's syntax: free text, "quoted phrases", field:value filters, `-` negation,
- * OR and parentheses; adjacent terms are ANDed. Parsing knows nothing of SQL: compile.ts does.
+ * The search language's syntax: free text, "quoted phrases", field:value filters, `-` or `NOT`
+ * negation, `OR` and parentheses; adjacent terms are ANDed, and an upper-case `AND` between them
+ * says so explicitly (as in Lucene, Splunk and KQL). Parsing knows nothing of SQL: compile.ts does.
+ *
+ * The tree has no node kinds for `AND` and `NOT`: they parse to `and` and `not`, the same nodes as
+ * adjacent terms and `-`, so everything that reads the tree (compile.ts, SQL dialects) sees one shape.
  */
 
 export type QueryNode =
@@ -22,8 +26,15 @@ export class QuerySyntaxError extends Error {
   }
 }
 
+/**
+ * How deep parentheses and negations may nest. Each level is a few stack frames here and a few
+ * levels of SQLite's expression tree (at most 1,000 deep); no hand-written query comes near it.
+ */
+export const MAX_NESTING = 100;
+
 type Token =
-  | { readonly type: 'open' | 'close' | 'or' | 'minus'; readonly at: number }
+  | { readonly type: 'open' | 'close' | 'or' | 'and'; readonly at: number }
+  | { readonly type: 'minus'; readonly at: number; readonly text: '-' | 'NOT' }
   | { readonly type: 'word'; readonly at: number; readonly field: string | null; readonly value: string; readonly length: number };
 
 export function parseQuery(query: string): QueryNode {
@@ -33,6 +44,7 @@ export function parseQuery(query: string): QueryNode {
 
 class Parser {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -56,7 +68,17 @@ class Parser {
 
   private parseAnd(): QueryNode {
     const items: QueryNode[] = [];
-    while (this.startsTerm()) items.push(this.parseUnary());
+    for (;;) {
+      const token = this.peek();
+      if (token?.type === 'and') {
+        this.next();
+        if (items.length === 0 || !this.startsTerm()) throw new QuerySyntaxError('AND needs a term on both sides', token.at, 3);
+      } else if (this.startsTerm()) {
+        items.push(this.parseUnary());
+      } else {
+        break;
+      }
+    }
     if (items.length === 0) {
       const token = this.peek();
       throw new QuerySyntaxError(token?.type === 'or' ? 'OR needs a term on both sides' : 'expected a search term', token?.at ?? 0);
@@ -67,12 +89,12 @@ class Parser {
   private parseUnary(): QueryNode {
     const token = this.next()!;
     if (token.type === 'minus') {
-      if (!this.startsTerm()) throw new QuerySyntaxError('"-" must be followed by a term to exclude', token.at);
-      return { kind: 'not', item: this.parseUnary() };
+      if (!this.startsTerm()) throw new QuerySyntaxError(`"${token.text}" must be followed by a term to exclude`, token.at, token.text.length);
+      return { kind: 'not', item: this.nested(token, () => this.parseUnary()) };
     }
     if (token.type === 'open') {
       if (this.peek()?.type === 'close') throw new QuerySyntaxError('empty parentheses', token.at, 2);
-      const inner = this.parseOr();
+      const inner = this.nested(token, () => this.parseOr());
       if (this.next()?.type !== 'close') throw new QuerySyntaxError('"(" is never closed', token.at);
       return inner;
     }
@@ -80,6 +102,15 @@ class Parser {
     return token.field === null
       ? { kind: 'text', value: token.value, at: token.at }
       : { kind: 'field', field: token.field, value: token.value, at: token.at };
+  }
+
+  private nested(token: Token, parse: () => QueryNode): QueryNode {
+    if (++this.depth > MAX_NESTING) {
+      throw new QuerySyntaxError(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`, token.at);
+    }
+    const node = parse();
+    this.depth--;
+    return node;
   }
 
   private startsTerm(): boolean {
@@ -98,6 +129,43 @@ class Parser {
 
 const FIELD_NAME = /^([A-Za-z_][A-Za-z0-9_]*):/;
 
+/** Operators are upper case only, as in Lucene: a lower-case `or` is a word someone may search for. */
+const OPERATORS: Record<string, 'or' | 'and' | 'minus'> = { OR: 'or', AND: 'and', NOT: 'minus' };
+
+/** A lower-case operator word searched as a word where it stands between terms, and how to mean the operator. */
+export interface OperatorHint {
+  readonly word: string;
+  readonly at: number;
+  readonly message: string;
+}
+
+/**
+ * Lower-case `and`, `or` and `not` standing between two terms (or `not` before one): valid words,
+ * but far more often a Splunk or SQL habit, so the caller says how they were read.
+ */
+export function lowerCaseOperatorHints(query: string): OperatorHint[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(query);
+  } catch {
+    return []; // the parse that follows reports the syntax error itself
+  }
+  const hints: OperatorHint[] = [];
+  tokens.forEach((token, i) => {
+    if (token.type !== 'word' || token.field !== null || token.length !== token.value.length) return;
+    const word = token.value;
+    const upper = word.toUpperCase();
+    if (!(upper in OPERATORS) || word === upper) return;
+    const before = tokens[i - 1];
+    const after = tokens[i + 1];
+    const termAfter = after !== undefined && (after.type === 'word' || after.type === 'open' || after.type === 'minus');
+    const termBefore = before !== undefined && (before.type === 'word' || before.type === 'close');
+    if (!termAfter || (upper !== 'NOT' && !termBefore)) return;
+    hints.push({ word, at: token.at, message: `"${word}" was searched as a word; write ${upper} (upper case) to use it as an operator` });
+  });
+  return hints;
+}
+
 function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -108,7 +176,7 @@ function tokenize(query: string): Token[] {
     } else if (char === '(' || char === ')') {
       tokens.push({ type: char === '(' ? 'open' : 'close', at: i++ });
     } else if (char === '-' && i + 1 < query.length && !/[\s)]/.test(query[i + 1]!)) {
-      tokens.push({ type: 'minus', at: i++ });
+      tokens.push({ type: 'minus', at: i++, text: '-' });
     } else {
       const word = readWord(query, i);
       tokens.push(word.token);
@@ -123,8 +191,9 @@ function readWord(query: string, start: number): { token: Token; end: number } {
   const valueStart = field ? start + field[0].length : start;
   const { value, end } = query[valueStart] === '"' ? readQuoted(query, valueStart) : readBare(query, valueStart);
   if (field && value === '') throw new QuerySyntaxError(`"${field[1]}:" needs a value`, start, field[0].length);
-  const isOr = !field && query.slice(start, end) === 'OR';
-  if (isOr) return { token: { type: 'or', at: start }, end };
+  const operator = !field && query[start] !== '"' ? OPERATORS[query.slice(start, end)] : undefined;
+  if (operator === 'minus') return { token: { type: 'minus', at: start, text: 'NOT' }, end };
+  if (operator) return { token: { type: operator, at: start }, end };
   return { token: { type: 'word', at: start, field: field ? field[1]!.toLowerCase() : null, value, length: end - start }, end };
 }
 

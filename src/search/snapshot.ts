@@ -16,7 +16,7 @@ import type { SqlPart } from './fields.js';
  */
 export function boundedToRowId(compiled: CompiledQuery, maxRowId: number): CompiledQuery {
   const bound = (part: SqlPart): SqlPart => ({ sql: `(${part.sql}) AND e.row_id <= ?`, params: [...part.params, maxRowId] });
-  return { query: compiled.query, where: bound(compiled.where), rowWhere: bound(compiled.rowWhere), textOnly: null };
+  return { query: compiled.query, where: bound(compiled.where), rowWhere: bound(compiled.rowWhere), textOnly: null, hints: compiled.hints };
 }
 
 /**

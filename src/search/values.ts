@@ -6,6 +6,13 @@ export class BadValueError extends Error {}
 
 const SPAN_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
+/** A span such as `90s`, `15m`, `1h` or `2d`, in milliseconds. */
+export function parseSpanMs(text: string): number {
+  const span = /^(\d{1,6})([smhdw])$/i.exec(text);
+  if (!span) throw new BadValueError(`"${text}" is not a span: use 90s, 15m, 1h or 2d`);
+  return Number(span[1]) * SPAN_UNITS[span[2]!.toLowerCase()]!;
+}
+
 /**
  * `since:`/`until:` values as ISO-8601 UTC seconds, the form event_time is stored in: relative spans
  * (`24h`, `7d`, `90m`), dates (`2024-05-01`) and date-times with or without seconds and zone

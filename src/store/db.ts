@@ -22,9 +22,11 @@ process.env['SQLITE_USE_URI'] ??= '1';
  * records stored as the file's bytes, records without an eventID keyed on a hash of those bytes, and
  * the record_fidelity and event_conflicts tables. 4 (issue 16): every contract column stored, records
  * as plain text (a BLOB only when not valid UTF-8); versions 2 and 3 keep records in deflated blocks
- * that only trailhound's own SQL function could read.
+ * that only trailhound's own SQL function could read. 5 (issue 14): tokens for the other forms of an
+ * identity (session name, `Role/session`, principal id parts, `root`, the invoking service;
+ * normalize/search-text.ts identityForms), which `user:` looks up.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** A database opened for indexing: the one writer, holding the writer lock until closed. */
 export interface IndexDatabase {

@@ -39,6 +39,7 @@ import { useTraceKeys } from './use-trace-keys.js';
 import type { TraceState } from './use-trace.js';
 import { showsYear } from './year-shown.js';
 import type { TerminalSize } from './use-terminal-size.js';
+import { lowerCaseOperatorHints } from '../search/parse.js';
 
 export interface AppProps {
   readonly client: SearchClient;
@@ -222,7 +223,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       <Box flexGrow={1} />
       <StatusBar
         dbPath={dbPath} status={status} freshness={freshness} following={state.following}
-        message={state.message} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
+        message={state.message ?? operatorHint(state.line.text)} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
       />
     </Box>
   );
@@ -252,4 +253,10 @@ function summaryText(results: ResultsState, typed: string): string {
 function emptyText(results: ResultsState): string | null {
   if (results.query === null) return results.failure ?? 'searching…';
   return 'no events match';
+}
+
+/** A lower-case and/or/not searched as a word (issue 14): said on the status line, as the CLI says it on stderr. */
+function operatorHint(query: string): { text: string; tone: 'info' } | null {
+  const hint = lowerCaseOperatorHints(query)[0];
+  return hint ? { text: `${hint.message}`, tone: 'info' } : null;
 }

@@ -26,7 +26,8 @@ export interface AlertOptions {
   readonly execCommand: string | undefined;
   /** JSON lines on stdout instead of a human line (with --json-log). */
   readonly json: boolean;
-  readonly out: NodeJS.WritableStream;
+  /** Where alert lines go: stdout, printed above the watch's status line on a terminal. */
+  readonly out: { write(text: string): unknown };
   readonly errors: NodeJS.WritableStream;
 }
 

@@ -34,17 +34,20 @@ export function formatWatchStatus(status: WatchStatus): string {
   return escapeForTerminal(parts.join(' · '));
 }
 
+/** The stderr reporter, and a way to print other output (alerts) so it never shares the status line. */
+export interface StderrReporter extends WatchReporter {
+  /** Runs `write` (which prints whole lines elsewhere on the terminal) with the status line cleared, then redraws it. */
+  printAbove(write: () => void): void;
+}
+
 /**
  * stderr for people: on a terminal, one self-overwriting status line with problems printed above
- * it; in a pipe, only the problems (when `--json-log` does not already carry them), so a service
- * log holds no progress noise.
+ * it; in a pipe, one line per event of the watch (watching, each file indexed or missing, problems,
+ * stopped), so `watch … 2>&1 | tee watch.log` keeps a log. With `--json-log` those are on stdout
+ * already and stderr keeps quiet.
  */
-export function createStderrReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly showProblems: boolean }): WatchReporter {
-  if (!stream.isTTY) {
-    return { watching: () => undefined, indexed: () => undefined, missing: () => undefined, close: () => undefined,
-      problem: (problem) => { if (options.showProblems) stream.write(formatProblem(problem)); },
-      skipped: (path, reason) => { if (options.showProblems) stream.write(formatSkipped(path, reason)); } };
-  }
+export function createStderrReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly lines: boolean }): StderrReporter {
+  if (!stream.isTTY) return createLineReporter(stream, options);
   let status: WatchStatus = { roots: options.roots, catchingUp: true, filesRead: 0, eventsNew: 0, problems: 0, lastFile: null, lastFileAt: null };
   const line = createRedrawingLine(stream);
   const update = (change: Partial<WatchStatus>) => {
@@ -58,13 +61,46 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
     }),
     problem: (problem: Problem) => {
       status = { ...status, problems: status.problems + 1 };
-      line.above(formatProblem(problem), formatWatchStatus(status));
+      line.above(() => stream.write(formatProblem(problem)), formatWatchStatus(status));
     },
     missing: () => undefined,
-    skipped: (path: string, reason: string) => line.above(formatSkipped(path, reason), formatWatchStatus(status)),
+    skipped: (path: string, reason: string) => line.above(() => stream.write(formatSkipped(path, reason)), formatWatchStatus(status)),
+    printAbove: (write) => line.above(write, formatWatchStatus(status)),
     close: () => {
       line.stop();
-      stream.write(`stopped: ${countOf(status.filesRead, 'file')} read, ${countOf(status.eventsNew, 'new event')}, ${countOf(status.problems, 'problem')}\n`);
+      stream.write(stoppedLine(status));
+    },
+  };
+}
+
+function stoppedLine(status: Pick<WatchStatus, 'filesRead' | 'eventsNew' | 'problems'>): string {
+  return `stopped: ${countOf(status.filesRead, 'file')} read, ${countOf(status.eventsNew, 'new event')}, ${countOf(status.problems, 'problem')}\n`;
+}
+
+/** One line per thing that happened, for a pipe or a log file; file names escaped, as everywhere. */
+function createLineReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly lines: boolean }): StderrReporter {
+  const totals = { filesRead: 0, eventsNew: 0, problems: 0 };
+  const say = (text: string) => {
+    if (options.lines) stream.write(`${escapeForTerminal(text)}\n`);
+  };
+  return {
+    watching: (roots) => say(`watching ${roots.join(', ')}`),
+    indexed: (report) => {
+      totals.filesRead++;
+      totals.eventsNew += report.eventsNew;
+      say(`indexed ${report.path}: ${countOf(report.eventsNew, 'new event')} (${report.status})`);
+    },
+    problem: (problem) => {
+      totals.problems++;
+      if (options.lines) stream.write(formatProblem(problem));
+    },
+    missing: (path) => say(`missing ${path}: its events stay in the index`),
+    skipped: (path, reason) => {
+      if (options.lines) stream.write(formatSkipped(path, reason));
+    },
+    printAbove: (write) => write(),
+    close: () => {
+      if (options.lines) stream.write(stoppedLine(totals));
     },
   };
 }
@@ -87,11 +123,12 @@ function createRedrawingLine(stream: NodeJS.WriteStream) {
       if (waitMs <= 0) render();
       else timer = setTimeout(render, waitMs).unref();
     },
-    /** Prints `message` where the line was, then the line, now `next`, below it. */
-    above(message: string, next: string) {
+    /** Clears the line, lets `write` print whole lines where it was, then draws the line, now `next`, below them. */
+    above(write: () => void, next: string) {
       if (timer) clearTimeout(timer);
       text = next;
-      stream.write(`\r\x1b[K${message}`);
+      stream.write('\r\x1b[K');
+      write();
       render();
     },
     stop() {

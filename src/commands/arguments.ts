@@ -1,0 +1,94 @@
+import { ExitCode, UserError } from '../errors.js';
+
+/**
+ * The command line as the user meant it, before yargs reads it (issue 14): a query that starts with
+ * `-` (`search "-error:*"`) is a query, not a cluster of short options; `--` ends the options and
+ * everything after it is the query; an option's value may start with `-` (`--alert "-error:*"`,
+ * `--offset -5`, which then fails validation rather than vanishing). A query given as two arguments,
+ * or an option written after `--`, is a usage error: silently searching half of it would be a false
+ * negative.
+ */
+
+/** Commands whose one positional argument is a query: the search language, or SQL for `sql`. */
+const QUERY_COMMANDS = new Set(['search', 'summary', 'timeline', 'export', 'tui', 'sql']);
+
+/** Options that take no value; every other `--name` takes the next argument (or `--name=value`). */
+const FLAGS = new Set(['help', 'version', 'count', 'facets', 'sql', 'json-log']);
+
+/** What yargs gets, and the query taken out of it (undefined when none was given). */
+export interface SeparatedArguments {
+  readonly argv: string[];
+  readonly query: string | undefined;
+}
+
+/** Stands in for the query so yargs sees its positional; the caller puts the real text back. */
+export const QUERY_PLACEHOLDER = 'query';
+
+export function separateQuery(argv: readonly string[]): SeparatedArguments {
+  const command = argv[0];
+  if (command === undefined || !QUERY_COMMANDS.has(command)) return { argv: withAttachedValues(argv), query: undefined };
+  const options: string[] = [];
+  const queries: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      queries.push(...afterDoubleDash(command, argv.slice(i + 1)));
+      break;
+    }
+    if (isLongOption(arg)) {
+      const takesValue = !arg.includes('=') && !FLAGS.has(optionName(arg)) && i + 1 < argv.length;
+      options.push(takesValue ? `${arg}=${argv[++i]}` : arg);
+    } else if (arg === '-h') {
+      options.push(arg);
+    } else {
+      queries.push(arg);
+    }
+  }
+  if (queries.length > 1) throw queryGivenTwice(command, queries);
+  const query = queries[0];
+  return { argv: [command, ...(query === undefined ? [] : [QUERY_PLACEHOLDER]), ...options], query };
+}
+
+function afterDoubleDash(command: string, rest: readonly string[]): string[] {
+  const option = rest.find(isLongOption);
+  if (option !== undefined) {
+    throw new UserError('bad usage', `"${option}" comes after "--", where everything is the query`, ExitCode.usage, `put options before "--": trailhound ${command} ${option} -- QUERY`);
+  }
+  return [...rest];
+}
+
+function queryGivenTwice(command: string, queries: readonly string[]): UserError {
+  const quoted = queries.map((query) => JSON.stringify(query)).join(', ');
+  return new UserError(
+    'bad usage',
+    `the query was given as ${queries.length} arguments (${quoted}); only one is searched`,
+    ExitCode.usage,
+    `quote the whole query as one argument: trailhound ${command} ${JSON.stringify(queries.join(' '))}`,
+  );
+}
+
+/** Commands without a query: only an option value that starts with `-` needs attaching. */
+function withAttachedValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (isLongOption(arg) && !arg.includes('=') && !FLAGS.has(optionName(arg)) && next !== undefined && next.startsWith('-') && next !== '--') {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function isLongOption(arg: string): boolean {
+  return arg.startsWith('--') && arg.length > 2;
+}
+
+function optionName(arg: string): string {
+  const name = arg.slice(2).split('=')[0]!;
+  return name.startsWith('no-') && FLAGS.has(name.slice(3)) ? name.slice(3) : name;
+}

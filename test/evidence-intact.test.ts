@@ -183,6 +183,10 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
       path: second, position: 'record 1', stage: 'store',
       reason: `eventID ${id(30)} is already indexed with other content (record 0 of ${first}): both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")`,
     }]);
+    const conflicting = runCli(['search', 'conflict:true', '--format', 'ndjson', '--db', dbPath]);
+    expect(conflicting.stdout.trim().split('\n').map((line) => JSON.parse(line).eventID)).toEqual([id(30)]);
+    const others = runCli(['search', 'conflict:false', '--count', '--db', dbPath]);
+    expect(others.stdout.trim()).toBe('1');
   });
 
   test('the same record laid out differently (pretty-printed) is a duplicate, not a conflict', async () => {

@@ -160,6 +160,11 @@ function compileAccount(value: string, context: FieldContext): SqlPart {
   return anyColumnVia(['identity'], ['e.recipient_account_id', 'e.user_identity_account_id'], value, context);
 }
 
+/** The other records live in event_conflicts (issue 13); the kept one is the event searched. */
+function compileConflict(value: string): SqlPart {
+  return part(`e.row_id ${parseBoolean(value) === 1 ? 'IN' : 'NOT IN'} (SELECT row_id FROM event_conflicts)`);
+}
+
 export const FIELDS: readonly FieldSpec[] = [
   { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction, compileSet: (vs, c) => columnSet('e.event_name_base', vs.map(baseEventName), c, null) },
   { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource, compileSet: (vs, c) => columnSet('e.event_source', vs.map(sourceName), c, ['action']) },
@@ -172,6 +177,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
   { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError, compileSet: (vs, c) => columnSet('e.error_code', vs, c, ['error']) },
   { name: 'readonly', aliases: ['ro', 'read_only'], help: 'readonly:true or readonly:false', compile: (v) => part('e.read_only = ?', parseBoolean(v)) },
+  { name: 'conflict', aliases: ['conflicts'], help: 'events whose eventID was also logged with other content (redaction, a hand-edited log or tampering): conflict:true', compile: compileConflict },
   { name: 'since', aliases: ['after'], help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)) },
   { name: 'id', aliases: ['eventid', 'requestid'], help: 'eventID, requestID or sharedEventID: id:3f2a…', compile: compileId },
   { name: 'around', aliases: [], help: 'events 15 minutes either side of an event, or a span you give: around:EVENTID, around:EVENTID/1h', compile: compileAround },

@@ -64,6 +64,7 @@ const FIELD_PREDICATES: Record<string, (value: string, now: Date) => Predicate> 
   resource: (value) => and(wildcardSegments(value, RESOURCE_PATHS)),
   error: (value) => compareText('errorCode', value),
   readonly: (value) => ({ kind: 'flag', path: 'readOnly', value: parseBoolean(value) === 1 }),
+  id: (value) => or(['eventID', 'requestID', 'sharedEventID'].map((path) => compareText(path, value))),
   since: (value, now) => ({ kind: 'time', op: 'atLeast', iso: parseTimeBound(value, 'since', now) }),
   until: (value, now) => ({ kind: 'time', op: 'atMost', iso: parseTimeBound(value, 'until', now) }),
 };

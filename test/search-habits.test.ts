@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compileQuery, MAX_COMPARISONS, MAX_WORDS, QueryError } from '../src/search/compile.js';
 import { allMatches, countMatches, runSearch } from '../src/search/engine.js';
 import { MAX_NESTING, parseQuery } from '../src/search/parse.js';
@@ -140,6 +143,20 @@ describe('queries of any size an analyst pastes', () => {
 });
 
 describe('the command line never drops a query', () => {
+  it('a query longer than one argument may hold comes from --query-file, a file or standard input', () => {
+    const key = samples.records.find((r) => r.userIdentity?.accessKeyId?.startsWith('AKIA'))!.userIdentity.accessKeyId;
+    const query = [...Array.from({ length: 5000 }, (_, i) => `key:AKIA${String(i).padStart(16, '0')}`), `key:${key}`].join(' OR ');
+    expect(query.length).toBeGreaterThan(128 * 1024);
+    const expected = `${want((r) => r.userIdentity?.accessKeyId === key).length}\n`;
+    const file = join(mkdtempSync(join(tmpdir(), 'trailhound-iocs-')), 'iocs.txt');
+    writeFileSync(file, `${query}\n`);
+    expect(cli('search', '--count', '--query-file', file)).toEqual({ status: 0, stdout: expected, stderr: '' });
+    expect(runCli(['search', '--count', '--query-file', '-', '--db', samples.dbPath], { input: query })).toEqual({ status: 0, stdout: expected, stderr: '' });
+    const twice = cli('search', 'x', '--count', '--query-file', file);
+    expect(twice.status).toBe(2);
+    expect(cli('search', '--query-file', join(tmpdir(), 'no-such-iocs.txt')).stderr).toContain('cannot read the query from');
+  });
+
   it('a query starting with - is a query', () => {
     const errors = samples.records.filter((r) => r.errorCode).length;
     expect(cli('search', '-error:*', '--count')).toEqual({ status: 0, stdout: `${samples.records.length - errors}\n`, stderr: '' });

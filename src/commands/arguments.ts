@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
 
 /**
@@ -35,7 +36,9 @@ export function separateQuery(argv: readonly string[]): SeparatedArguments {
       queries.push(...afterDoubleDash(command, argv.slice(i + 1)));
       break;
     }
-    if (isLongOption(arg)) {
+    if (isLongOption(arg) && optionName(arg) === QUERY_FILE_OPTION) {
+      queries.push(readQueryFile(command, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]));
+    } else if (isLongOption(arg)) {
       const takesValue = !arg.includes('=') && !FLAGS.has(optionName(arg)) && i + 1 < argv.length;
       options.push(takesValue ? `${arg}=${argv[++i]}` : arg);
     } else if (arg === '-h') {
@@ -47,6 +50,23 @@ export function separateQuery(argv: readonly string[]): SeparatedArguments {
   if (queries.length > 1) throw queryGivenTwice(command, queries);
   const query = queries[0];
   return { argv: [command, ...(query === undefined ? [] : [QUERY_PLACEHOLDER]), ...options], query };
+}
+
+/**
+ * `--query-file FILE` (or `-`, standard input): a pasted IoC list of thousands of values is longer
+ * than the 128 KB the operating system allows one argument.
+ */
+export const QUERY_FILE_OPTION = 'query-file';
+
+function readQueryFile(command: string, path: string | undefined): string {
+  if (path === undefined) {
+    throw new UserError('bad usage', `--${QUERY_FILE_OPTION} needs a file`, ExitCode.usage, `trailhound ${command} --${QUERY_FILE_OPTION} iocs.txt, or - for standard input`);
+  }
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new UserError('bad usage', `cannot read the query from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.usage, `give a readable file, or - to read the query from standard input`);
+  }
 }
 
 function afterDoubleDash(command: string, rest: readonly string[]): string[] {

@@ -11,7 +11,7 @@ import { compileCommandQuery } from './query.js';
 import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
 import type { ExportManifest } from '../forensics/evidence-export.js';
 import { escapeForTerminal } from '../present/safe-text.js';
-import { withDatabase } from './options.js';
+import { withDatabase, withQueryFile } from './options.js';
 import { exportParquet } from '../export/parquet-export.js';
 
 interface ExportArgs {
@@ -27,7 +27,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export [query]',
   describe: 'Write matching records verbatim to a folder, with a manifest of where each came from',
   builder: (yargs) =>
-    withDatabase(yargs as Argv<object>)
+    withQueryFile(withDatabase(yargs as Argv<object>))
       .positional('query', { type: 'string', describe: 'the search language, as trailhound search takes it ("" for all events)' })
       .option('rule', { type: 'string', describe: "export one detection's evidence: the events the Sigma rule with this id matches (ANDed with the query, if any)" })
       .option('rules', { type: 'string', array: true, describe: 'rule files or folders to find --rule in (default: the rules that ship with trailhound)' })

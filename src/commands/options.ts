@@ -9,6 +9,17 @@ import type { OutputFormat } from '../present/format.js';
 export const DEFAULT_DB = 'trailhound.db';
 
 /** `--db`, shared by every command: the index file, `TRAILHOUND_DB` or ./trailhound.db. */
+/**
+ * Documents `--query-file`, which commands/arguments.ts reads before yargs (the file's text becomes
+ * the query argument).
+ */
+export function withQueryFile<T>(yargs: Argv<T>) {
+  return yargs.option('query-file', {
+    type: 'string',
+    describe: 'read the query from this file (- for standard input): an IoC list longer than a command line holds',
+  });
+}
+
 export function withDatabase<T>(yargs: Argv<T>) {
   return yargs.option('db', {
     type: 'string',

@@ -14,7 +14,7 @@ import type { OutputFormat } from '../present/format.js';
 import { writeRawJsonArray, writeRawJsonLines } from '../present/json.js';
 import { escapeJsonForTerminal } from '../present/safe-text.js';
 import { CSV_LABELS, LIST_LABELS, toCsvRow, toListRow } from '../present/event-row.js';
-import { withDatabase, withFormat } from './options.js';
+import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { withDialect, printDialectStatement } from './dialect-options.js';
 import type { DialectArgs } from './dialect-options.js';
 import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
@@ -35,7 +35,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   command: 'search [query]',
   describe: 'Find events with the search language: who did what, when, from where',
   builder: (yargs) =>
-    withDialect(withFormat(withDatabase(yargs as Argv<object>)))
+    withDialect(withFormat(withQueryFile(withDatabase(yargs as Argv<object>))))
       .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - or NOT negates, AND is implied, OR and ( ) group' })
       .option('limit', { type: 'number', default: 50, describe: 'events per page (0: all)' })
       .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })

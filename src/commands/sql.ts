@@ -4,7 +4,7 @@ import { openReadOnly } from '../store/db.js';
 import { prepareReadOnlySql } from '../store/sql.js';
 import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
-import { withDatabase, withFormat } from './options.js';
+import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { terminalWidth } from './terminal.js';
 
 interface SqlArgs {
@@ -18,7 +18,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
   command: 'sql <query>',
   describe: 'Run one read-only SQL statement over the index (tables: events, files, problems, digests)',
   builder: (yargs) =>
-    withFormat(withDatabase(yargs as Argv<object>))
+    withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
       .positional('query', { type: 'string', demandOption: true, describe: 'one SELECT, WITH, VALUES, EXPLAIN or schema PRAGMA' })
       .option('params', { type: 'string', describe: 'values for the ?s of the statement, as a JSON array (what trailhound search --sql prints)' })
       .example('$0 sql "SELECT event_name, count(*) n FROM events GROUP BY 1 ORDER BY n DESC LIMIT 10"', 'top actions')

@@ -8,7 +8,7 @@ import type { SummaryDimension } from '../forensics/summary.js';
 import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
 import { formatUserMessage } from '../present/problem.js';
-import { withDatabase, withFormat } from './options.js';
+import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface SummaryArgs {
@@ -23,7 +23,7 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
   command: 'summary [query]',
   describe: 'Who, from where, with which key, doing what: first and last seen and counts per group',
   builder: (yargs) =>
-    withFormat(withDatabase(yargs as Argv<object>))
+    withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
       .positional('query', { type: 'string', default: '', describe: 'the search language, as trailhound search takes it; empty for all events' })
       .option('by', { choices: SUMMARY_DIMENSIONS, default: 'identity' as SummaryDimension, describe: 'one row per identity (ARN, else calling service or type), source IP, access key or action' })
       .option('limit', { type: 'number', default: 0, describe: 'at most this many rows, most events first (0: all)' })

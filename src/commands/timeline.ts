@@ -9,7 +9,7 @@ import { writeRows } from '../present/format.js';
 import type { OutputFormat } from '../present/format.js';
 import { shortIdentity } from '../present/event-row.js';
 import { formatUserMessage } from '../present/problem.js';
-import { withDatabase, withFormat } from './options.js';
+import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
 
 interface TimelineArgs {
@@ -27,7 +27,7 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
   command: 'timeline <query>',
   describe: 'An incident in order: matching events oldest first, one condensed line each',
   builder: (yargs) =>
-    withFormat(withDatabase(yargs as Argv<object>))
+    withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
       .positional('query', { type: 'string', demandOption: true, describe: 'the search language, as trailhound search takes it ("" for all events)' })
       .option('limit', { type: 'number', default: 1000, describe: 'at most this many events, the oldest (0: all)' })
       .example('$0 timeline "ip:198.51.100.23"', 'what an address did, step by step')

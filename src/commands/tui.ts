@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
-import { withDatabase } from './options.js';
+import { withDatabase, withQueryFile } from './options.js';
 
 interface TuiArgs {
   readonly query: string;
@@ -14,7 +14,7 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
   command: ['tui [query]', '$0'],
   describe: 'Browse and search interactively: results as you type, event detail, facets, pivots (the default command)',
   builder: (yargs) =>
-    withDatabase(yargs as Argv<object>)
+    withQueryFile(withDatabase(yargs as Argv<object>))
       .positional('query', { type: 'string', default: '', describe: 'the search to start with, in the language of trailhound search' })
       // As the default command, `trailhound WORD` would search for WORD: a mistyped command must stay an error.
       .check((argv) => {

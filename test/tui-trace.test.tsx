@@ -93,7 +93,7 @@ describe('terminal UI: trace', () => {
     expect(at(`2  2026-03-02T10:05:00Z 111122223333 s3:GetObject by ${SESSION_ARN}`)).toBeGreaterThan(at('1  2026-03-02T10:00:00Z'));
     expect(frame).toContain('IAM user alice with long-term access key AKIAALICE00000000001');
     await press('k', '\r');
-    const pivoted = await waitFor((f) => !f.includes('origin chain') && f.startsWith('search: ') && screenRows(f).length === 1, 'the hop\'s event');
+    const pivoted = await waitFor((f) => !f.includes('origin chain') && f.startsWith(`search: id:${ASSUME.eventID}`) && screenRows(f).length === 1, 'the hop\'s event');
     expect(screenRows(pivoted)).toEqual(rowsOf([ASSUME]));
   });
 

@@ -59,9 +59,14 @@ export async function radiusQuery(client: SearchClient, row: EventListRow): Prom
   return { reason: `blast radius failed: ${'failure' in reply ? reply.failure : 'cancelled'}` };
 }
 
-/** The query that finds a hop's own event: its account and action in the second it was logged. */
+/**
+ * The query that finds a hop's own event: its eventID, else its account and action in the second it
+ * was logged.
+ */
 export function hopQuery(row: ChainRow): string | null {
-  if (row.step === 0 || typeof row.time !== 'string' || typeof row.action !== 'string') return null;
+  if (row.step === 0) return null;
+  if (typeof row.event_id === 'string') return fieldTerm('id', row.event_id);
+  if (typeof row.time !== 'string' || typeof row.action !== 'string') return null;
   const ms = Date.parse(row.time);
   const action = row.action.split(':').pop()!;
   const parts = [fieldTerm('action', action), `since:${isoSecondsOf(ms)}`, `until:${isoSecondsOf(ms + 1000)}`];

@@ -4,6 +4,7 @@
  * (which turns 12345678901234567890123 into 1.2345678901234568e+22, 1e400 into null, 1.0 into 1 and
  * drops duplicate keys; issue 13). Iterative: depth costs no stack.
  */
+import { QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, isWhitespace } from './json-bytes.js';
 
 /** A value's bytes: `[start, end)` in the document. */
 export interface Slice {
@@ -13,17 +14,6 @@ export interface Slice {
 
 /** One step into a document: an object member by key (the last one, as JSON.parse keeps), or an array element. */
 export type PathStep = string | number;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-
-const isWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /**
  * The slice of the value at `path`, or null when the document has no such value. Element lists are

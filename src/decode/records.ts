@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { QUOTE, BACKSLASH, NEWLINE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, isWhitespace } from './json-bytes.js';
 
 /**
  * How the values of a file were laid out: one `{"Records":[…]}` object, a bare array, several
@@ -44,19 +45,8 @@ export const MAX_VALUE_DEPTH = 512;
 /** Past this the file is abandoned: even the bracket stack would cost real memory. */
 const MAX_STACK_DEPTH = 1 << 24;
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const NEWLINE = 0x0a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-
 type FirstKeyState = 'none' | 'awaitKey' | 'inKey' | 'awaitColon' | 'awaitArray';
 
-const isWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 /** Bytes that may start a JSON scalar: digits, minus, and the first letters of true/false/null. */
 const isScalarStart = (byte: number): boolean =>
   (byte >= 0x30 && byte <= 0x39) || byte === 0x2d || byte === 0x74 || byte === 0x66 || byte === 0x6e;

@@ -60,7 +60,7 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: 'o', does: 'origin chain of the event (trace): each hop back to the first principal; Enter pivots to a hop\'s event', where: 'lists', hint: 'o origin' },
   { keys: 'B', does: 'blast radius of the event\'s key or identity: every event of every session opened from it', where: 'lists' },
   { keys: 'h', does: 'detections: the shipped Sigma rules matching the results, by level, with exact counts; Enter narrows to one rule\'s events', where: 'lists', hint: 'h detections' },
-  { keys: 'Backspace b', does: 'back to the query before the last pivot or filter', where: 'lists', hint: 'b back' },
+  { keys: 'Backspace b', does: 'back to the query before the last pivot, filter or rule', where: 'lists', hint: 'b back' },
   { keys: 'f', does: 'show or hide the facets pane', where: 'lists', hint: 'f facets' },
   { keys: 'Enter', does: 'add the facet value as a filter', where: 'facets', hint: 'Enter filter' },
   { keys: '- !', does: 'exclude the facet value', where: 'facets', hint: '- exclude' },

@@ -180,6 +180,13 @@ describe('terminal UI: detections (h)', () => {
     expect(frame).toContain('RULES  none of the shipped rules');
   }, 60_000);
 
+  test('the help overlay and the status line\'s hints list the key', async () => {
+    const { waitFor, press } = start('source:ecs');
+    await waitFor((f) => f.includes('h detections'), 'the hint');
+    await press('?');
+    await waitFor((f) => /^ +h +detections: the shipped Sigma rules matching the results/m.test(f), 'h in the help overlay');
+  }, 60_000);
+
   test('rule titles and authors are escaped for the terminal', () => {
     const hostile = { id: 'x', title: 'Evil\u001b]0;owned\u0007 title\u001b[2J', level: 'high' as const, author: 'mallory\u001b[31m', count: 3 };
     const { lastFrame } = render(<DetectionsPanel detections={{ open: true, query: '', view: { rules: [hostile], ran: 1 }, failure: null, selected: 0 }} height={6} width={100} theme={{ color: false }} />);

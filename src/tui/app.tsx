@@ -15,6 +15,7 @@ import type { QueryHistory } from './history.js';
 import { wrapStyledLines } from './json-lines.js';
 import type { StyledLine } from './json-lines.js';
 import { commandFor, hintsFor } from './keymap.js';
+import type { Command } from './keymap.js';
 import { computeLayout, visibleTop } from './layout.js';
 import type { Layout } from './layout.js';
 import { fitColumns } from './list-columns.js';
@@ -34,7 +35,13 @@ import { useIndexStatus } from './use-index-status.js';
 import { knownRows, loadedAround, rowAt, useSearch } from './use-search.js';
 import type { ResultsState } from './use-search.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { DetectionsPanel } from './detections-panel.js';
 import { TracePanel } from './trace-panel.js';
+import { splitRuleScope } from './rule-scope.js';
+import { escapeForTerminal } from '../present/safe-text.js';
+import { useDetections } from './use-detections.js';
+import type { DetectionsState } from './use-detections.js';
+import { useEventRules } from './use-event-rules.js';
 import { useTraceKeys } from './use-trace-keys.js';
 import type { TraceState } from './use-trace.js';
 import { showsYear } from './year-shown.js';
@@ -83,7 +90,8 @@ export function App(props: AppProps) {
   const top = visibleTop(state.listTop, selected, layout.listRows);
   const selectedRow = rowAt(results, selected);
   const source = useEventSource(client, selectedRow?.row_id ?? null);
-  const detail = useMemo(() => (selectedRow ? wrapStyledLines(detailLines(selectedRow, source), layout.sideWidth - 1) : []), [selectedRow, source, layout.sideWidth]);
+  const eventRules = useEventRules(client, selectedRow?.row_id ?? null);
+  const detail = useMemo(() => (selectedRow ? wrapStyledLines(detailLines(selectedRow, source, eventRules), layout.sideWidth - 1) : []), [selectedRow, source, eventRules, layout.sideWidth]);
   const items = useMemo(() => (results.facets ? facetItems(results.facets) : []), [results.facets]);
 
   const helpRows = layout.wide ? layout.listRows : layout.listRows + layout.sideRows + 1;
@@ -108,14 +116,17 @@ export function App(props: AppProps) {
     }
   }, [client, exit, search, props.history, props.exportDir, apply]);
 
-  const tracing = useTraceKeys(client, { selectedRow, focus: stored.focus, dispatch: (command) => {
+  const dispatch = (command: Command) => {
     const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
     apply(() => next.state);
     for (const effect of next.effects) runEffect(effect);
-  } });
+  };
+  const tracing = useTraceKeys(client, { selectedRow, focus: stored.focus, dispatch });
+  const hunting = useDetections(client, { shownQuery: results.query, upToRowId: results.query === null ? undefined : results.maxRowId, focus: stored.focus, dispatch });
 
   useInput((input, key) => {
-    if (tracing.handle(input, key)) return;
+    if (!hunting.detections.open && tracing.handle(input, key)) return;
+    if (!tracing.trace.open && hunting.handle(input, key)) return;
     // Keys typed faster than they are read arrive as one string: unless typed into the query, each is a command.
     const typing = stateRef.current.focus === 'query' && stateRef.current.mode === 'normal';
     const keys = !typing && input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
@@ -154,7 +165,7 @@ export function App(props: AppProps) {
 
   return (
     <Screen
-      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath} trace={tracing.trace}
+      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath} trace={tracing.trace} detections={hunting.detections} ruleTitles={hunting.titles}
     />
   );
 }
@@ -177,10 +188,13 @@ interface ScreenProps {
   readonly dbPath: string;
   readonly theme: Theme;
   readonly trace: TraceState;
+  readonly detections: DetectionsState;
+  /** Titles of rules seen in the detections view, to name the rule a query is narrowed to. */
+  readonly ruleTitles: ReadonlyMap<string, string>;
 }
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
-function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme, trace }: ScreenProps) {
+function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme, trace, detections, ruleTitles }: ScreenProps) {
   const withYear = showsYear(results, new Date());
   const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
   const list = (
@@ -189,7 +203,9 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
     />
   );
-  const side = trace.open ? (
+  const side = detections.open ? (
+    <DetectionsPanel detections={detections} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
+  ) : trace.open ? (
     <TracePanel trace={trace} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
   ) : state.showFacets ? (
     <FacetsPane
@@ -205,7 +221,7 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
       <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
-      <TimelineStrip summary={summaryText(results, state.line.text)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
+      <TimelineStrip summary={summaryText(results, state.line.text, ruleTitles)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
       {state.mode === 'help' ? (
         <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
       ) : layout.wide ? (
@@ -242,10 +258,13 @@ function countText(results: ResultsState): string {
   return results.count ? `${formatNumber(results.count.count)}${results.count.capped ? '+' : ''}` : '…';
 }
 
-function summaryText(results: ResultsState, typed: string): string {
+function summaryText(results: ResultsState, typed: string, ruleTitles: ReadonlyMap<string, string>): string {
   if (results.failure) return `search failed: ${results.failure}`;
   if (results.query === null) return 'searching…';
-  const count = results.endAt !== null ? formatMatches(results.endAt, false) : results.count ? formatMatches(results.count.count, results.count.capped) : 'counting…';
+  const scope = splitRuleScope(results.query);
+  const counted = results.endAt !== null ? formatMatches(results.endAt, false) : results.count ? formatMatches(results.count.count, results.count.capped) : 'counting…';
+  // The rule's title is its author's text: escaped like every other text from outside.
+  const count = scope ? `${counted} · rule: ${escapeForTerminal(ruleTitles.get(scope.ruleId) ?? scope.ruleId)}` : counted;
   if (results.problemFor === typed) return `${count} for the previous query`;
   return results.running || results.query !== typed ? `${count} (searching…)` : count;
 }

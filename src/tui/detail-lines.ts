@@ -2,6 +2,7 @@ import type { EventListRow } from '../search/engine.js';
 import type { EventSource } from '../search/browse.js';
 import { isObject, toPrincipal } from '../normalize/identity.js';
 import { escapeForTerminal } from '../present/safe-text.js';
+import type { RuleLabel } from './detection-answers.js';
 import { prettyJsonLines } from './json-lines.js';
 import type { Segment, SegmentKind, StyledLine } from './json-lines.js';
 
@@ -13,10 +14,10 @@ export type SourceState = { readonly state: 'loading' } | { readonly state: 'loa
 
 /**
  * The detail pane's lines for one event: a WHO / WHAT / WHERE / WHEN / RESULT card, the file it came
- * from and that file's verification, then the whole record as indented JSON. Every value from the
- * log passes the terminal escape.
+ * from and that file's verification, the shipped rules it matches (null: still asked), then the
+ * whole record as indented JSON. Every value from the log, and every rule title, passes the terminal escape.
  */
-export function detailLines(row: EventListRow, source: SourceState): StyledLine[] {
+export function detailLines(row: EventListRow, source: SourceState, rules: readonly RuleLabel[] | null = []): StyledLine[] {
   // The card falls back to the indexed columns when the record does not parse; its text is still shown below.
   const principal = toPrincipal(parseRecord(row.record)?.['userIdentity']);
   const lines: StyledLine[] = [
@@ -32,6 +33,7 @@ export function detailLines(row: EventListRow, source: SourceState): StyledLine[
     card('WHEN', [row.event_time]),
     resultLine(row),
     fileLine(source),
+    ...rulesLines(rules),
     [{ text: '── record ──', kind: 'muted' }],
   ];
   return [...lines.filter((line) => line.length > 1 || line[0]?.text.trim() !== ''), ...prettyJsonLines(row.record ?? 'null')];
@@ -51,6 +53,14 @@ function resultLine(row: EventListRow): StyledLine {
   const parts: Segment[] = [{ text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' }, { text: escapeForTerminal(row.error_code), kind: 'bad' }];
   if (row.error_message) parts.push({ text: `  ${escapeForTerminal(row.error_message)}`, kind: 'plain' });
   return parts;
+}
+
+/** One line per matching rule, `RULES  high  Title`; the rule's author is in the detections view (h). */
+function rulesLines(rules: readonly RuleLabel[] | null): StyledLine[] {
+  const label = (first: boolean): Segment => ({ text: (first ? 'RULES' : '').padEnd(LABEL_WIDTH), kind: 'label' });
+  if (rules === null) return [[label(true), { text: '…', kind: 'muted' }]];
+  if (rules.length === 0) return [[label(true), { text: 'none of the shipped rules', kind: 'muted' }]];
+  return rules.map((rule, i) => [label(i === 0), { text: `${rule.level}  `, kind: rule.level === 'high' || rule.level === 'critical' ? 'bad' : 'plain' }, { text: escapeForTerminal(rule.title), kind: 'plain' }]);
 }
 
 function fileLine(source: SourceState): StyledLine {

@@ -1,5 +1,6 @@
 import type { FacetCounts, EventListRow, SortOrder } from '../search/engine.js';
 import type { EventSource, HourlyCounts, IndexStatus } from '../search/browse.js';
+import type { DetectionsView, RuleLabel } from './detection-answers.js';
 import type { RadiusView, TraceView } from './trace-answers.js';
 
 /**
@@ -31,7 +32,9 @@ export type SearchRequest =
   | { readonly kind: 'status' }
   | { readonly kind: 'export'; readonly query: string; readonly format: ExportFormat; readonly dir: string }
   | { readonly kind: 'trace'; readonly eventId: string }
-  | { readonly kind: 'radius'; readonly target: string };
+  | { readonly kind: 'radius'; readonly target: string }
+  | { readonly kind: 'detections'; readonly query: string; readonly upToRowId?: number }
+  | { readonly kind: 'eventRules'; readonly rowId: number };
 
 /** A query the user must fix: the reason, and the offending token's position in the query. */
 export interface QueryProblem {
@@ -70,6 +73,8 @@ export interface ResultOf {
   readonly export: ExportResult;
   readonly trace: TraceView;
   readonly radius: RadiusView;
+  readonly detections: DetectionsView;
+  readonly eventRules: readonly RuleLabel[];
 }
 
 export type SearchReply<K extends SearchRequest['kind'] = SearchRequest['kind']> =

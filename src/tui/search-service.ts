@@ -1,6 +1,7 @@
 import { UserError, messageOf } from '../errors.js';
 import { compileQuery, QueryError } from '../search/compile.js';
 import type { CompiledQuery } from '../search/compile.js';
+import type { HuntRule } from '../hunt/rule.js';
 import { countFacets, countMatchesUpTo, runSearch } from '../search/engine.js';
 import { boundedToRowId, countAddedBetween, positionOf } from '../search/snapshot.js';
 import { countByHour, readEventSource, readIndexStatus } from '../search/browse.js';
@@ -8,6 +9,7 @@ import { openReadOnly } from '../store/db.js';
 import type { SqliteDatabase } from '../store/db.js';
 import { isWriterRunning } from '../store/writer-lock.js';
 import { exportResults } from './export-results.js';
+import { answerDetections, answerEventRules, compileWithRule, shippedRules } from './detection-answers.js';
 import { answerRadius, answerTrace } from './trace-answers.js';
 import type { ResultOf, SearchReply, SearchRequest } from './protocol.js';
 
@@ -22,11 +24,12 @@ export interface SearchService {
 
 export function createSearchService(dbPath: string): SearchService {
   const db = openReadOnly(dbPath);
-  const compile = lastCompiled();
+  const rules = shippedRules();
+  const compile = lastCompiled((query, now) => compileWithRule(query, rules, (search) => compileQuery(search, { now })));
   return {
     async handle<R extends SearchRequest>(request: R): Promise<SearchReply<R['kind']>> {
       try {
-        return { ok: true, value: (await answer(db, dbPath, compile, request)) as ResultOf[R['kind']] };
+        return { ok: true, value: (await answer(db, dbPath, compile, rules, request)) as ResultOf[R['kind']] };
       } catch (error) {
         if (error instanceof QueryError) return { ok: false, queryProblem: { detail: error.detail, at: error.at, length: error.length } };
         return { ok: false, failure: error instanceof UserError ? `${error.headline}: ${error.reason}` : messageOf(error) };
@@ -36,7 +39,7 @@ export function createSearchService(dbPath: string): SearchService {
   };
 }
 
-async function answer(db: SqliteDatabase, dbPath: string, compile: (query: string) => CompiledQuery, request: SearchRequest): Promise<ResultOf[SearchRequest['kind']]> {
+async function answer(db: SqliteDatabase, dbPath: string, compile: (query: string) => CompiledQuery, rules: () => readonly HuntRule[], request: SearchRequest): Promise<ResultOf[SearchRequest['kind']]> {
   switch (request.kind) {
     case 'page': {
       const { maxRowId } = readIndexStatus(db);
@@ -64,6 +67,10 @@ async function answer(db: SqliteDatabase, dbPath: string, compile: (query: strin
       return answerTrace(db, request.eventId);
     case 'radius':
       return answerRadius(db, request.target);
+    case 'detections':
+      return answerDetections(db, rules(), asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId));
+    case 'eventRules':
+      return answerEventRules(db, rules(), request.rowId);
   }
 }
 
@@ -82,11 +89,11 @@ const COMPILED_TTL_MS = 5_000;
  * Typing sends several requests per query (page, count, timeline, facets): they share one
  * compilation, so they also share the "now" that relative times count from.
  */
-function lastCompiled(): (query: string) => CompiledQuery {
+function lastCompiled(compileAt: (query: string, now: Date) => CompiledQuery): (query: string) => CompiledQuery {
   let last: { compiled: CompiledQuery; atMs: number } | null = null;
   return (query) => {
     const nowMs = Date.now();
-    if (last?.compiled.query !== query || nowMs - last.atMs > COMPILED_TTL_MS) last = { compiled: compileQuery(query, { now: new Date(nowMs) }), atMs: nowMs };
+    if (last?.compiled.query !== query || nowMs - last.atMs > COMPILED_TTL_MS) last = { compiled: compileAt(query, new Date(nowMs)), atMs: nowMs };
     return last.compiled;
   };
 }

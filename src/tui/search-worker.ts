@@ -80,7 +80,7 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
  * thread it held back the counts of the next keystrokes.
  */
 const SIDE_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['count', 'status', 'added']);
-const BACKGROUND_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['timeline', 'facets', 'export', 'trace', 'radius']);
+const BACKGROUND_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['timeline', 'facets', 'export', 'trace', 'radius', 'detections', 'eventRules']);
 
 /**
  * A client for the search threads. Run from TypeScript sources (vitest) there is no compiled worker

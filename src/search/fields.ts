@@ -3,23 +3,9 @@ import { baseEventName } from '../normalize/event-name.js';
 import { freeTextExpression, inColumns, patternExpression, valueTokenExpression } from './fts.js';
 import { compileUser, compileUserSet } from './identity-filter.js';
 import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseSpanMs, parseTimeBound, toLikePattern } from './values.js';
+import type { FieldContext, SqlPart } from './sql-part.js';
 
-/** A piece of SQL over the `events` view (aliased `e`) and the values bound to its `?`s, in order. */
-export interface SqlPart {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
-
-export interface FieldContext {
-  /** "Now" for relative times; fixed in tests. */
-  readonly now: Date;
-  /**
-   * Whether exact column checks are preceded by a full-text lookup that finds candidates fast when
-   * they are few. Without it the filter is cheap to test row by row, which is what a scan of the
-   * newest events needs (engine.ts).
-   */
-  readonly narrow: boolean;
-}
+export type { FieldContext, SqlPart } from './sql-part.js';
 
 interface FieldSpec {
   readonly name: string;

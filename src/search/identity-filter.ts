@@ -1,4 +1,4 @@
-import type { FieldContext, SqlPart } from './fields.js';
+import type { FieldContext, SqlPart } from './sql-part.js';
 import { inColumns, patternExpression, valueTokenExpression } from './fts.js';
 import { hasWildcard, toLikePattern } from './values.js';
 

@@ -74,7 +74,7 @@ export function compileWithRule(query: string, rules: () => readonly HuntRule[],
   const where = ruleWhere(rule.predicate, rule.aggregation);
   const inner = search ? { sql: `(${where.sql}) AND (${search.where.sql})`, params: [...where.params, ...search.where.params] } : where;
   const set = { sql: `e.row_id IN (SELECT e.row_id FROM events e WHERE ${inner.sql})`, params: inner.params };
-  return { query, where: set, rowWhere: set, textOnly: null };
+  return { query, where: set, rowWhere: set, textOnly: null, hints: search?.hints ?? [] };
 }
 
 function compileRest(query: string, rest: string, at: number, compile: (query: string) => CompiledQuery): CompiledQuery {

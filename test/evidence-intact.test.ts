@@ -206,6 +206,14 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     expect((db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map((row) => row.record)).toEqual([bare(3), bare(4)]);
   });
 
+  test('a record without an eventID laid out differently (pretty-printed) is that record, once; a space inside a string is not layout', async () => {
+    const compact = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"a b"}}';
+    const pretty = '{\n  "eventTime": "2026-03-02T10:00:00Z",\n  "eventName": "X",\n  "requestParameters": { "name": "a b" }\n}';
+    const otherString = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"ab"}}';
+    const { db } = await indexBytes('layout.json', `[${compact},${pretty},${otherString}]`);
+    expect((db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map((row) => row.record)).toEqual([compact, otherString]);
+  });
+
   test('a re-read conflict is kept once, and the file still reports it', async () => {
     const dir = tempDir();
     const first = join(dir, 'a.json');

@@ -15,6 +15,7 @@ import { toEventRow, toSearchRow } from '../store/ingest.js';
 import { traceLinksOf } from '../normalize/trace-links.js';
 import type { FileOutcome, FileSink, FileStatus } from '../store/ingest.js';
 import type { ReadLimits } from './limits.js';
+import { withoutLayout } from '../decode/json-bytes.js';
 
 /** Records per message to the writer, by size: ~64 KB amortises a message without holding much. */
 const BATCH_TARGET_BYTES = 64 * 1024;
@@ -212,11 +213,13 @@ export class FileDecoder {
 }
 
 /**
- * Records without an eventID are the same record only if their bytes are: a hash of parsed JSON
- * made two records that differ in the last digit of a big integer one (issue 13).
+ * Records without an eventID are the same record only if their bytes are, apart from the whitespace
+ * between tokens (as for conflicts, store/conflicts.ts): a hash of parsed JSON made two records that
+ * differ in the last digit of a big integer one (issue 13), while a pretty-printed copy of a record is
+ * that record.
  */
 function contentKey(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return createHash('sha256').update(withoutLayout(bytes)).digest('hex');
 }
 
 /** The bytes a record is stored as, and why they are not the file's own bytes, when they are not. */

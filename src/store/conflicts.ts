@@ -1,5 +1,6 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { Problem } from '../errors.js';
+import { withoutLayout } from '../decode/json-bytes.js';
 
 interface KeptRecord {
   readonly id: number;
@@ -65,24 +66,6 @@ export class ConflictRecorder {
  */
 export function sameRecord(a: Buffer, b: Buffer): boolean {
   return a.equals(b) || withoutLayout(a).equals(withoutLayout(b));
-}
-
-function withoutLayout(bytes: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(bytes.length);
-  let length = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (inString) {
-      out[length++] = byte;
-      if (byte === 0x5c && i + 1 < bytes.length) out[length++] = bytes[++i]!;
-      else if (byte === 0x22) inString = false;
-    } else if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) {
-      out[length++] = byte;
-      if (byte === 0x22) inString = true;
-    }
-  }
-  return out.subarray(0, length);
 }
 
 function prepareStatements(db: SqliteDatabase) {

@@ -14,7 +14,7 @@ import { ExitCode, UserError } from '../errors.js';
 const QUERY_COMMANDS = new Set(['search', 'summary', 'timeline', 'export', 'tui', 'sql']);
 
 /** Options that take no value; every other `--name` takes the next argument (or `--name=value`). */
-const FLAGS = new Set(['help', 'version', 'count', 'facets', 'sql', 'json-log']);
+const FLAGS = new Set(['help', 'version', 'count', 'facets', 'sql', 'json-log', 'forward', 'query', 'timeline']);
 
 /** What yargs gets, and the query taken out of it (undefined when none was given). */
 export interface SeparatedArguments {

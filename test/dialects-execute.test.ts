@@ -38,6 +38,7 @@ const QUERIES = [
   'user:ci-deploy -ip:198.51.100.0/24', 'type:Root OR key:AKIAQBACKD00RKEY7X2M',
   'source:ecs action:RunTask since:2026-03-03 region:ap-southeast-2', 'error:AccessDenied* user:ci-deploy',
   '-(source:ecs OR source:iam) readonly:false', '',
+  'user:gha-run-8812', 'user:GitHubActionsDeploy/gha-run-8812', 'user:partner-auditor', 'user:root', 'user:alice@example.com', 'user:ecs.amazonaws.com',
   'id:6be8f82d-da85-4286-8d45-131c9a7600f7', 'id:4E6D5053-48BE-4F48-BC4B-D898CCB04DFD',
 ];
 

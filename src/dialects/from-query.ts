@@ -11,7 +11,7 @@ import type { FieldPath, Predicate } from './predicate.js';
 
 /** The record fields `user:` looks in, in the order of search/fields.ts IDENTITY_COLUMNS. */
 const IDENTITY_PATHS = [
-  'userIdentity.arn', 'userIdentity.userName', 'userIdentity.principalId',
+  'userIdentity.arn', 'userIdentity.userName', 'userIdentity.principalId', 'userIdentity.invokedBy',
   'userIdentity.sessionContext.sessionIssuer.arn', 'userIdentity.sessionContext.sessionIssuer.userName',
 ];
 
@@ -55,7 +55,7 @@ function translate(node: QueryNode, query: string, options: { now: Date; dialect
 const FIELD_PREDICATES: Record<string, (value: string, now: Date) => Predicate> = {
   action: (value) => compareText('eventName', value.includes('*') ? value : baseEventName(value), { stripVersion: true }),
   source: (value) => compareText('eventSource', value.includes('.') || value.includes('*') ? value : `${value}.amazonaws.com`),
-  user: (value) => or(IDENTITY_PATHS.map((path) => compareText(path, value))),
+  user: userPredicate,
   type: (value) => compareText('userIdentity.type', value),
   key: (value) => compareText('userIdentity.accessKeyId', value),
   ip: ipPredicate,
@@ -68,6 +68,31 @@ const FIELD_PREDICATES: Record<string, (value: string, now: Date) => Predicate> 
   since: (value, now) => ({ kind: 'time', op: 'atLeast', iso: parseTimeBound(value, 'since', now) }),
   until: (value, now) => ({ kind: 'time', op: 'atMost', iso: parseTimeBound(value, 'until', now) }),
 };
+
+/**
+ * `user:` as search/identity-filter.ts reads it: the identity columns whole, and the forms cut from
+ * them (`Role/session`, the session name, a federated user's name, each `:` part of the principal
+ * id, `root`). The type of a caller nothing else names (`AWSAccount`) has no translation.
+ */
+function userPredicate(value: string): Predicate {
+  if (value === '*') return or(IDENTITY_PATHS.map((path) => compareText(path, value)));
+  const derived = [
+    compareText('userIdentity.arn', `*:assumed-role/${value}`),
+    compareText('userIdentity.arn', `*:assumed-role/*/${value}`),
+    compareText('userIdentity.arn', `*:federated-user/${value}`),
+    compareText('userIdentity.principalId', `${value}:*`),
+    compareText('userIdentity.principalId', `*:${value}`),
+    compareText('userIdentity.principalId', `*:${value}:*`),
+  ];
+  const root = wildcardMatches(value, 'root') ? [compareText('userIdentity.type', 'Root')] : [];
+  return or([...IDENTITY_PATHS.map((path) => compareText(path, value)), ...derived, ...root]);
+}
+
+/** Whether a `*` pattern of the search language matches `text`, ignoring ASCII case. */
+function wildcardMatches(pattern: string, text: string): boolean {
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 'i').test(text);
+}
 
 function ipPredicate(value: string): Predicate {
   if (value.includes('/')) {

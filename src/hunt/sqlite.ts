@@ -16,6 +16,13 @@ import { hasWildcards, literalText } from './predicate.js';
  */
 const COLUMNS: Readonly<Record<string, string>> = {
   eventID: 'e.event_id',
+  eventVersion: 'e.event_version',
+  eventType: 'e.event_type',
+  eventCategory: 'e.event_category',
+  requestID: 'e.request_id',
+  sharedEventID: 'e.shared_event_id',
+  userAgent: 'e.user_agent',
+  errorMessage: 'e.error_message',
   eventSource: 'e.event_source',
   eventName: 'e.event_name',
   awsRegion: 'e.aws_region',
@@ -31,6 +38,7 @@ const COLUMNS: Readonly<Record<string, string>> = {
   'userIdentity.invokedBy': 'e.user_identity_invoked_by',
   'userIdentity.sessionContext.sessionIssuer.arn': 'e.session_issuer_arn',
   'userIdentity.sessionContext.sessionIssuer.userName': 'e.session_issuer_user_name',
+  'userIdentity.sessionContext.sessionIssuer.type': 'e.session_issuer_type',
 };
 
 /** Whether a field is read from a stored column (cheap) rather than from the record (inflated, parsed). */

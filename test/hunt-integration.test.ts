@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
+import { land, until } from './helpers/landing-files.js';
 
 /** Rules where the investigator already is: `watch --alert-rules` and `export --rule`. */
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
@@ -35,20 +35,6 @@ function event(id: string, extra: Record<string, unknown> = {}): Record<string, 
     eventVersion: '1.08', eventID: id, eventTime: '2026-03-03T14:14:40Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'DescribeTrails',
     awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.23', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ci-deploy' }, ...extra,
   };
-}
-
-function land(dir: string, name: string, records: Record<string, unknown>[]): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `.${name}.tmp`), gzipSync(JSON.stringify({ Records: records })));
-  renameSync(join(dir, `.${name}.tmp`), join(dir, name));
-}
-
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('watch --alert-rules', () => {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
+import { land, until } from './helpers/landing-files.js';
 
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
 const children: ChildProcess[] = [];
@@ -19,21 +19,6 @@ function event(id: string, extra: Record<string, unknown> = {}): Record<string, 
     eventVersion: '1.08', eventID: id, eventTime: '2026-03-03T14:14:40Z', eventSource: 'iam.amazonaws.com', eventName: 'ListUsers',
     awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.23', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ci-deploy' }, ...extra,
   };
-}
-
-/** Written beside its final name, then renamed into place, as aws s3 sync does. */
-function land(dir: string, name: string, records: Record<string, unknown>[]): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `.${name}.tmp`), gzipSync(JSON.stringify({ Records: records })));
-  renameSync(join(dir, `.${name}.tmp`), join(dir, name));
-}
-
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 function watch(args: string[]): { child: ChildProcess; output: () => string } {

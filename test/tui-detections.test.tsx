@@ -12,6 +12,7 @@ import type { SearchClient } from '../src/tui/protocol.js';
 import { createSearchClient } from '../src/tui/search-worker.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import { runCli } from './helpers/run-cli.js';
+import { driveApp } from './helpers/drive-app.js';
 
 const suite = indexSamplesForSuite();
 
@@ -53,20 +54,7 @@ function start(initialQuery: string) {
   const client = createSearchClient(suite.dbPath);
   clients.push(client);
   const app = render(<App client={client} dbPath={suite.dbPath} initialQuery={initialQuery} history={createMemoryHistory()} theme={{ color: false }} exportDir={suite.dir} size={{ columns: 240, rows: 40 }} debounceMs={5} statusPollMs={60_000} />);
-  const frame = () => app.lastFrame() ?? '';
-  const waitFor = async (check: (frame: string) => boolean, what: string) => {
-    for (let i = 0; i < 1500; i++) {
-      if (!frame().includes('searching…') && check(frame())) return frame();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-  };
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const { waitFor, press } = driveApp(app, 1500);
   return { client, waitFor, press };
 }
 

@@ -17,6 +17,7 @@ import { createSearchClient } from '../src/tui/search-worker.js';
 import { indexInto } from './helpers/temp-index.js';
 import { runCli } from './helpers/run-cli.js';
 import { writeSyntheticTrail } from './tui-synthetic.js';
+import { driveApp } from './helpers/drive-app.js';
 
 /**
  * The terminal UI keeps the investigator's place (issue 15): dates with their year, exact counts
@@ -49,20 +50,7 @@ function start(props: Partial<AppProps> = {}) {
     <App client={client} dbPath={props.dbPath ?? dbPath} initialQuery="" history={createMemoryHistory()} theme={{ color: false }} exportDir={dir}
       size={{ columns: 100, rows: 30 }} debounceMs={5} statusPollMs={60_000} {...props} />,
   );
-  const frame = () => app.lastFrame() ?? '';
-  const waitFor = async (check: (frame: string) => boolean, what: string) => {
-    for (let i = 0; i < 1_500; i++) {
-      if (!frame().includes('searching…') && check(frame())) return frame();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-  };
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const { frame, waitFor, press } = driveApp(app, 1_500);
   return { app, frame, waitFor, press };
 }
 

@@ -13,6 +13,7 @@ import { createMemoryHistory } from '../src/tui/history.js';
 import type { SearchClient } from '../src/tui/protocol.js';
 import { createSearchClient } from '../src/tui/search-worker.js';
 import { indexInto } from './helpers/temp-index.js';
+import { driveApp } from './helpers/drive-app.js';
 
 /** A leaked key's chain: alice's AKIA key assumes Admin, and the Admin session reads an object and lists buckets. */
 type Rec = Record<string, any>;
@@ -63,20 +64,7 @@ function start(initialQuery: string) {
   const client = createSearchClient(dbPath);
   clients.push(client);
   const app = render(<App client={client} dbPath={dbPath} initialQuery={initialQuery} history={createMemoryHistory()} theme={{ color: false }} exportDir={dir} size={{ columns: 140, rows: 30 }} debounceMs={5} statusPollMs={60_000} />);
-  const frame = () => app.lastFrame() ?? '';
-  const waitFor = async (check: (frame: string) => boolean, what: string) => {
-    for (let i = 0; i < 500; i++) {
-      if (!frame().includes('searching…') && check(frame())) return frame();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-  };
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const { waitFor, press } = driveApp(app, 500);
   return { waitFor, press };
 }
 

@@ -27,6 +27,7 @@ import { addTerm, quoteValue } from '../src/tui/query-text.js';
 import { createSearchClient } from '../src/tui/search-worker.js';
 import { fitTimeline, sparkline } from '../src/tui/timeline.js';
 import { indexInto } from './helpers/temp-index.js';
+import { driveApp } from './helpers/drive-app.js';
 
 /** A small trail, written at test time, whose answers the tests work out from the records themselves. */
 type Rec = Record<string, any>;
@@ -118,22 +119,7 @@ function start(props: Partial<AppProps> = {}) {
     <App client={client} dbPath={dbPath} initialQuery="" history={createMemoryHistory()} theme={{ color: false }} exportDir={dir}
       size={{ columns: 100, rows: 30 }} debounceMs={5} statusPollMs={60_000} {...props} />,
   );
-  const frame = () => app.lastFrame() ?? '';
-  /** Waits until no search is running and the frame satisfies `check`; fails with the last frame. */
-  const waitFor = async (check: (frame: string) => boolean, what: string) => {
-    for (let i = 0; i < 500; i++) {
-      if (!frame().includes('searching…') && check(frame())) return frame();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-  };
-  const press = async (...keys: string[]) => {
-    for (const key of keys) {
-      app.stdin.write(key);
-      // Lets Ink read the key (a lone Esc waits one turn to be told from an escape sequence) and React render.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
+  const { frame, waitFor, press } = driveApp(app, 500);
   return { app, frame, waitFor, press };
 }
 

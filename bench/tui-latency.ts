@@ -1,4 +1,4 @@
-import { measureKeystrokeLatency } from '../src/tui/measure-latency.js';
+import { measureKeystrokeLatency } from './keystroke-latency.js';
 import { percentile } from './measure.js';
 import { line } from './report.js';
 import type { BenchLine } from './report.js';

@@ -5,11 +5,11 @@ vi.hoisted(() => {
 });
 
 import { render, cleanup } from 'ink-testing-library';
-import { App } from '../src/tui/app.js';
-import { DetectionsPanel } from '../src/tui/detections-panel.js';
-import { createMemoryHistory } from '../src/tui/history.js';
-import type { SearchClient } from '../src/tui/protocol.js';
-import { createSearchClient } from '../src/tui/search-worker.js';
+import { App } from '../src/tui/components/App.js';
+import { DetectionsPanel } from '../src/tui/components/DetectionsPanel.js';
+import { createMemoryHistory } from '../src/tui/state/history.js';
+import type { SearchClient } from '../src/search-service/protocol.js';
+import { createSearchClient } from '../src/search-service/threads.js';
 import { indexSamplesForSuite } from './helpers/samples.js';
 import { runCli } from './helpers/run-cli.js';
 import { driveApp } from './helpers/drive-app.js';

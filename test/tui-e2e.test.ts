@@ -12,7 +12,7 @@ import { indexInto } from './helpers/temp-index.js';
  * pins what only a terminal shows: raw mode, the worker thread from dist/, the alternate screen.
  */
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
-const worker = fileURLToPath(new URL('../dist/src/tui/search-worker.js', import.meta.url));
+const worker = fileURLToPath(new URL('../dist/src/search-service/threads.js', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 /** A tmux server of the test's own, its socket in the test's folder: the user's sessions are never touched. */
 let socket = '';

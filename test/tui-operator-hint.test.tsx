@@ -8,10 +8,10 @@ vi.hoisted(() => {
 });
 
 import { cleanup, render } from 'ink-testing-library';
-import { App } from '../src/tui/app.js';
-import { createMemoryHistory } from '../src/tui/history.js';
-import type { SearchClient } from '../src/tui/protocol.js';
-import { createSearchClient } from '../src/tui/search-worker.js';
+import { App } from '../src/tui/components/App.js';
+import { createMemoryHistory } from '../src/tui/state/history.js';
+import type { SearchClient } from '../src/search-service/protocol.js';
+import { createSearchClient } from '../src/search-service/threads.js';
 import { indexInto } from './helpers/temp-index.js';
 
 /** issue 14 item 2: the terminal UI says on its status line when a lower-case operator was searched as a word. */

@@ -8,10 +8,10 @@ vi.hoisted(() => {
 });
 
 import { render, cleanup } from 'ink-testing-library';
-import { App } from '../src/tui/app.js';
-import { createMemoryHistory } from '../src/tui/history.js';
-import type { SearchClient } from '../src/tui/protocol.js';
-import { createSearchClient } from '../src/tui/search-worker.js';
+import { App } from '../src/tui/components/App.js';
+import { createMemoryHistory } from '../src/tui/state/history.js';
+import type { SearchClient } from '../src/search-service/protocol.js';
+import { createSearchClient } from '../src/search-service/threads.js';
 import { indexInto } from './helpers/temp-index.js';
 import { driveApp } from './helpers/drive-app.js';
 

@@ -44,12 +44,12 @@ export async function runTuiCommand(args: TuiArgs): Promise<number> {
   if (process.env['NO_COLOR'] && process.env['FORCE_COLOR'] === undefined) process.env['FORCE_COLOR'] = '0';
   for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = '0';
   // The search threads load and open the database while Ink and React load (about a second).
-  const { createSearchClient } = await import('../tui/search-worker.js');
+  const { createSearchClient } = await import('../search-service/threads.js');
   const client = createSearchClient(args.db);
   const [{ runTui }, { createFileHistory, createMemoryHistory }, { themeFromEnv }] = await Promise.all([
     import('../tui/run-tui.js'),
-    import('../tui/history.js'),
-    import('../tui/theme.js'),
+    import('../tui/state/history.js'),
+    import('../tui/text/theme.js'),
   ]);
   const historyFile = process.env['TRAILHOUND_HISTORY'] ?? join(homedir(), '.trailhound_history');
   await runTui({

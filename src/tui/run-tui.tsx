@@ -1,8 +1,8 @@
 import { render } from 'ink';
-import { App } from './app.js';
-import type { QueryHistory } from './history.js';
-import type { SearchClient } from './protocol.js';
-import type { Theme } from './theme.js';
+import { App } from './components/App.js';
+import type { QueryHistory } from './state/history.js';
+import type { SearchClient } from '../search-service/protocol.js';
+import type { Theme } from './text/theme.js';
 
 export interface TuiOptions {
   /** Started by the caller before Ink loads, so the search threads start in the meantime; closed here. */

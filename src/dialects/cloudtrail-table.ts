@@ -46,9 +46,6 @@ export const CLOUDTRAIL_COLUMNS: readonly Column[] = [
   col('tlsDetails', struct(col('tlsVersion'), col('cipherSuite'), col('clientProvidedHostHeader'))),
 ];
 
-/** The partition columns: projected from the S3 key, never stored in the files. */
-export const PARTITION_COLUMNS = ['account', 'region', 'timestamp'] as const;
-
 /** Hive DDL for a column type, as in AWS's documented statement. */
 export function hiveType(type: ColumnType): string {
   switch (type.kind) {

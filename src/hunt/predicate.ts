@@ -62,8 +62,3 @@ export function hasWildcards(pattern: Pattern): boolean {
 export function literalText(pattern: Pattern): string {
   return pattern.map((part) => (part.kind === 'text' ? part.text : '')).join('');
 }
-
-/** Folds ASCII letters only: the case rule of SQLite's NOCASE and LIKE, and so of every renderer. */
-export function foldAscii(text: string): string {
-  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-}

@@ -11,9 +11,7 @@ export const VERDICTS = {
   gap: ['gap'],
 } as const;
 
-export type DigestVerdict = (typeof VERDICTS)['digest'][number];
 export type LinkVerdict = (typeof VERDICTS)['chain-link'][number];
-export type LogVerdict = (typeof VERDICTS)['log'][number];
 
 /** How a verdict moves the exit code: tampering wins over "could not verify" (STYLE.md). */
 export type Effect = 'none' | 'unverifiable' | 'tampered';

@@ -1,9 +1,9 @@
 import { basename, dirname } from 'node:path';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import type { EventListRow } from '../../search/engine.js';
-import { forGeneration, reduce, initialState, stayingPut } from '../state/app-state.js';
-import type { AppState, Effect, Landing, StateContext } from '../state/app-state.js';
+import { forGeneration, reduce } from '../state/app-state.js';
+import type { AppState, Effect, StateContext } from '../state/app-state.js';
 import { DetailPane } from './DetailPane.js';
 import { detailLines } from '../text/detail-lines.js';
 import { facetItems } from '../state/facet-items.js';
@@ -29,8 +29,8 @@ import { TimelineStrip } from './TimelineStrip.js';
 import { useEventSource } from '../hooks/use-event-source.js';
 import { useFreshness } from '../hooks/use-freshness.js';
 import type { Freshness } from '../hooks/use-freshness.js';
-import { useLanding, useLastMatch } from '../hooks/use-landing.js';
-import type { Landed } from '../hooks/use-landing.js';
+import { useAppStore } from '../hooks/use-app-store.js';
+import { usePlacement } from '../hooks/use-placement.js';
 import { useIndexStatus } from '../hooks/use-index-status.js';
 import { knownRows, loadedAround, rowAt, useSearch } from '../hooks/use-search.js';
 import type { ResultsState } from '../hooks/use-search.js';
@@ -62,21 +62,12 @@ export interface AppProps {
   readonly statusPollMs?: number;
 }
 
-/** Rows fetched beyond the screen either side, so moving rarely waits for a page. */
-const PREFETCH_ROWS = 50;
-
 /** The terminal UI: holds the screen's state; the panes are presentational. */
 export function App(props: AppProps) {
   const { client, theme } = props;
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
-  const [stored, setState] = useState<AppState>(() => initialState(props.initialQuery));
-  // Keys can arrive faster than renders: each applies to the newest state, not the last rendered one.
-  const stateRef = useRef(stored);
-  const apply = useCallback((update: (previous: AppState) => AppState) => {
-    stateRef.current = update(stateRef.current);
-    setState(stateRef.current);
-  }, []);
+  const { stored, stateRef, apply } = useAppStore(props.initialQuery);
 
   const search = useSearch(client, stored.line.text, { debounceMs: props.debounceMs ?? 120, wantFacets: stored.showFacets });
   const { results } = search;
@@ -114,7 +105,7 @@ export function App(props: AppProps) {
         apply((previous) => ({ ...previous, message: exportMessage(reply) }));
       });
     }
-  }, [client, exit, search, props.history, props.exportDir, apply]);
+  }, [client, exit, search, props.history, props.exportDir, apply, stateRef]);
 
   const dispatch = (command: Command) => {
     const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
@@ -132,36 +123,10 @@ export function App(props: AppProps) {
     const keys = !typing && input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
     for (const one of keys) {
       const command = commandFor(one, key, { focus: stateRef.current.focus, mode: stateRef.current.mode });
-      if (command === null) continue;
-      const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
-      apply(() => next.state);
-      for (const effect of next.effects) runEffect(effect);
+      if (command !== null) dispatch(command);
     }
   });
-
-  // A pivot, a filter, Enter or Back runs its query at once instead of after the typing pause.
-  const { runNow, loadRows } = search;
-  useEffect(() => {
-    if (state.runToken > 0) runNow();
-  }, [state.runToken, runNow]);
-  const reachEnd = useCallback((end: { selected: number; listTop: number }) => {
-    apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
-  }, [apply, results.generation]);
-  useLastMatch(state.endPending, results, layout.listRows, loadRows, reachEnd);
-  useEffect(() => loadRows(Math.max(0, top - PREFETCH_ROWS), top + layout.listRows + PREFETCH_ROWS), [top, layout.listRows, results, loadRows]);
-  const land = useCallback((landing: Landing, landed: Landed) => {
-    apply((previous) => previous.landing !== landing ? previous : {
-      ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
-      marked: landing.mark === 'origin' ? (landed.found && landing.rowId !== null ? { query: landing.query, rowId: landing.rowId } : null) : landing.mark,
-    });
-  }, [apply, results.generation]);
-  useLanding(client, state.landing, results, layout.listRows, loadRows, land);
-  // Following, new matching events are read as they arrive, the selected event staying put.
-  useEffect(() => {
-    if (!stored.following || !freshness.newMatches || freshness.newMatches.count === 0 || results.running) return;
-    apply((previous) => ({ ...previous, landing: stayingPut(previous, contextRef.current) }));
-    search.refresh();
-  }, [stored.following, freshness.newMatches, results.running, apply, search]);
+  usePlacement({ client, state, following: stored.following, search, freshness, top, listRows: layout.listRows, context: contextRef, apply });
 
   return (
     <Screen

@@ -68,29 +68,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     const generation = ++latest.current.generation;
     latest.current.sent = text;
     setResults((state) => ({ ...state, running: true }));
-    const current = () => generation === latest.current.generation;
-    // The count and timeline come from another thread and may arrive before the first page.
-    const early: { -readonly [K in 'count' | 'timeline']: ResultsState[K] } = { count: null, timeline: null };
-    void client.request({ kind: 'page', query: text, offset: 0, limit: PAGE_SIZE }, generation).then((reply) => {
-      if (!current() || ('superseded' in reply)) return;
-      if (!reply.ok) {
-        const problem = 'queryProblem' in reply ? reply.queryProblem : null;
-        setResults((state) => ({ ...state, running: false, problem, problemFor: problem ? text : null, failure: 'failure' in reply ? reply.failure : null }));
-        return;
-      }
-      const rows = reply.value.rows;
-      setResults({ ...EMPTY, ...early, generation, query: text, pages: new Map([[0, rows]]), endAt: rows.length < PAGE_SIZE ? rows.length : null, maxRowId: reply.value.maxRowId });
-    });
-    void client.request({ kind: 'count', query: text, cap: COUNT_CAP }, generation).then((reply) => {
-      if (!current() || !reply.ok) return;
-      early.count = reply.value;
-      updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
-    });
-    void client.request({ kind: 'timeline', query: text }, generation).then((reply) => {
-      if (!current() || !reply.ok) return;
-      early.timeline = reply.value;
-      updateIfCurrent(generation, (state) => ({ ...state, timeline: reply.value }));
-    });
+    askForResults(client, text, generation, { isCurrent: () => generation === latest.current.generation, setResults, updateIfCurrent });
   }, [client, updateIfCurrent]);
 
   const timer = useRef<NodeJS.Timeout | null>(null);
@@ -107,16 +85,7 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
     };
   }, [query, options.debounceMs, start]);
 
-  useEffect(() => {
-    const { generation, query: shown, facets } = results;
-    const key = `${generation}:facets`;
-    if (!options.wantFacets || shown === null || facets !== null || latest.current.inflight.has(key)) return;
-    latest.current.inflight.add(key);
-    void client.request({ kind: 'facets', query: shown }, generation).then((reply) => {
-      latest.current.inflight.delete(key);
-      if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, facets: reply.value }));
-    });
-  }, [client, options.wantFacets, results, updateIfCurrent]);
+  useFacets(client, results, options.wantFacets, latest.current.inflight, updateIfCurrent);
 
   const loadRows = useCallback((from: number, to: number) => {
     const { results: shown, generation } = latest.current;
@@ -152,6 +121,55 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   }, [client, updateIfCurrent]);
 
   return { results, loadRows, runNow, refresh, countAll };
+}
+
+interface ResultsSink {
+  readonly isCurrent: () => boolean;
+  readonly setResults: (results: ResultsState | ((state: ResultsState) => ResultsState)) => void;
+  readonly updateIfCurrent: (generation: number, update: (state: ResultsState) => ResultsState) => void;
+}
+
+/** Asks for a new query's first page, count and timeline; the page replaces the results when it comes. */
+function askForResults(client: SearchClient, text: string, generation: number, { isCurrent, setResults, updateIfCurrent }: ResultsSink): void {
+  // The count and timeline come from another thread and may arrive before the first page.
+  const early: { -readonly [K in 'count' | 'timeline']: ResultsState[K] } = { count: null, timeline: null };
+  void client.request({ kind: 'page', query: text, offset: 0, limit: PAGE_SIZE }, generation).then((reply) => {
+    if (!isCurrent() || ('superseded' in reply)) return;
+    if (!reply.ok) {
+      const problem = 'queryProblem' in reply ? reply.queryProblem : null;
+      setResults((state) => ({ ...state, running: false, problem, problemFor: problem ? text : null, failure: 'failure' in reply ? reply.failure : null }));
+      return;
+    }
+    const rows = reply.value.rows;
+    setResults({ ...EMPTY, ...early, generation, query: text, pages: new Map([[0, rows]]), endAt: rows.length < PAGE_SIZE ? rows.length : null, maxRowId: reply.value.maxRowId });
+  });
+  void client.request({ kind: 'count', query: text, cap: COUNT_CAP }, generation).then((reply) => {
+    if (!isCurrent() || !reply.ok) return;
+    early.count = reply.value;
+    updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
+  });
+  void client.request({ kind: 'timeline', query: text }, generation).then((reply) => {
+    if (!isCurrent() || !reply.ok) return;
+    early.timeline = reply.value;
+    updateIfCurrent(generation, (state) => ({ ...state, timeline: reply.value }));
+  });
+}
+
+/** The facets of the shown results, asked for once per results while the facets pane is open. */
+function useFacets(
+  client: SearchClient, results: ResultsState, wantFacets: boolean, inflight: Set<string>,
+  updateIfCurrent: ResultsSink['updateIfCurrent'],
+): void {
+  useEffect(() => {
+    const { generation, query: shown, facets } = results;
+    const key = `${generation}:facets`;
+    if (!wantFacets || shown === null || facets !== null || inflight.has(key)) return;
+    inflight.add(key);
+    void client.request({ kind: 'facets', query: shown }, generation).then((reply) => {
+      inflight.delete(key);
+      if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, facets: reply.value }));
+    });
+  }, [client, wantFacets, results, updateIfCurrent, inflight]);
 }
 
 /**

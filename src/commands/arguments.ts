@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
+import { commandShape } from './all.js';
 
 /**
  * The command line as the user meant it, before yargs reads it (issue 14): a query that starts with
@@ -10,11 +11,8 @@ import { ExitCode, UserError } from '../errors.js';
  * negative.
  */
 
-/** Commands whose one positional argument is a query: the search language, or SQL for `sql`. */
-const QUERY_COMMANDS = new Set(['search', 'summary', 'timeline', 'export', 'tui', 'sql']);
-
-/** Options that take no value; every other `--name` takes the next argument (or `--name=value`). */
-const FLAGS = new Set(['help', 'version', 'count', 'facets', 'sql', 'json-log', 'forward', 'query', 'timeline']);
+/** Before a command is known, only these take no value; every other `--name` takes the next argument. */
+const GLOBAL_FLAGS: ReadonlySet<string> = new Set(['help', 'version']);
 
 /** What yargs gets, and the query taken out of it (undefined when none was given). */
 export interface SeparatedArguments {
@@ -27,7 +25,9 @@ export const QUERY_PLACEHOLDER = 'query';
 
 export function separateQuery(argv: readonly string[]): SeparatedArguments {
   const command = argv[0];
-  if (command === undefined || !QUERY_COMMANDS.has(command)) return { argv: withAttachedValues(argv), query: undefined };
+  const shape = command === undefined ? undefined : commandShape(command);
+  const flags = shape?.flags ?? GLOBAL_FLAGS;
+  if (command === undefined || !shape?.takesQuery) return { argv: withAttachedValues(argv, flags), query: undefined };
   const options: string[] = [];
   const queries: string[] = [];
   for (let i = 1; i < argv.length; i++) {
@@ -36,10 +36,10 @@ export function separateQuery(argv: readonly string[]): SeparatedArguments {
       queries.push(...afterDoubleDash(command, argv.slice(i + 1)));
       break;
     }
-    if (isLongOption(arg) && optionName(arg) === QUERY_FILE_OPTION) {
+    if (isLongOption(arg) && optionName(arg, flags) === QUERY_FILE_OPTION) {
       queries.push(readQueryFile(command, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]));
     } else if (isLongOption(arg)) {
-      const takesValue = !arg.includes('=') && !FLAGS.has(optionName(arg)) && i + 1 < argv.length;
+      const takesValue = !arg.includes('=') && !flags.has(optionName(arg, flags)) && i + 1 < argv.length;
       options.push(takesValue ? `${arg}=${argv[++i]}` : arg);
     } else if (arg === '-h') {
       options.push(arg);
@@ -88,13 +88,13 @@ function queryGivenTwice(command: string, queries: readonly string[]): UserError
 }
 
 /** Commands without a query: only an option value that starts with `-` needs attaching. */
-function withAttachedValues(argv: readonly string[]): string[] {
+function withAttachedValues(argv: readonly string[], flags: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') return [...out, ...argv.slice(i)];
     const next = argv[i + 1];
-    if (isLongOption(arg) && !arg.includes('=') && !FLAGS.has(optionName(arg)) && next !== undefined && next.startsWith('-') && next !== '--') {
+    if (isLongOption(arg) && !arg.includes('=') && !flags.has(optionName(arg, flags)) && next !== undefined && next.startsWith('-') && next !== '--') {
       out.push(`${arg}=${next}`);
       i++;
     } else {
@@ -108,7 +108,7 @@ function isLongOption(arg: string): boolean {
   return arg.startsWith('--') && arg.length > 2;
 }
 
-function optionName(arg: string): string {
+function optionName(arg: string, flags: ReadonlySet<string>): string {
   const name = arg.slice(2).split('=')[0]!;
-  return name.startsWith('no-') && FLAGS.has(name.slice(3)) ? name.slice(3) : name;
+  return name.startsWith('no-') && flags.has(name.slice(3)) ? name.slice(3) : name;
 }

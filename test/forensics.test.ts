@@ -8,6 +8,8 @@ import { compileQuery } from '../src/search/compile.js';
 import { SUMMARY_DIMENSIONS, summarize } from '../src/forensics/summary.js';
 import type { SummaryDimension } from '../src/forensics/summary.js';
 import { buildTimeline, targetOf } from '../src/forensics/timeline.js';
+import { shortIdentity } from '../src/present/event-row.js';
+import type { IdentityColumns } from '../src/search/event-identity.js';
 import { indexInto } from './helpers/temp-index.js';
 import { runCli } from './helpers/run-cli.js';
 import { indexSamplesForSuite, SAMPLE_LOGS as SAMPLES } from './helpers/samples.js';
@@ -27,7 +29,7 @@ const identityField = (r: Rec, name: string): string | null => (typeof r.userIde
 
 /** What `summary --by` groups on, asked of a raw record. */
 const GROUP_OF: Record<SummaryDimension, (r: Rec) => string | null> = {
-  identity: (r) => identityField(r, 'arn') ?? identityField(r, 'invokedBy') ?? identityField(r, 'type'),
+  identity: (r) => identityField(r, 'arn') ?? identityField(r, 'invokedBy') ?? identityField(r, 'userName') ?? identityField(r, 'type'),
   ip: (r) => r.sourceIPAddress ?? null,
   key: (r) => identityField(r, 'accessKeyId'),
   action: shortAction,
@@ -173,6 +175,53 @@ describe('forensic commands over samples/, answers computed from the raw files',
     expect(badQuery.status).toBe(2);
     expect(badQuery.stderr).toContain('did you mean "action:"?');
     expect(runCli(['timeline', '--db', suite.dbPath]).status).toBe(2);
+  });
+
+  /** The statement `COMMAND --sql --format json` prints, run by `trailhound sql`: its rows as JSON. */
+  function runPrintedStatement(args: string[]): Record<string, unknown>[] {
+    const printed = runCli([...args, '--sql', '--format', 'json']);
+    expect([printed.status, printed.stderr]).toEqual([0, '']);
+    const { sql, params } = JSON.parse(printed.stdout) as { sql: string; params: unknown[] };
+    const viaSql = runCli(['sql', sql, '--params', JSON.stringify(params), '--format', 'json', '--db', suite.dbPath]);
+    expect([viaSql.status, viaSql.stderr]).toEqual([0, '']);
+    return JSON.parse(viaSql.stdout);
+  }
+
+  it.each([
+    ['', 'identity', '0'],
+    [`ip:${ATTACK_IP}`, 'identity', '0'],
+    ['error:AccessDenied*', 'ip', '0'],
+    ['source:ecs', 'key', '0'],
+    ['since:2026-03-03 until:2026-03-04', 'action', '5'],
+  ])('CLI: summary %j --by %s --limit %s --sql prints the statement whose rows are the summary', (query, by, limit) => {
+    const summary = runCli(['summary', query, '--by', by, '--limit', limit, '--format', 'json', '--db', suite.dbPath]);
+    expect(summary.status).toBe(0);
+    const rows = JSON.parse(summary.stdout) as unknown[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(runPrintedStatement(['summary', query, '--by', by, '--limit', limit])).toEqual(rows);
+  });
+
+  it.each([
+    [`ip:${ATTACK_IP}`, '1000'],
+    ['source:ecs', '40'],
+  ])('CLI: timeline %j --limit %s --sql prints the statement of the same events, in order, with the columns each line is made of', (query, limit) => {
+    const timeline = runCli(['timeline', query, '--limit', limit, '--format', 'json', '--db', suite.dbPath]);
+    expect(timeline.status).toBe(0);
+    const lines = JSON.parse(timeline.stdout) as unknown[];
+    expect(lines.length).toBeGreaterThan(0);
+    const rows = runPrintedStatement(['timeline', query, '--limit', limit]) as (IdentityColumns & Record<string, string | null>)[];
+    expect(rows.map((row) => ({
+      time: row['event_time'], identity: shortIdentity(row), action: row['action'], target: targetOf(row['request_parameters'] ?? null, row['first_resource_arn'] ?? null),
+      source_ip: row['source_ip_address'], result: row['error_code'] ?? 'OK', event_id: row['event_id'],
+    }))).toEqual(lines);
+  });
+
+  it('CLI: --sql without a format prints the statement and a comment with its --params, and opens no database', () => {
+    const printed = runCli(['summary', `ip:${ATTACK_IP}`, '--by', 'ip', '--sql', '--db', join(suite.dir, 'absent.db')]);
+    expect([printed.status, printed.stderr]).toEqual([0, '']);
+    const { sql, params } = JSON.parse(runCli(['summary', `ip:${ATTACK_IP}`, '--by', 'ip', '--sql', '--format', 'json']).stdout);
+    expect(printed.stdout).toBe(`${sql};\n-- --params '${JSON.stringify(params)}'\n`);
+    expect(existsSync(join(suite.dir, 'absent.db'))).toBe(false);
   });
 
   it('CLI: every forensic command has help', () => {

@@ -18,6 +18,7 @@ import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { withDialect, printDialectStatement } from './dialect-options.js';
 import type { DialectArgs } from './dialect-options.js';
 import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
+import { printStatement, withSqlOption } from './sql-option.js';
 
 interface SearchArgs extends DialectArgs {
   readonly query: string;
@@ -35,14 +36,13 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   command: 'search [query]',
   describe: 'Find events with the search language: who did what, when, from where',
   builder: (yargs) =>
-    withDialect(withFormat(withQueryFile(withDatabase(yargs as Argv<object>))))
+    withSqlOption(withDialect(withFormat(withQueryFile(withDatabase(yargs as Argv<object>))))
       .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - or NOT negates, AND is implied, OR and ( ) group' })
       .option('limit', { type: 'number', default: 50, describe: 'events per page (0: all)' })
       .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
       .option('sort', { choices: ['newest', 'time', 'oldest'] as const, default: 'newest' as const, describe: 'newest first, or oldest first (time, oldest)' })
       .option('count', { type: 'boolean', default: false, describe: 'print only the number of matches' })
-      .option('facets', { type: 'boolean', default: false, describe: 'counts by action, identity, source IP, region, account and error code' })
-      .option('sql', { type: 'boolean', default: false, describe: 'print the SQL statement and its parameters instead of running it' })
+      .option('facets', { type: 'boolean', default: false, describe: 'counts by action, identity, source IP, region, account and error code' }))
       .example('$0 search "action:RunTask since:7d"', 'tasks started in the last week')
       .example('$0 search "key:AKIAQ* -error:*" --format ndjson | jq .requestParameters', 'successful calls by a key, as original records')
       .example('$0 search "ip:198.51.100.0/24 (action:Create* OR action:Delete*)" --sort time', 'an incident, oldest first')
@@ -66,7 +66,7 @@ export async function runSearchCommand(args: SearchArgs): Promise<number> {
   // SQLite reads LIMIT -1 as none: what --sql prints for --limit 0.
   const page: Page = { sort, limit: limit ?? -1, offset };
   if (args.dialect !== 'sqlite') return printDialectStatement(args.dialect, args, page);
-  if (args.sql) return printSql(compiled, page, args.format);
+  if (args.sql) return printStatement(searchStatement(compiled, page), args.format);
   const db = openReadOnly(args.db);
   try {
     if (args.count) return printCount(countMatches(db, compiled), args.format);
@@ -119,14 +119,6 @@ function describeShown(shown: number, page: { limit: number | null; offset: numb
 
 function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
   for (const row of rows) yield map(row);
-}
-
-/** The statement as `trailhound sql --params` takes it: user values stay bound, never spliced. */
-function printSql(compiled: CompiledQuery, page: { sort: SortOrder; limit: number; offset: number }, format: OutputFormat): number {
-  const statement = searchStatement(compiled, page);
-  if (format === 'json' || format === 'ndjson') process.stdout.write(`${JSON.stringify({ sql: statement.sql, params: statement.params })}\n`);
-  else process.stdout.write(`${statement.sql};\n-- --params '${JSON.stringify(statement.params).replace(/'/g, "'\\''")}'\n`);
-  return ExitCode.done;
 }
 
 function printCount(count: number, format: OutputFormat): number {

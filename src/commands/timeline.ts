@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { openReadOnly } from '../store/db.js';
 import { compileCommandQuery } from './query.js';
-import { buildTimeline } from '../forensics/timeline.js';
+import { buildTimeline, timelineStatement } from '../forensics/timeline.js';
 import type { TimelineEntry } from '../forensics/timeline.js';
 import { mapRows, parseLimit } from '../forensics/statement.js';
 import { writeRows } from '../present/format.js';
@@ -11,12 +11,14 @@ import { shortIdentity } from '../present/event-row.js';
 import { formatUserMessage } from '../present/problem.js';
 import { withDatabase, withFormat, withQueryFile } from './options.js';
 import { noteColumnsLeftOut, terminalWidth } from './terminal.js';
+import { printStatement, withSqlOption } from './sql-option.js';
 
 interface TimelineArgs {
   readonly query: string;
   readonly db: string;
   readonly format: OutputFormat;
   readonly limit: number;
+  readonly sql: boolean;
 }
 
 /** One line per event; programs also get the eventID to find the record again. */
@@ -27,12 +29,14 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
   command: 'timeline <query>',
   describe: 'An incident in order: matching events oldest first, one condensed line each',
   builder: (yargs) =>
-    withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
+    withSqlOption(withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
       .positional('query', { type: 'string', demandOption: true, describe: 'the search language, as trailhound search takes it ("" for all events)' })
-      .option('limit', { type: 'number', default: 1000, describe: 'at most this many events, the oldest (0: all)' })
+      .option('limit', { type: 'number', default: 1000, describe: 'at most this many events, the oldest (0: all)' }))
       .example('$0 timeline "ip:198.51.100.23"', 'what an address did, step by step')
       .example('$0 timeline "key:AKIA4ZPBI2O6T4AHRAEB since:2026-03-03" --format csv', 'a key\'s use, for a report')
-      .epilog('Columns: time, identity (short form), action (service:Action), target (the cluster, bucket, user, role … named in the request, or the first resource ARN), source_ip, result (OK or the error code).') as unknown as Argv<TimelineArgs>,
+      .example('$0 timeline "ip:198.51.100.23" --sql', 'the statement, to run with trailhound sql or change')
+      .epilog('Columns: time, identity (short form), action (service:Action), target (the cluster, bucket, user, role … named in the request, or the first resource ARN), source_ip, result (OK or the error code).\n' +
+        'With --sql: the same events in the same order, with the columns the lines are made of (identity columns, request_parameters, first_resource_arn, error_code).') as unknown as Argv<TimelineArgs>,
   handler: async (args) => {
     process.exitCode = await runTimelineCommand(args);
   },
@@ -41,6 +45,7 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
 export async function runTimelineCommand(args: TimelineArgs): Promise<number> {
   const limit = parseLimit(args.limit);
   const compiled = compileCommandQuery(args.query);
+  if (args.sql) return printStatement(timelineStatement(compiled, limit), args.format);
   const db = openReadOnly(args.db);
   try {
     const timeline = buildTimeline(db, compiled, { limit });

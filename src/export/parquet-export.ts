@@ -2,7 +2,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import type { CompiledQuery } from '../search/compile.js';
 import { prepareExportDir } from '../forensics/export-folder.js';
-import { iterateRows } from '../forensics/statement.js';
+import { iterateRows } from '../search/read-statement.js';
 import { PartitionedParquetWriter } from './parquet-writer.js';
 import type { ParquetColumn, ParquetValue } from './parquet-writer.js';
 

@@ -1,4 +1,3 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
@@ -6,7 +5,8 @@ import type { CompiledQuery } from '../search/compile.js';
 import type { SqlPart } from '../search/fields.js';
 import { createHashedFile } from './hashed-file.js';
 import type { HashedFile } from './hashed-file.js';
-import { iterateRows } from './statement.js';
+import { iterateRows } from '../search/read-statement.js';
+import type { SqliteDatabase } from '../store/db.js';
 import { cannotWrite, prepareExportDir, removePartialExport } from './export-folder.js';
 
 /** The files an export writes into its folder; the manifest comes last, so its presence means complete. */

@@ -1,10 +1,8 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError, messageOf } from '../errors.js';
-import type { SqlPart } from '../search/fields.js';
+import { ExitCode, UserError } from '../errors.js';
 
 /**
- * What the forensic commands share: the short action name in SQL, and running a statement as a
- * stream of rows whose SQLite failures become user errors.
+ * What the forensic commands share: the short action name in SQL, and the options and helpers that
+ * bound a stream of rows (search/read-statement.ts runs the statements).
  */
 
 /**
@@ -38,20 +36,6 @@ export function limitParam(limit: number | null): number {
   return limit === null ? -1 : limit;
 }
 
-/** Rows of one statement, read as they are consumed; the statement is closed when iteration stops early. */
-export function* iterateRows<T>(db: SqliteDatabase, statement: SqlPart, failure: string): IterableIterator<T> {
-  const rows = guard(failure, () => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<T>);
-  try {
-    while (true) {
-      const next = guard(failure, () => rows.next());
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    rows.return?.();
-  }
-}
-
 /** Rows transformed one at a time, as they are consumed. */
 export function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
   for (const row of rows) yield map(row);
@@ -83,14 +67,4 @@ export function limitRows<T>(source: Iterable<T>, limit: number | null): Limited
       return state.truncated;
     },
   };
-}
-
-/** SQLite failures here mean a database from elsewhere or a bug, never the user's query text. */
-function guard<T>(failure: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(failure, messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
-  }
 }

@@ -1,19 +1,18 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { CompiledQuery } from '../search/compile.js';
+import { IDENTITY_SQL } from '../search/event-identity.js';
 import type { SqlPart } from '../search/fields.js';
-import { SHORT_ACTION_SQL, iterateRows, limitParam, limitRows } from './statement.js';
+import { iterateRows } from '../search/read-statement.js';
+import type { SqliteDatabase } from '../store/db.js';
+import { SHORT_ACTION_SQL, limitParam, limitRows } from './statement.js';
 import type { LimitedRows } from './statement.js';
 
 /** What `trailhound summary --by` groups matching events by. */
 export const SUMMARY_DIMENSIONS = ['identity', 'ip', 'key', 'action'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
-/**
- * Each dimension's output column and group key over `events e`: fixed SQL, never built from input.
- * An identity is its ARN, or for AWS services the invoking service, else the identity type.
- */
+/** Each dimension's output column and group key over `events e`: fixed SQL, never built from input. */
 const GROUP_KEYS: Record<SummaryDimension, { readonly column: string; readonly sql: string }> = {
-  identity: { column: 'identity', sql: 'coalesce(e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_type)' },
+  identity: { column: 'identity', sql: IDENTITY_SQL },
   ip: { column: 'source_ip', sql: 'e.source_ip_address' },
   key: { column: 'access_key', sql: 'e.user_identity_access_key_id' },
   action: { column: 'action', sql: SHORT_ACTION_SQL },

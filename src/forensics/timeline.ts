@@ -1,18 +1,16 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { CompiledQuery } from '../search/compile.js';
+import type { IdentityColumns } from '../search/event-identity.js';
 import type { SqlPart } from '../search/fields.js';
-import { SHORT_ACTION_SQL, iterateRows, limitParam, limitRows, mapRows } from './statement.js';
+import { iterateRows } from '../search/read-statement.js';
+import type { SqliteDatabase } from '../store/db.js';
+import { SHORT_ACTION_SQL, limitParam, limitRows } from './statement.js';
 import type { LimitedRows } from './statement.js';
 
 /** One event of a timeline: who, what, on what, from where, with what result. */
-export interface TimelineEntry {
+export interface TimelineEntry extends IdentityColumns {
   readonly row_id: number;
   readonly event_id: string | null;
   readonly event_time: string | null;
-  readonly user_identity_type: string | null;
-  readonly user_identity_arn: string | null;
-  readonly user_identity_user_name: string | null;
-  readonly user_identity_invoked_by: string | null;
   /** `ecs:RunTask`. */
   readonly action: string | null;
   readonly target: string | null;
@@ -54,8 +52,7 @@ export function timelineStatement(compiled: CompiledQuery, limit: number | null)
 /** The matching events in time order, oldest first, at most `limit` (null: all of them). */
 export function buildTimeline(db: SqliteDatabase, compiled: CompiledQuery, options: { limit: number | null }): LimitedRows<TimelineEntry> {
   const asked = options.limit === null ? null : options.limit + 1;
-  const rows = iterateRows<TimelineRow>(db, timelineStatement(compiled, asked), 'timeline failed');
-  return limitRows(mapRows(rows, toEntry), options.limit);
+  return limitRows(iterateRows(db, timelineStatement(compiled, asked), 'timeline failed', toEntry), options.limit);
 }
 
 function toEntry(row: TimelineRow): TimelineEntry {

@@ -1,4 +1,6 @@
 import type { EventListRow } from '../search/engine.js';
+import { eventIdentity } from '../search/event-identity.js';
+import type { IdentityColumns } from '../search/event-identity.js';
 
 /**
  * How one event reads in a list (CLI table, CSV, TUI): the identity in short form, the columns an
@@ -38,18 +40,21 @@ export function toCsvRow(row: EventListRow): Record<(typeof CSV_LABELS)[number],
 }
 
 /**
- * `Role/session` for an assumed role, the user name for a user, `root`, or the calling service:
- * the part of an ARN that tells identities apart within an account.
+ * The event's identity (search/event-identity.ts) in short form: an ARN cut to the part that tells
+ * identities apart within an account (`Role/session` for an assumed role, the user name for a user,
+ * `root`); the calling service, user name or type as they are; empty when the event names none.
  */
-export function shortIdentity(row: Pick<EventListRow, 'user_identity_arn' | 'user_identity_type' | 'user_identity_user_name' | 'user_identity_invoked_by'>): string {
-  const arn = row.user_identity_arn;
-  if (arn) {
-    const resource = arn.split(':').slice(5).join(':');
-    if (resource === 'root') return 'root';
-    const assumed = /^assumed-role\/(.+)$/.exec(resource);
-    if (assumed) return assumed[1]!;
-    const slash = resource.lastIndexOf('/');
-    return slash === -1 ? resource : resource.slice(slash + 1);
-  }
-  return row.user_identity_invoked_by ?? row.user_identity_user_name ?? row.user_identity_type ?? '';
+export function shortIdentity(row: IdentityColumns): string {
+  const identity = eventIdentity(row);
+  if (identity === null) return '';
+  return identity === row.user_identity_arn ? shortArn(identity) : identity;
+}
+
+function shortArn(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  if (resource === 'root') return 'root';
+  const assumed = /^assumed-role\/(.+)$/.exec(resource);
+  if (assumed) return assumed[1]!;
+  const slash = resource.lastIndexOf('/');
+  return slash === -1 ? resource : resource.slice(slash + 1);
 }

@@ -4,6 +4,7 @@ import { levelRank } from '../hunt/run.js';
 import { ruleWhere } from '../hunt/sqlite.js';
 import { QueryError } from '../search/compile.js';
 import type { CompiledQuery } from '../search/compile.js';
+import { firstValue } from '../search/read-statement.js';
 import type { SqliteDatabase } from '../store/db.js';
 import { splitRuleScope } from './rule-scope.js';
 
@@ -44,7 +45,7 @@ export function answerDetections(db: SqliteDatabase, rules: readonly HuntRule[],
   for (const rule of rules) {
     const where = ruleWhere(rule.predicate, rule.aggregation);
     const sql = `SELECT count(*) FROM events e WHERE (${where.sql}) AND (${search.where.sql})`;
-    const count = db.prepare(sql).pluck().get(...where.params, ...search.where.params) as number;
+    const count = firstValue<number>(db, { sql, params: [...where.params, ...search.where.params] }, `rule ${rule.id} failed`)!;
     if (count > 0) counted.push({ ...labelOf(rule), count });
   }
   counted.sort((a, b) => levelRank(b.level) - levelRank(a.level) || b.count - a.count || a.title.localeCompare(b.title));
@@ -55,7 +56,8 @@ export function answerDetections(db: SqliteDatabase, rules: readonly HuntRule[],
 export function answerEventRules(db: SqliteDatabase, rules: readonly HuntRule[], rowId: number): readonly RuleLabel[] {
   const matched = rules.filter((rule) => {
     const where = ruleWhere(rule.predicate, rule.aggregation);
-    return db.prepare(`SELECT 1 FROM events e WHERE e.row_id = ? AND (${where.sql})`).pluck().get(rowId, ...where.params) !== undefined;
+    const statement = { sql: `SELECT 1 FROM events e WHERE e.row_id = ? AND (${where.sql})`, params: [rowId, ...where.params] };
+    return firstValue(db, statement, `rule ${rule.id} failed`) !== undefined;
   });
   return matched.map(labelOf).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
 }

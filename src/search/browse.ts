@@ -1,5 +1,7 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { SqliteDatabase } from '../store/db.js';
 import type { CompiledQuery } from './compile.js';
+import { SEARCH_FAILED } from './engine.js';
+import { allRows, firstRow } from './read-statement.js';
 
 /**
  * The small reads an interactive screen needs beside the search itself (issue 6): where an event
@@ -16,12 +18,10 @@ export interface EventSource {
 }
 
 export function readEventSource(db: SqliteDatabase, rowId: number): EventSource | null {
-  const row = db.prepare(
-    'SELECT f.path, f.sha256, v.verdict, r.record_index AS recordIndex\n' +
+  const sql = 'SELECT f.path, f.sha256, v.verdict, r.record_index AS recordIndex\n' +
     'FROM event_rows r JOIN files f ON f.id = r.file_id\n' +
-    "LEFT JOIN verification v ON v.path = f.path AND v.kind = 'log'\nWHERE r.id = ?",
-  ).get(rowId) as EventSource | undefined;
-  return row ?? null;
+    "LEFT JOIN verification v ON v.path = f.path AND v.kind = 'log'\nWHERE r.id = ?";
+  return firstRow<EventSource>(db, { sql, params: [rowId] }, 'reading the event\'s source file failed') ?? null;
 }
 
 /** Matches per UTC hour (`YYYY-MM-DDTHH`), oldest first, over the newest `cap` matches. */
@@ -40,7 +40,7 @@ export function countByHour(db: SqliteDatabase, compiled: CompiledQuery, cap: nu
     'SELECT substr(t, 1, 13) AS hour, count(*) AS count FROM (\n' +
     `  SELECT e.event_time AS t FROM events e WHERE e.event_time IS NOT NULL AND (${compiled.where.sql})\n` +
     '  ORDER BY e.event_time DESC LIMIT ?)\nGROUP BY 1 ORDER BY 1';
-  const hours = db.prepare(sql).all(...compiled.where.params, cap + 1) as { hour: string; count: number }[];
+  const hours = allRows<{ hour: string; count: number }>(db, { sql, params: [...compiled.where.params, cap + 1] }, SEARCH_FAILED);
   const total = hours.reduce((sum, bucket) => sum + bucket.count, 0);
   if (total <= cap) return { hours, capped: false };
   // The one row past the cap is the oldest read: drop it so exactly `cap` are counted.
@@ -56,9 +56,7 @@ export interface IndexStatus {
 }
 
 export function readIndexStatus(db: SqliteDatabase): IndexStatus {
-  const row = db.prepare('SELECT (SELECT max(id) FROM event_rows) AS maxRowId, (SELECT max(indexed_at) FROM files) AS lastIndexedAt').get() as {
-    maxRowId: number | null;
-    lastIndexedAt: string | null;
-  };
+  const sql = 'SELECT (SELECT max(id) FROM event_rows) AS maxRowId, (SELECT max(indexed_at) FROM files) AS lastIndexedAt';
+  const row = firstRow<{ maxRowId: number | null; lastIndexedAt: string | null }>(db, { sql, params: [] }, 'reading the index status failed')!;
   return { maxRowId: row.maxRowId ?? 0, lastIndexedAt: row.lastIndexedAt };
 }

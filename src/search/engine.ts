@@ -1,7 +1,8 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import type { SqliteDatabase } from '../store/db.js';
 import type { CompiledQuery } from './compile.js';
+import { IDENTITY_SQL } from './event-identity.js';
 import type { SqlPart } from './fields.js';
+import { allRows, allValues, firstRow, firstValue, iterateRows } from './read-statement.js';
 
 /**
  * The one query engine behind `trailhound search`, the terminal UI, alerts and the forensic
@@ -9,6 +10,9 @@ import type { SqlPart } from './fields.js';
  */
 
 export type SortOrder = 'newest' | 'oldest';
+
+/** The headline of a search's database failure (read-statement.ts). */
+export const SEARCH_FAILED = 'search failed';
 
 export interface Page {
   readonly sort: SortOrder;
@@ -85,8 +89,7 @@ export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Pa
   const scan = newestScanFor(db, compiled, page);
   const ids = scan === null ? null : pageFromNewest(db, page, scan);
   if (ids === null) {
-    const statement = searchStatement(compiled, page, options);
-    yield* run(() => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<EventListRow>);
+    yield* iterateRows<EventListRow>(db, searchStatement(compiled, page, options), SEARCH_FAILED);
     return;
   }
   yield* rowsWithIds(db, ids, page.sort, options);
@@ -95,7 +98,7 @@ export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Pa
 /** The rows of `ids`, read by id and put in the page's order. */
 function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder, options: { withRecord?: boolean }): IterableIterator<EventListRow> {
   const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy({ sort })}`;
-  return run(() => db.prepare(sql).iterate(JSON.stringify(ids)) as IterableIterator<EventListRow>);
+  return iterateRows<EventListRow>(db, { sql, params: [JSON.stringify(ids)] }, SEARCH_FAILED);
 }
 
 /**
@@ -105,7 +108,7 @@ function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder
  */
 export function* allMatches(db: SqliteDatabase, compiled: CompiledQuery, sort: SortOrder, pageSize: number, options: { withRecord?: boolean; offset?: number } = {}): IterableIterator<EventListRow> {
   const sql = `SELECT e.row_id FROM events e WHERE ${compiled.where.sql}\n${orderBy({ sort })}`;
-  const ids = run(() => db.prepare(sql).pluck().all(...compiled.where.params) as number[]);
+  const ids = allValues<number>(db, { sql, params: compiled.where.params }, SEARCH_FAILED);
   for (let start = options.offset ?? 0; start < ids.length; start += pageSize) yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
 }
 
@@ -125,7 +128,7 @@ export function matchesAddedBetween(db: SqliteDatabase, compiled: CompiledQuery,
 export function rowsAddedBetween(db: SqliteDatabase, where: SqlPart, afterRowId: number, upToRowId: number): AddedMatch[] {
   const sql = `SELECT ${listColumns({ withRecord: true })}, e.source_file FROM events e
     WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
-  return run(() => db.prepare(sql).all(afterRowId, upToRowId, ...where.params) as AddedMatch[]);
+  return allRows<AddedMatch>(db, { sql, params: [afterRowId, upToRowId, ...where.params] }, SEARCH_FAILED);
 }
 
 /** How many of the newest events to test row by row for a page, and the test; null: go straight to indexes. */
@@ -150,7 +153,7 @@ function newestScanFor(db: SqliteDatabase, compiled: CompiledQuery, page: Page):
  * answered from their matches alone.
  */
 function newestScanForText(db: SqliteDatabase, compiled: CompiledQuery, expression: string, wanted: number): NewestScan | null {
-  const total = run(() => db.prepare('SELECT coalesce(max(id), 0) FROM event_rows').pluck().get() as number);
+  const total = firstValue<number>(db, { sql: 'SELECT coalesce(max(id), 0) FROM event_rows', params: [] }, SEARCH_FAILED)!;
   const common = Math.max(1, Math.ceil(total * BROAD_QUERY_SHARE));
   const matches = countTextMatches(db, expression, common);
   if (matches >= common && wanted <= RECENT_WINDOW / 10) {
@@ -185,18 +188,17 @@ function pageFromNewest(db: SqliteDatabase, page: Page, scan: NewestScan): numbe
 const MAX_SCAN_WINDOW = 50_000;
 
 function idsInNewest(db: SqliteDatabase, page: Page, window: number, rowTest: SqlPart): number[] {
-  const statement = recentWindowStatement(page, window, rowTest);
-  return run(() => db.prepare(statement.sql).pluck().all(...statement.params) as number[]);
+  return allValues<number>(db, recentWindowStatement(page, window, rowTest), SEARCH_FAILED);
 }
 
 /** Matches of a full-text expression, counted up to `limit`: the index streams them, so this stops early. */
 function countTextMatches(db: SqliteDatabase, expression: string, limit: number): number {
-  return run(() => db.prepare('SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)').pluck().get(expression, limit) as number);
+  const sql = 'SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)';
+  return firstValue<number>(db, { sql, params: [expression, limit] }, SEARCH_FAILED)!;
 }
 
 export function countMatches(db: SqliteDatabase, compiled: CompiledQuery): number {
-  const statement = countStatement(compiled);
-  return run(() => (db.prepare(statement.sql).get(...statement.params) as { n: number }).n);
+  return firstValue<number>(db, countStatement(compiled), SEARCH_FAILED)!;
 }
 
 /**
@@ -213,14 +215,14 @@ export function countMatchesUpTo(db: SqliteDatabase, compiled: CompiledQuery, ca
   const where = broad ? compiled.rowWhere : compiled.where;
   const source = broad ? eventsInTimeOrder('newest', '-1') : 'events e';
   const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM ${source} WHERE ${where.sql} LIMIT ?)`;
-  const count = run(() => (db.prepare(sql).get(...where.params, cap + 1) as { n: number }).n);
+  const count = firstValue<number>(db, { sql, params: [...where.params, cap + 1] }, SEARCH_FAILED)!;
   return { count: Math.min(count, cap), capped: count > cap };
 }
 
 /** Each facet: a label and the SQL expression over `events e` whose values are counted. */
 export const FACETS = [
   ['action', 'e.event_name'],
-  ['identity', 'coalesce(e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_type)'],
+  ['identity', IDENTITY_SQL],
   ['source_ip', 'e.source_ip_address'],
   ['region', 'e.aws_region'],
   ['account', 'e.recipient_account_id'],
@@ -262,7 +264,7 @@ const BROAD_QUERY_SHARE = 0.2;
 export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options: { sample?: number; top?: number } = {}): FacetCounts {
   const sample = options.sample ?? 5_000;
   const statement = facetStatement(compiled, { sample, top: options.top ?? 10, scanNewest: shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE });
-  const rows = run(() => db.prepare(statement.sql).all(...statement.params) as { facet: number; value: string | null; n: number }[]);
+  const rows = allRows<{ facet: number; value: string | null; n: number }>(db, statement, SEARCH_FAILED);
   const facets = Object.fromEntries(FACETS.map(([name]) => [name, [] as { value: string | null; count: number }[]])) as FacetCounts['facets'];
   let counted = 0;
   for (const row of rows) {
@@ -274,22 +276,6 @@ export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options
 
 function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): number {
   const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM ${eventsInTimeOrder('newest', '?')} WHERE ${compiled.rowWhere.sql}`;
-  const { n, total } = run(() => db.prepare(sql).get(RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params) as { n: number; total: number });
+  const { n, total } = firstRow<{ n: number; total: number }>(db, { sql, params: [RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params] }, SEARCH_FAILED)!;
   return total === 0 ? 0 : n / total;
-}
-
-/**
- * SQLite failures here mean a database from elsewhere or a bug, except SQLite's own size limits,
- * which only a huge query reaches (compile.ts keeps queries below them): those are the query's fault.
- */
-export function run<T>(action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    if (/too large|too many|too big|stack overflow/i.test(messageOf(error))) {
-      throw new UserError('query too large', messageOf(error), ExitCode.usage, 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter');
-    }
-    throw new UserError('search failed', messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
-  }
 }

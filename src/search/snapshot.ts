@@ -1,7 +1,8 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { SqliteDatabase } from '../store/db.js';
 import type { CompiledQuery } from './compile.js';
-import { run } from './engine.js';
+import { SEARCH_FAILED } from './engine.js';
 import type { SqlPart } from './fields.js';
+import { firstRow, firstValue } from './read-statement.js';
 
 /**
  * A search's results as they were when first read, while a writer keeps adding events: the matches
@@ -24,14 +25,14 @@ export function boundedToRowId(compiled: CompiledQuery, maxRowId: number): Compi
  * match. The order is the list's: time descending, then row id descending, events without a time last.
  */
 export function positionOf(db: SqliteDatabase, compiled: CompiledQuery, rowId: number): number | null {
-  const found = run(() => db.prepare(`SELECT e.event_time AS time FROM events e WHERE e.row_id = ? AND (${compiled.rowWhere.sql})`)
-    .get(rowId, ...compiled.rowWhere.params) as { time: string | null } | undefined);
+  const sql = `SELECT e.event_time AS time FROM events e WHERE e.row_id = ? AND (${compiled.rowWhere.sql})`;
+  const found = firstRow<{ time: string | null }>(db, { sql, params: [rowId, ...compiled.rowWhere.params] }, SEARCH_FAILED);
   if (found === undefined) return null;
   const newer = found.time === null
     ? { sql: '(e.event_time IS NOT NULL OR e.row_id > ?)', params: [rowId] }
     : { sql: '(e.event_time > ? OR (e.event_time = ? AND e.row_id > ?))', params: [found.time, found.time, rowId] };
-  const sql = `SELECT count(*) FROM events e WHERE (${compiled.where.sql}) AND ${newer.sql}`;
-  return run(() => db.prepare(sql).pluck().get(...compiled.where.params, ...newer.params) as number);
+  const count = { sql: `SELECT count(*) FROM events e WHERE (${compiled.where.sql}) AND ${newer.sql}`, params: [...compiled.where.params, ...newer.params] };
+  return firstValue<number>(db, count, SEARCH_FAILED)!;
 }
 
 /**
@@ -41,6 +42,6 @@ export function positionOf(db: SqliteDatabase, compiled: CompiledQuery, rowId: n
  */
 export function countAddedBetween(db: SqliteDatabase, compiled: CompiledQuery, afterRowId: number, upToRowId: number, cap: number): { count: number; capped: boolean } {
   const sql = `SELECT count(*) FROM (SELECT 1 FROM events e WHERE e.row_id > ? AND e.row_id <= ? AND (${compiled.rowWhere.sql}) LIMIT ?)`;
-  const count = run(() => db.prepare(sql).pluck().get(afterRowId, upToRowId, ...compiled.rowWhere.params, cap + 1) as number);
+  const count = firstValue<number>(db, { sql, params: [afterRowId, upToRowId, ...compiled.rowWhere.params, cap + 1] }, SEARCH_FAILED)!;
   return { count: Math.min(count, cap), capped: count > cap };
 }

@@ -1,5 +1,5 @@
 import type { FacetCounts, FacetName } from '../../search/engine.js';
-import { addTerm, fieldTerm, quoteValue } from './query-text.js';
+import { addTerm, fieldTerm } from './query-text.js';
 
 /** One value of one facet, as the facets pane lists it. */
 export interface FacetItem {
@@ -26,19 +26,17 @@ const IDENTITY_TYPES = new Set(['root', 'iamuser', 'assumedrole', 'federateduser
 
 /**
  * The search term that keeps (or, negated, drops) the events with this facet value, or null when
- * the value cannot be expressed. Facet values come from `engine.ts` FACETS: identity is the ARN,
- * else the calling service, else the identity type; error is `(none)` for successes.
+ * the value cannot be expressed. Facet values come from `engine.ts` FACETS: identity is the event's
+ * identity (search/event-identity.ts), which `user:` finds as a whole value whether it is an ARN,
+ * a calling service or a user name, and `type:` when it is a type; error is `(none)` for successes.
  */
 export function facetTerm(item: FacetItem, negate: boolean): string | null {
   const { facet, value } = item;
   if (facet === 'error' && value === '(none)') return negate ? 'error:*' : '-error:*';
   const field = { action: 'action', source_ip: 'ip', region: 'region', account: 'account', error: 'error', identity: 'user' }[facet];
   if (value === null || value === '') return facet === 'identity' ? null : negate ? `${field}:*` : `-${field}:*`;
-  if (facet !== 'identity' || value.startsWith('arn:')) return fieldTerm(field, value, negate);
-  if (IDENTITY_TYPES.has(value.toLowerCase())) return fieldTerm('type', value, negate);
-  // A calling service (invokedBy) has no field of its own: its name as a phrase, among AWS services.
-  const term = `type:AWSService ${quoteValue(value)}`;
-  return negate ? `-(${term})` : term;
+  if (facet === 'identity' && IDENTITY_TYPES.has(value.toLowerCase())) return fieldTerm('type', value, negate);
+  return fieldTerm(field, value, negate);
 }
 
 /** The query narrowed by a facet value, or null when that value cannot be a filter. */

@@ -1,5 +1,6 @@
 import type { EventListRow } from '../../search/engine.js';
 import type { EventSource } from '../../search/browse.js';
+import { eventIdentity } from '../../search/event-identity.js';
 import { isObject, toPrincipal } from '../../normalize/identity.js';
 import { escapeForTerminal } from '../../present/safe-text.js';
 import type { RuleLabel } from '../../search-service/detection-answers.js';
@@ -20,8 +21,10 @@ export type SourceState = { readonly state: 'loading' } | { readonly state: 'loa
 export function detailLines(row: EventListRow, source: SourceState, rules: readonly RuleLabel[] | null = []): StyledLine[] {
   // The card falls back to the indexed columns when the record does not parse; its text is still shown below.
   const principal = toPrincipal(parseRecord(row.record)?.['userIdentity']);
+  // The type leads; an identity that is only its type is not said twice.
+  const identity = eventIdentity(row);
   const lines: StyledLine[] = [
-    card('WHO', [row.user_identity_type, row.user_identity_arn ?? row.user_identity_invoked_by ?? row.user_identity_user_name]),
+    card('WHO', [row.user_identity_type, identity === row.user_identity_type ? null : identity]),
     card('', [
       labelled('key', row.user_identity_access_key_id),
       labelled('issuer', row.session_issuer_arn ?? principal.sessionIssuerArn),

@@ -1,4 +1,4 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { SqliteDatabase } from '../store/db.js';
 import { rmSync } from 'node:fs';
 import type { CompiledQuery } from '../search/compile.js';
 import { prepareExportDir } from '../forensics/export-folder.js';

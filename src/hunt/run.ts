@@ -1,5 +1,5 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import { allRows } from '../search/read-statement.js';
+import type { SqliteDatabase } from '../store/db.js';
 import { LEVELS } from './rule.js';
 import type { HuntRule, Level } from './rule.js';
 import { ruleStatement } from './sqlite.js';
@@ -28,12 +28,7 @@ export function runHunt(db: SqliteDatabase, rules: readonly HuntRule[], filter: 
   const perRule = new Map<string, number>();
   for (const rule of rules) {
     const statement = ruleStatement(rule.predicate, rule.aggregation, filter);
-    let rows: DetectionRow[];
-    try {
-      rows = db.prepare(statement.sql).all(...statement.params) as DetectionRow[];
-    } catch (error) {
-      throw new UserError(`rule ${rule.id} failed`, messageOf(error), ExitCode.failed, `rule file: ${rule.file}; is the database a trailhound index?`);
-    }
+    const rows = allRows<DetectionRow>(db, statement, { what: `rule ${rule.id} failed`, help: `rule file: ${rule.file}; is the database a trailhound index?` });
     perRule.set(rule.id, rows.length);
     for (const event of rows) detections.push({ rule, event });
   }

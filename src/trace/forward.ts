@@ -1,5 +1,6 @@
 import { ExitCode, UserError } from '../errors.js';
 import { inColumns, patternExpression, valueTokenExpression } from '../search/fts.js';
+import { allRows } from '../search/read-statement.js';
 import type { TraceLinkKind } from '../normalize/trace-links.js';
 import type { TraceEvent, TraceLookup } from './lookup.js';
 import { identityQuery } from './lookup.js';
@@ -140,12 +141,11 @@ function countsOf(lookup: TraceLookup, identities: readonly Identity[]): Map<str
   const counts = new Map<string, SessionCounts>();
   for (const batch of chunks(identities)) {
     const where = identitiesWhere(batch);
-    const rows = lookup.db.prepare(
-      `SELECT ${groupSql()} AS filter, count(*) AS events, count(DISTINCT e.event_source || ':' || e.event_name) AS actions, count(e.error_code) AS errors,
+    const sql = `SELECT ${groupSql()} AS filter, count(*) AS events, count(DISTINCT e.event_source || ':' || e.event_name) AS actions, count(e.error_code) AS errors,
          count(DISTINCT e.recipient_account_id) AS accounts, count(DISTINCT e.source_ip_address) AS sourceIps,
          min(e.event_time) AS firstSeen, max(e.event_time) AS lastSeen
-       FROM events e WHERE ${where.sql} GROUP BY 1`,
-    ).all(keysOf(batch), ...where.params) as (SessionCounts & { filter: string })[];
+       FROM events e WHERE ${where.sql} GROUP BY 1`;
+    const rows = allRows<SessionCounts & { filter: string }>(lookup.db, { sql, params: [keysOf(batch), ...where.params] }, 'cannot count what the sessions did');
     for (const { filter, ...row } of rows) counts.set(filter, row);
   }
   return counts;
@@ -158,8 +158,8 @@ function openedFrom(lookup: TraceLookup, nodes: readonly RadiusNode[]): Pending[
   const children: Pending[] = [];
   for (const batch of chunks(identities)) {
     const where = identitiesWhere(batch);
-    const rows = lookup.db.prepare(`SELECT e.row_id AS rowId, ${groupSql()} AS filter FROM events e WHERE ${where.sql} AND e.row_id IN (SELECT row_id FROM trace_links)`)
-      .all(keysOf(batch), ...where.params) as { rowId: number; filter: string }[];
+    const sql = `SELECT e.row_id AS rowId, ${groupSql()} AS filter FROM events e WHERE ${where.sql} AND e.row_id IN (SELECT row_id FROM trace_links)`;
+    const rows = allRows<{ rowId: number; filter: string }>(lookup.db, { sql, params: [keysOf(batch), ...where.params] }, 'cannot follow the sessions forward');
     const perNode = new Map<number, number[]>();
     for (const row of rows) {
       const node = byFilter.get(row.filter);

@@ -1,6 +1,7 @@
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { SqliteDatabase } from '../store/db.js';
 import { ExitCode, UserError } from '../errors.js';
 import { compileQuery } from '../search/compile.js';
+import { allRows, allValues, firstRow, firstValue } from '../search/read-statement.js';
 import { isObject, textField, toPrincipal } from '../normalize/identity.js';
 import type { Principal } from '../normalize/identity.js';
 import type { TraceLinkKind } from '../normalize/trace-links.js';
@@ -67,32 +68,23 @@ const EVENT_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_i
  * The index as a trace reads it: every lookup is by a key with its own index (event id, a
  * trace_links kind and value, an access key or ARN through events_fts), never a scan.
  */
-export class TraceLookup {
-  private readonly byEventId;
-  private readonly byRowIds;
-  private readonly byRowIdsBrief;
-  private readonly linkRows;
-  private readonly linksOfRows;
+/** What a failed trace read says: the index is not one trace can read. */
+const TRACE_READ = 'cannot read the trace from this index';
 
+export class TraceLookup {
   constructor(readonly db: SqliteDatabase) {
-    if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'").get()) {
+    if (firstValue(db, { sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'", params: [] }, TRACE_READ) === undefined) {
       throw new UserError('cannot trace in this index', 'it was built by a trailhound without trace links (the trace_links table)', ExitCode.failed, 'index the same logs again into a new --db file');
     }
-    this.byEventId = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`);
-    this.byRowIds = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`);
-    this.byRowIdsBrief = db.prepare(`SELECT ${BRIEF_COLUMNS} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`);
-    this.linkRows = db.prepare('SELECT row_id FROM trace_links WHERE kind = ? AND value = ?');
-    this.linksOfRows = db.prepare('SELECT kind, value, row_id AS rowId FROM trace_links WHERE row_id IN (SELECT value FROM json_each(?))');
   }
 
   eventById(eventId: string): TraceEvent | null {
-    const row = this.byEventId.get(eventId) as EventRow | undefined;
+    const row = firstRow<EventRow>(this.db, { sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`, params: [eventId] }, TRACE_READ);
     return row ? toTraceEvent(row) : null;
   }
 
   eventsByRowIds(rowIds: readonly number[]): TraceEvent[] {
-    if (rowIds.length === 0) return [];
-    return (this.byRowIds.all(JSON.stringify(rowIds)) as EventRow[]).map(toTraceEvent);
+    return this.readByRowIds(EVENT_COLUMNS, rowIds);
   }
 
   /**
@@ -101,37 +93,43 @@ export class TraceLookup {
    * calls; inflating their record blocks took 2 ms each (922 calls: 1.8 s on a loaded machine).
    */
   briefEventsByRowIds(rowIds: readonly number[]): TraceEvent[] {
-    if (rowIds.length === 0) return [];
-    return (this.byRowIdsBrief.all(JSON.stringify(rowIds)) as EventRow[]).map(toTraceEvent);
+    return this.readByRowIds(BRIEF_COLUMNS, rowIds);
   }
 
   /** The events that proved a link of this kind and value, oldest first. */
   eventsLinking(kind: TraceLinkKind, value: string): TraceEvent[] {
-    return this.eventsByRowIds((this.linkRows.all(kind, value) as { row_id: number }[]).map((row) => row.row_id));
+    return this.eventsByRowIds(this.rowIdsLinking(kind, value));
   }
 
   /** The ids of the events that proved a link of this kind and value, without reading them. */
   rowIdsLinking(kind: TraceLinkKind, value: string): number[] {
-    return (this.linkRows.all(kind, value) as { row_id: number }[]).map((row) => row.row_id);
+    return allValues<number>(this.db, { sql: 'SELECT row_id FROM trace_links WHERE kind = ? AND value = ?', params: [kind, value] }, TRACE_READ);
   }
 
   linksOf(rowIds: readonly number[]): { kind: TraceLinkKind; value: string; rowId: number }[] {
     if (rowIds.length === 0) return [];
-    return this.linksOfRows.all(JSON.stringify(rowIds)) as { kind: TraceLinkKind; value: string; rowId: number }[];
+    const sql = 'SELECT kind, value, row_id AS rowId FROM trace_links WHERE row_id IN (SELECT value FROM json_each(?))';
+    return allRows(this.db, { sql, params: [JSON.stringify(rowIds)] }, TRACE_READ);
   }
 
   /** The newest event made with this access key or by this identity ARN, to learn who holds it. */
   newestEventOf(by: { key: string } | { arn: string }): TraceEvent | null {
     const compiled = compileQuery(identityQuery(by));
-    const row = this.db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id = (SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC LIMIT 1)`)
-      .get(...compiled.where.params) as EventRow | undefined;
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id = (SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC LIMIT 1)`;
+    const row = firstRow<EventRow>(this.db, { sql, params: compiled.where.params }, TRACE_READ);
     return row ? toTraceEvent(row) : null;
   }
 
   /** Whether events were stored before the trace tables existed (they have no links). */
   eventsWithoutLinks(): number {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'trace_links_from_row'").get() as { value: number } | undefined;
-    return row ? Number(row.value) : Number.POSITIVE_INFINITY;
+    const value = firstValue<number>(this.db, { sql: "SELECT value FROM meta WHERE key = 'trace_links_from_row'", params: [] }, TRACE_READ);
+    return value === undefined ? Number.POSITIVE_INFINITY : Number(value);
+  }
+
+  private readByRowIds(columns: string, rowIds: readonly number[]): TraceEvent[] {
+    if (rowIds.length === 0) return [];
+    const sql = `SELECT ${columns} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`;
+    return allRows(this.db, { sql, params: [JSON.stringify(rowIds)] }, TRACE_READ, toTraceEvent);
   }
 }
 

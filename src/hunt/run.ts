@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
 import { LEVELS } from './rule.js';
 import type { HuntRule, Level } from './rule.js';
 import { ruleStatement } from './sqlite.js';
@@ -32,7 +32,7 @@ export function runHunt(db: SqliteDatabase, rules: readonly HuntRule[], filter: 
     try {
       rows = db.prepare(statement.sql).all(...statement.params) as DetectionRow[];
     } catch (error) {
-      throw new UserError(`rule ${rule.id} failed`, messageOf(error), ExitCode.failed, `rule file: ${rule.file}; is the database a trailhound index?`);
+      throw new UserError({ what: `rule ${rule.id} failed`, reason: messageOf(error), help: `rule file: ${rule.file}; is the database a trailhound index?` });
     }
     perRule.set(rule.id, rows.length);
     for (const event of rows) detections.push({ rule, event });

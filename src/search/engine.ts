@@ -288,8 +288,8 @@ export function run<T>(action: () => T): T {
   } catch (error) {
     if (error instanceof UserError) throw error;
     if (/too large|too many|too big|stack overflow/i.test(messageOf(error))) {
-      throw new UserError('query too large', messageOf(error), ExitCode.usage, 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter');
+      throw new UserError({ what: 'query too large', reason: messageOf(error), help: 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter', exitCode: ExitCode.usage });
     }
-    throw new UserError('search failed', messageOf(error), ExitCode.failed, 'is the database a trailhound index? try trailhound index again');
+    throw new UserError({ what: 'search failed', reason: messageOf(error), help: 'is the database a trailhound index? try trailhound index again' });
   }
 }

@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { compileQuery } from '../search/compile.js';
 import { isObject, textField, toPrincipal } from '../normalize/identity.js';
 import type { Principal } from '../normalize/identity.js';
@@ -76,7 +76,7 @@ export class TraceLookup {
 
   constructor(readonly db: SqliteDatabase) {
     if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'").get()) {
-      throw new UserError('cannot trace in this index', 'it was built by a trailhound without trace links (the trace_links table)', ExitCode.failed, 'index the same logs again into a new --db file');
+      throw new UserError({ what: 'cannot trace in this index', reason: 'it was built by a trailhound without trace links (the trace_links table)', help: 'index the same logs again into a new --db file' });
     }
     this.byEventId = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`);
     this.byRowIds = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`);

@@ -67,7 +67,7 @@ export function findUserErrorSites(program: ts.Program, srcDir: string): UserErr
       const text = expr.head.text + expr.templateSpans.map((span) => `\${…}${span.literal.text}`).join('');
       return { helps: [{ text: text.replace(/\$\{…\}/g, '').trim() === '' ? '' : text, at: where(expr) }], faults: [] };
     }
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr)) return trace(expr.expression, next);
+    if (withoutCasts(expr) !== expr) return trace(withoutCasts(expr), next);
     if (ts.isConditionalExpression(expr)) return merge([trace(expr.whenTrue, next), trace(expr.whenFalse, next)]);
     if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) return traceSymbol(expr, next);
     return { helps: [], faults: [`${where(expr)}: cannot follow the help (${ts.SyntaxKind[expr.kind]})`] };
@@ -111,7 +111,7 @@ export function findUserErrorSites(program: ts.Program, srcDir: string): UserErr
   return calls
     .filter((call) => checker.getResolvedSignature(call)?.declaration === constructor)
     .map((call) => {
-      const fields = call.arguments?.[0] && ts.skipOuterExpressions(call.arguments[0]);
+      const fields = call.arguments?.[0] && withoutCasts(call.arguments[0]);
       if (!fields || !ts.isObjectLiteralExpression(fields)) return { at: where(call), helps: [], faults: ['the fields are not an object literal'] };
       const help = fields.properties.find((property) => property.name?.getText() === 'help');
       const value = help && ts.isPropertyAssignment(help) ? help.initializer : help && ts.isShorthandPropertyAssignment(help) ? help.name : undefined;
@@ -129,6 +129,11 @@ function callsIn(file: ts.SourceFile): (ts.NewExpression | ts.CallExpression)[] 
   };
   visit(file);
   return found;
+}
+
+/** `({ … } as never)` is still the object literal, and still without a help. */
+function withoutCasts(expr: ts.Expression): ts.Expression {
+  return ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) ? withoutCasts(expr.expression) : expr;
 }
 
 function merge(parts: readonly { helps: { text: string; at: string }[]; faults: string[] }[]): { helps: { text: string; at: string }[]; faults: string[] } {

@@ -46,14 +46,15 @@ function buildParser(argv: readonly string[]) {
 }
 
 function reportError(error: unknown, command: string | undefined): number {
-  // Every error ends with what to do next; a layer that knows no better points at the command's help.
+  // Every error ends with what to do next: a UserError brings its own help; a flag yargs rejects
+  // is answered by the command's help, which lists the flags.
   const helpFor = `see trailhound ${command !== undefined && COMMANDS.some((known) => commandName(known) === command) ? `${command} ` : ''}--help`;
   if (error instanceof UsageError) {
     process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: helpFor }));
     return ExitCode.usage;
   }
   if (error instanceof UserError) {
-    process.stderr.write(formatUserMessage('error', { headline: error.headline, reason: error.reason, where: error.where, help: error.help ?? helpFor }));
+    process.stderr.write(formatUserMessage('error', { headline: error.what, reason: error.reason, where: error.where, help: error.help }));
     return error.exitCode;
   }
   if (isBrokenPipe(error)) return ExitCode.done;

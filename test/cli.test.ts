@@ -62,7 +62,7 @@ describe('trailhound index', () => {
     writeFileSync(notDb, 'my precious notes, not SQLite at all, long enough to look like a header........');
     const result = runCli(['index', fixtures, '--db', notDb]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: see trailhound index --help\n`);
+    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: check the --db path: it names an index, or a new file for trailhound index to create\n`);
     expect(readFileSync(notDb, 'utf8')).toBe('my precious notes, not SQLite at all, long enough to look like a header........');
   });
 
@@ -116,31 +116,32 @@ describe('trailhound sql', () => {
     expect(JSON.parse(result.stdout)).toEqual([{ created: '2026-03-02T09:00:00Z' }]);
   });
 
+  const pragmaHelp = 'read the pragma without a value, or use a schema pragma such as PRAGMA table_info(events)';
   test.each([
-    ['DELETE FROM event_rows', 'only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)'],
-    ["ATTACH DATABASE '/tmp/other.db' AS other", 'ATTACH is refused: trailhound sql reads only the index'],
-    ['PRAGMA writable_schema = 1', 'PRAGMA writable_schema with a value is refused: it would change the connection'],
-    ['PRAGMA query_only(0)', 'PRAGMA query_only with a value is refused: it would change the connection'],
-  ])('refuses %s', (statement, reason) => {
+    ['DELETE FROM event_rows', 'only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)', 'to change the data, copy the database file and work on the copy with the sqlite3 shell'],
+    ["ATTACH DATABASE '/tmp/other.db' AS other", 'ATTACH is refused: trailhound sql reads only the index', 'query the other database on its own: trailhound sql QUERY --db OTHER.db'],
+    ['PRAGMA writable_schema = 1', 'PRAGMA writable_schema with a value is refused: it would change the connection', pragmaHelp],
+    ['PRAGMA query_only(0)', 'PRAGMA query_only with a value is refused: it would change the connection', pragmaHelp],
+  ])('refuses %s', (statement, reason, help) => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', statement, '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`error: statement refused\n reason: ${reason}\n   help: see trailhound sql --help\n`);
+    expect(result.stderr).toBe(`error: statement refused\n reason: ${reason}\n   help: ${help}\n`);
   });
 
   test('load_extension is not available', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', "SELECT load_extension('/tmp/evil.so')", '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n   help: see trailhound sql --help\n');
+    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n   help: the statement failed while running: fix the function call or value the reason names\n');
   });
 
   test('bad SQL is a one-line reason and exit 1', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', 'SELEC nothing', '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n   help: see trailhound sql --help\n');
+    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n   help: see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"\n');
   });
 
   test('table output escapes control characters from the logs', () => {

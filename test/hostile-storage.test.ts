@@ -82,7 +82,7 @@ describe('storage under stress', () => {
   test('the CLI names a full disk and how to resume', async () => {
     const { describeWriteFailure } = await import('../src/store/db.js');
     const error = describeWriteFailure(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'case.db');
-    expect(error?.headline).toBe('the disk holding case.db is full');
+    expect(error?.what).toBe('the disk holding case.db is full');
     expect(error?.help).toMatch(/run the same command again/);
     expect(describeWriteFailure(new Error('other'), 'case.db')).toBeNull();
   });

@@ -55,7 +55,7 @@ describe('index --since/--until/--region on samples/AWSLogs', () => {
     const result = runCli(['index', SAMPLE_LOGS, '--db', join(dir, 'x.db'), '--since', 'yesterday']);
     expect({ status: result.status, stderr: result.stderr }).toEqual({
       status: 2,
-      stderr: 'error: bad --since\n reason: "yesterday" is not a time: use 24h, 7d, 2024-05-01 or 2024-05-01T12:00Z\n   help: see trailhound index --help\n',
+      stderr: 'error: bad --since\n reason: "yesterday" is not a time: use 24h, 7d, 2024-05-01 or 2024-05-01T12:00Z\n   help: for example --since 7d or --since 2026-03-01\n',
     });
   });
 });

@@ -60,31 +60,31 @@ export const QUERY_FILE_OPTION = 'query-file';
 
 function readQueryFile(command: string, path: string | undefined): string {
   if (path === undefined) {
-    throw new UserError('bad usage', `--${QUERY_FILE_OPTION} needs a file`, ExitCode.usage, `trailhound ${command} --${QUERY_FILE_OPTION} iocs.txt, or - for standard input`);
+    throw new UserError({ what: 'bad usage', reason: `--${QUERY_FILE_OPTION} needs a file`, help: `trailhound ${command} --${QUERY_FILE_OPTION} iocs.txt, or - for standard input`, exitCode: ExitCode.usage });
   }
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UserError('bad usage', `cannot read the query from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.usage, `give a readable file, or - to read the query from standard input`);
+    throw new UserError({ what: 'bad usage', reason: `cannot read the query from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, help: `give a readable file, or - to read the query from standard input`, exitCode: ExitCode.usage });
   }
 }
 
 function afterDoubleDash(command: string, rest: readonly string[]): string[] {
   const option = rest.find(isLongOption);
   if (option !== undefined) {
-    throw new UserError('bad usage', `"${option}" comes after "--", where everything is the query`, ExitCode.usage, `put options before "--": trailhound ${command} ${option} -- QUERY`);
+    throw new UserError({ what: 'bad usage', reason: `"${option}" comes after "--", where everything is the query`, help: `put options before "--": trailhound ${command} ${option} -- QUERY`, exitCode: ExitCode.usage });
   }
   return [...rest];
 }
 
 function queryGivenTwice(command: string, queries: readonly string[]): UserError {
   const quoted = queries.map((query) => JSON.stringify(query)).join(', ');
-  return new UserError(
-    'bad usage',
-    `the query was given as ${queries.length} arguments (${quoted}); only one is searched`,
-    ExitCode.usage,
-    `quote the whole query as one argument: trailhound ${command} ${JSON.stringify(queries.join(' '))}`,
-  );
+  return new UserError({
+    what: 'bad usage',
+    reason: `the query was given as ${queries.length} arguments (${quoted}); only one is searched`,
+    help: `quote the whole query as one argument: trailhound ${command} ${JSON.stringify(queries.join(' '))}`,
+    exitCode: ExitCode.usage,
+  });
 }
 
 /** Commands without a query: only an option value that starts with `-` needs attaching. */

@@ -25,7 +25,7 @@ export function withDialect<T>(yargs: Argv<T>) {
 
 /** Prints the statement for another engine; nothing is run. */
 export function printDialectStatement(dialect: Exclude<DialectName, 'sqlite'>, args: DialectArgs & { readonly query: string; readonly sql: boolean }, page: { readonly sort: 'newest' | 'oldest'; readonly limit: number }): number {
-  if (!args.sql) throw new UserError('--dialect needs --sql', `trailhound runs searches on its own index; --dialect ${dialect} only writes the statement for that engine`, ExitCode.usage, `add --sql: trailhound search --sql --dialect ${dialect} "QUERY"`);
+  if (!args.sql) throw new UserError({ what: '--dialect needs --sql', reason: `trailhound runs searches on its own index; --dialect ${dialect} only writes the statement for that engine`, help: `add --sql: trailhound search --sql --dialect ${dialect} "QUERY"`, exitCode: ExitCode.usage });
   process.stdout.write(renderSearchStatement(dialect, args.query, { from: args.from, table: args.table, sort: page.sort, limit: page.limit }));
   return ExitCode.done;
 }

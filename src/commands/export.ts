@@ -49,7 +49,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 
 export function runExportCommand(args: ExportArgs): number {
   if ((args.out === undefined) === (args.parquet === undefined)) {
-    throw new UserError('bad usage', 'give one of --out DIR (evidence) or --parquet DIR (Parquet)', ExitCode.usage, 'trailhound export QUERY --out case-42/evidence, or --parquet lake/cloudtrail');
+    throw new UserError({ what: 'bad usage', reason: 'give one of --out DIR (evidence) or --parquet DIR (Parquet)', help: 'trailhound export QUERY --out case-42/evidence, or --parquet lake/cloudtrail', exitCode: ExitCode.usage });
   }
   const exportedAt = new Date();
   const compiled = compileExport(args, exportedAt);
@@ -72,14 +72,14 @@ export function runExportCommand(args: ExportArgs): number {
 function compileExport(args: ExportArgs, now: Date): CompiledQuery {
   const search = args.query === undefined ? null : compileCommandQuery(args.query, { now });
   if (args.rule === undefined) {
-    if (search === null) throw new UserError('nothing to export', 'neither a query nor --rule was given', ExitCode.usage, 'give a query ("" for all events) or --rule ID');
+    if (search === null) throw new UserError({ what: 'nothing to export', reason: 'neither a query nor --rule was given', help: 'give a query ("" for all events) or --rule ID', exitCode: ExitCode.usage });
     return search;
   }
   const loaded = loadRules(args.rules && args.rules.length > 0 ? args.rules : [shippedRulesDir()]);
   const rule = findRule(loaded.rules, args.rule);
   if (rule === null) {
     const skipped = loaded.skipped.find((skip) => skip.rule === args.rule || skip.file.includes(args.rule!));
-    throw new UserError(`no rule ${args.rule}`, skipped ? `it was skipped: ${skipped.reason}` : `none of the ${loaded.rules.length} rules loaded has this id`, ExitCode.usage, 'see the rule ids with trailhound hunt, and point --rules at the rule files');
+    throw new UserError({ what: `no rule ${args.rule}`, reason: skipped ? `it was skipped: ${skipped.reason}` : `none of the ${loaded.rules.length} rules loaded has this id`, help: 'see the rule ids with trailhound hunt, and point --rules at the rule files', exitCode: ExitCode.usage });
   }
   return ruleAsQuery(rule, search);
 }

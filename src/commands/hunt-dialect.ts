@@ -16,7 +16,7 @@ export function printHuntDialectStatements(
   rules: readonly HuntRule[],
   args: DialectArgs & { readonly sql: boolean; readonly filter?: string | undefined; readonly since?: string | undefined; readonly until?: string | undefined },
 ): number {
-  if (!args.sql) throw new UserError('--dialect needs --sql', `trailhound hunts on its own index; --dialect ${dialect} only writes the statements for that engine`, ExitCode.usage, `add --sql: trailhound hunt --sql --dialect ${dialect}`);
+  if (!args.sql) throw new UserError({ what: '--dialect needs --sql', reason: `trailhound hunts on its own index; --dialect ${dialect} only writes the statements for that engine`, help: `add --sql: trailhound hunt --sql --dialect ${dialect}`, exitCode: ExitCode.usage });
   const filter = filterPredicate(dialect, args);
   let printed = 0;
   for (const rule of rules) {
@@ -29,7 +29,7 @@ export function printHuntDialectStatements(
       process.stderr.write(`warning: ${escapeForTerminal(error.reason)}\n`);
     }
   }
-  if (printed === 0) throw new UserError(`no rule could be written for --dialect ${dialect}`, `${rules.length} rule(s), none translatable`, ExitCode.failed, 'see the warnings above');
+  if (printed === 0) throw new UserError({ what: `no rule could be written for --dialect ${dialect}`, reason: `${rules.length} rule(s), none translatable`, help: 'see the warnings above' });
   return ExitCode.done;
 }
 

@@ -59,7 +59,7 @@ export async function runHuntCommand(args: HuntArgs): Promise<number> {
   const rules = loaded.rules.filter((rule) => levelRank(rule.level) >= levelRank(args.level));
   if (loaded.rules.length === 0) {
     process.stderr.write(describeHunt({ detections: [], perRule: new Map() }, [], loaded.skipped, 0));
-    throw new UserError('no rule to run', `${loaded.skipped.length} rule file(s) skipped, none compiled`, ExitCode.failed, 'see the reasons above; hunt takes Sigma rules for AWS CloudTrail');
+    throw new UserError({ what: 'no rule to run', reason: `${loaded.skipped.length} rule file(s) skipped, none compiled`, help: 'see the reasons above; hunt takes Sigma rules for AWS CloudTrail' });
   }
   if (args.dialect !== 'sqlite') return printHuntDialectStatements(args.dialect, rules, args);
   const filter = eventFilter(args);
@@ -89,7 +89,7 @@ function timeBound(value: string, bound: 'since' | 'until', now: Date): string {
   try {
     return parseTimeBound(value, bound, now);
   } catch (error) {
-    if (error instanceof BadValueError) throw new UserError(`bad --${bound}`, error.message, ExitCode.usage, `for example --${bound} 2026-03-01`);
+    if (error instanceof BadValueError) throw new UserError({ what: `bad --${bound}`, reason: error.message, help: `for example --${bound} 2026-03-01`, exitCode: ExitCode.usage });
     throw error;
   }
 }

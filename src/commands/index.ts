@@ -92,7 +92,7 @@ function noCloudTrailIn(summary: IndexSummary): boolean {
 /** Not one path exists: a typo, said before an empty database is created for it. */
 function requireSomePath(paths: readonly string[]): void {
   if (paths.some((path) => existsSync(path))) return;
-  throw new UserError(`nothing to index`, `no such file or folder: ${paths.join(', ')}`, ExitCode.failed, 'check the path; folders are read recursively, .zip, .json.gz, .json and .jsonl files directly');
+  throw new UserError({ what: `nothing to index`, reason: `no such file or folder: ${paths.join(', ')}`, help: 'check the path; folders are read recursively, .zip, .json.gz, .json and .jsonl files directly' });
 }
 
 /** Unchanged files are skipped in no time; count them as done so the ETA is not thrown off. */

@@ -35,7 +35,7 @@ function timeOption(value: string, bound: 'since' | 'until', now: Date): number 
   try {
     return Date.parse(parseTimeBound(value, bound, now));
   } catch (error) {
-    if (error instanceof BadValueError) throw new UserError(`bad --${bound}`, error.message, ExitCode.usage);
+    if (error instanceof BadValueError) throw new UserError({ what: `bad --${bound}`, reason: error.message, help: `for example --${bound} 7d or --${bound} 2026-03-01`, exitCode: ExitCode.usage });
     throw error;
   }
 }

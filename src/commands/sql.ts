@@ -47,8 +47,12 @@ function withParamsChecked<T>(prepare: () => T, given: number): T {
     return prepare();
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new UserError('bad --params', `${messageOf(error)}: --params holds ${given} value${given === 1 ? '' : 's'}, which must match the ?s of the statement one for one`, ExitCode.usage,
-      'give one value per ? in order, as a JSON array: --params \'["a", 1]\'');
+    throw new UserError({
+      what: 'bad --params',
+      reason: `${messageOf(error)}: --params holds ${given} value${given === 1 ? '' : 's'}, which must match the ?s of the statement one for one`,
+      help: 'give one value per ? in order, as a JSON array: --params \'["a", 1]\'',
+      exitCode: ExitCode.usage,
+    });
   }
 }
 
@@ -58,10 +62,10 @@ function parseParams(text: string | undefined): unknown[] {
   try {
     params = JSON.parse(text);
   } catch (error) {
-    throw new UserError('bad --params', `not JSON: ${messageOf(error)}`, ExitCode.usage, 'give a JSON array, one value per ?: --params \'["a", 1]\'');
+    throw new UserError({ what: 'bad --params', reason: `not JSON: ${messageOf(error)}`, help: 'give a JSON array, one value per ?: --params \'["a", 1]\'', exitCode: ExitCode.usage });
   }
   if (!Array.isArray(params) || !params.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) {
-    throw new UserError('bad --params', 'expected a JSON array of strings, numbers, booleans or nulls', ExitCode.usage, 'give a JSON array, one value per ?: --params \'["a", 1]\'');
+    throw new UserError({ what: 'bad --params', reason: 'expected a JSON array of strings, numbers, booleans or nulls', help: 'give a JSON array, one value per ?: --params \'["a", 1]\'', exitCode: ExitCode.usage });
   }
   return params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }

@@ -18,7 +18,7 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
       .positional('query', { type: 'string', default: '', describe: 'the search to start with, in the language of trailhound search' })
       // As the default command, `trailhound WORD` would search for WORD: a mistyped command must stay an error.
       .check((argv) => {
-        if (argv._[0] !== 'tui' && argv.query) throw new UserError('bad usage', `Unknown argument: ${argv.query}`, ExitCode.usage, 'see trailhound --help');
+        if (argv._[0] !== 'tui' && argv.query) throw new UserError({ what: 'bad usage', reason: `Unknown argument: ${argv.query}`, help: 'see trailhound --help', exitCode: ExitCode.usage });
         return true;
       })
       .example('$0 tui --db acme.db', 'open the index; type a query, ↑↓ to move, Enter for detail, ? for keys')
@@ -34,7 +34,7 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
 
 export async function runTuiCommand(args: TuiArgs): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError('cannot start the terminal UI', 'standard input and output must be a terminal', ExitCode.usage, 'scripts use trailhound search QUERY --db FILE');
+    throw new UserError({ what: 'cannot start the terminal UI', reason: 'standard input and output must be a terminal', help: 'scripts use trailhound search QUERY --db FILE', exitCode: ExitCode.usage });
   }
   // A database that cannot be opened is reported by the CLI's error handler, before the screen changes.
   openReadOnly(args.db).close();

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { databaseFiles, openIndex } from '../store/db.js';
 import { saveVerdicts } from '../store/verification.js';
 import { createBackpressuredWriter, writeRows } from '../present/format.js';
@@ -56,7 +56,7 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
     exclude: databaseFiles(args.db),
   });
   if (report.rows.length === 0) {
-    throw new UserError('nothing to verify', `no CloudTrail digest or log files under ${args.paths.join(', ')}`, ExitCode.failed, 'give the folder that holds AWSLogs/<account>/CloudTrail-Digest/ and CloudTrail/');
+    throw new UserError({ what: 'nothing to verify', reason: `no CloudTrail digest or log files under ${args.paths.join(', ')}`, help: 'give the folder that holds AWSLogs/<account>/CloudTrail-Digest/ and CloudTrail/' });
   }
   await (args.format === 'json' ? writeJson(report) : writeTable(report.rows));
   process.stderr.write(formatVerifySummary(report.summary).map((line) => `${escapeForTerminal(line)}\n`).join(''));
@@ -103,7 +103,7 @@ function storeVerdicts(dbPath: string, rows: readonly VerdictRow[], verifiedAt: 
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // The verdicts are printed above; only their copy in the database is lost, and the warning says so.
-    return formatUserMessage('warning', { headline: 'results not stored in the database', reason: `${error.headline}: ${error.reason}`, help: error.help ?? 'run verify again with --db FILE' });
+    return formatUserMessage('warning', { headline: 'results not stored in the database', reason: `${error.what}: ${error.reason}`, help: error.help });
   }
   try {
     saveVerdicts(index.db, rows, verifiedAt);

@@ -71,7 +71,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   for (const root of roots) requireExisting(root);
   const rules = alertRules(args['alert-rules'] ?? []);
   if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0 && rules.length === 0) {
-    throw new UserError('--alert-exec needs --alert', 'no query says which events to send to the command', ExitCode.usage, 'add --alert QUERY or --alert-rules DIR');
+    throw new UserError({ what: '--alert-exec needs --alert', reason: 'no query says which events to send to the command', help: 'add --alert QUERY or --alert-rules DIR', exitCode: ExitCode.usage });
   }
   for (const query of args.alert ?? []) compileCommandQuery(query);
   const stderr = createStderrReporter(process.stderr, { roots, lines: !args['json-log'] });
@@ -122,7 +122,7 @@ function alertRules(paths: readonly string[]): HuntRule[] {
     process.stderr.write(formatUserMessage('warning', { headline: `alert rule skipped: ${skip.rule}`, reason: skip.reason, where: skip.line === null ? skip.file : `${skip.file}, line ${skip.line}` }));
   }
   const rules = loaded.rules.filter((rule) => rule.aggregation === null);
-  if (rules.length === 0) throw new UserError('no alert rule to run', `none of the rules under ${paths.join(', ')} can alert`, ExitCode.usage, 'see the reasons above');
+  if (rules.length === 0) throw new UserError({ what: 'no alert rule to run', reason: `none of the rules under ${paths.join(', ')} can alert`, help: 'see the reasons above', exitCode: ExitCode.usage });
   return rules;
 }
 
@@ -131,6 +131,6 @@ function requireExisting(path: string): void {
   try {
     statSync(path);
   } catch {
-    throw new UserError(`cannot watch ${path}`, 'no such file or folder', ExitCode.failed, 'check the path, or create the folder first (mkdir -p)');
+    throw new UserError({ what: `cannot watch ${path}`, reason: 'no such file or folder', help: 'check the path, or create the folder first (mkdir -p)' });
   }
 }

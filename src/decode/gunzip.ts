@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { Gunzip as FflateGunzip } from 'fflate';
-import { InputError } from '../errors.js';
+import { INPUT_HELP, InputError } from '../errors.js';
 
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -66,12 +66,12 @@ export async function* gunzipTolerant(compressed: AsyncIterable<Buffer>, maxByte
     const reason = total === 0
       ? `gzip data is corrupt (${trailingError})`
       : `gzip data is corrupt or followed by bytes that are not gzip (${trailingError}); the ${total} bytes before were read`;
-    throw new InputError('decompress', reason, `after ${total} decompressed bytes`);
+    throw new InputError('decompress', reason, `after ${total} decompressed bytes`, INPUT_HELP.downloadAgain);
   }
 }
 
 function capExceeded(maxBytes: number): InputError {
-  return new InputError('decompress', `decompressed data exceeds the ${maxBytes}-byte limit (a gzip bomb?); the rest of the file was not read`);
+  return new InputError('decompress', `decompressed data exceeds the ${maxBytes}-byte limit (a gzip bomb?); the rest of the file was not read`, null, INPUT_HELP.raiseCap);
 }
 
 function toDecompressError(error: unknown, total: number): unknown {
@@ -79,6 +79,6 @@ function toDecompressError(error: unknown, total: number): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const position = `after ${total} decompressed bytes`;
   if (TRAILING_DATA_ERRORS.has(message)) return new TrailingDataError(message);
-  if (message === 'unexpected end of file') return new InputError('decompress', 'gzip data ends early (truncated file?)', position);
-  return new InputError('decompress', `gzip data is corrupt (${message})`, position);
+  if (message === 'unexpected end of file') return new InputError('decompress', 'gzip data ends early (truncated file?)', position, INPUT_HELP.downloadAgain);
+  return new InputError('decompress', `gzip data is corrupt (${message})`, position, INPUT_HELP.downloadAgain);
 }

@@ -27,6 +27,7 @@ export interface SkippedValue {
   readonly line: number;
   readonly byteOffset: number;
   readonly reason: string;
+  readonly help?: string;
 }
 
 export interface RecordSplitterOptions {
@@ -147,6 +148,7 @@ export class RecordSplitter {
         line: this.valueStart >= 0 ? this.valueLine : this.line,
         byteOffset: this.valueStart >= 0 ? this.valueStart : this.chunkBase,
         reason: `the file ends inside a JSON value (truncated at byte ${this.chunkBase})`,
+        help: 'download the file again; the records before the cut were indexed',
       });
       this.dropValue();
     }

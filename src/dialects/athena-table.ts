@@ -73,5 +73,5 @@ function checkOptions(options: AthenaTableOptions): void {
     [/^\d{4}\/\d{2}\/\d{2}$/.test(options.firstDay), `--first-day "${options.firstDay}" is not yyyy/MM/dd`, 'the first day of the trail, such as 2024/01/01'],
     [options.table === undefined || /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(options.table), `--table "${options.table}" is not a table name`, 'letters, digits and _, optionally database.table'],
   ];
-  for (const [ok, reason, help] of checks) if (!ok) throw new UserError('cannot write the table', reason, ExitCode.usage, help);
+  for (const [ok, reason, help] of checks) if (!ok) throw new UserError({ what: 'cannot write the table', reason: reason, help: help, exitCode: ExitCode.usage });
 }

@@ -25,10 +25,10 @@ function resolve(path: string, dialect: DialectName): Resolved {
     const rest = segments.slice(index + 1);
     if (rest.length === 0) return { expr, type: column.type };
     if (column.type.kind === 'json') return { expr, jsonPath: `$${rest.map((key) => (key.includes('-') ? `["${key}"]` : `.${key}`)).join('')}` };
-    if (column.type.kind !== 'struct') throw new DialectError(dialect, `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`);
+    if (column.type.kind !== 'struct') throw new DialectError(dialect, `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`, `name ${segments.slice(0, index + 1).join('.')} itself; trailhound athena-table prints the table and its columns`);
     columns = column.type.fields;
   }
-  throw new DialectError(dialect, `"${path}" names no field`);
+  throw new DialectError(dialect, `"${path}" names no field`, 'give a field path such as eventName or userIdentity.arn');
 }
 
 function textOf(resolved: Resolved): string {

@@ -27,7 +27,7 @@ export const duckdbSyntax: DialectSyntax = {
  * (digests and Insights live beside them and are not events); a glob or file is taken as written.
  */
 export function duckdbFiles(from: string | undefined): string {
-  if (!from) throw new UserError('--dialect duckdb needs the files to read', 'no --from PATH given', ExitCode.usage, 'add --from ~/cases/acme/AWSLogs (a folder synced from the trail bucket) or a glob of .json.gz files');
+  if (!from) throw new UserError({ what: '--dialect duckdb needs the files to read', reason: 'no --from PATH given', help: 'add --from ~/cases/acme/AWSLogs (a folder synced from the trail bucket) or a glob of .json.gz files', exitCode: ExitCode.usage });
   if (/[*?[]/.test(from) || /\.json(\.gz)?$/.test(from)) return from;
   return `${from.replace(/\/+$/, '')}/**/CloudTrail/*/*/*/*/*.json.gz`;
 }

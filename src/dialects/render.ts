@@ -32,8 +32,8 @@ export interface DialectSyntax {
 
 /** A construct one engine cannot express: the message names the dialect and the construct. */
 export class DialectError extends UserError {
-  constructor(dialect: DialectName, construct: string, help?: string) {
-    super(`cannot write this for --dialect ${dialect}`, construct, ExitCode.usage, help);
+  constructor(dialect: DialectName, construct: string, help: string) {
+    super({ what: `cannot write this for --dialect ${dialect}`, reason: construct, help, exitCode: ExitCode.usage });
   }
 }
 

@@ -55,5 +55,5 @@ function scansText(predicate: Predicate): boolean {
 /** A table name is spliced into the statement, so it must be a plain (optionally qualified) name. */
 function checkedTable(table: string | undefined): string | undefined {
   if (table === undefined || /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/.test(table)) return table;
-  throw new UserError('bad --table', `"${table}" is not a table name`, ExitCode.usage, 'use letters, digits and _, optionally catalog.schema.table');
+  throw new UserError({ what: 'bad --table', reason: `"${table}" is not a table name`, help: 'use letters, digits and _, optionally catalog.schema.table', exitCode: ExitCode.usage });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { CompiledQuery } from '../search/compile.js';
 import type { SqlPart } from '../search/fields.js';
 import { createHashedFile } from './hashed-file.js';
@@ -137,7 +137,7 @@ function writeRecords(rows: Iterable<ExportRow>, events: HashedFile, provenance:
   for (const row of rows) {
     const record = row.record;
     if (record === null) {
-      throw new UserError('export failed', `the record of event ${row.event_id ?? '(no eventID)'} is missing from the database`, ExitCode.failed, 'index the logs again into a new --db file');
+      throw new UserError({ what: 'export failed', reason: `the record of event ${row.event_id ?? '(no eventID)'} is missing from the database`, help: 'index the logs again into a new --db file' });
     }
     count += 1;
     const { line, reason } = toLine(record, row.not_verbatim);

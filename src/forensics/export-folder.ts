@@ -41,9 +41,9 @@ export function removePartialExport(dir: string, opened: readonly HashedFile[], 
 }
 
 function refuse(dir: string, reason: string): UserError {
-  return new UserError(`will not export into ${dir}`, reason, ExitCode.usage, 'give --out a new or empty folder');
+  return new UserError({ what: `will not export into ${dir}`, reason: reason, help: 'give --out a new or empty folder', exitCode: ExitCode.usage });
 }
 
 export function cannotWrite(path: string, error: unknown): UserError {
-  return new UserError(`cannot write ${path}`, messageOf(error), ExitCode.failed, 'check the folder exists and is writable, and that the disk has space');
+  return new UserError({ what: `cannot write ${path}`, reason: messageOf(error), help: 'check the folder exists and is writable, and that the disk has space' });
 }

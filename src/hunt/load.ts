@@ -14,7 +14,7 @@ export interface LoadedRules {
 /** The rules that ship with trailhound, in rules/ at the package root (beside src/ and dist/). */
 export function shippedRulesDir(): string {
   const dir = findPackageFile('rules');
-  if (dir === null) throw new UserError('cannot find the shipped rules', 'no rules/ folder at the package root', ExitCode.failed, 'reinstall trailhound, or give rule files or folders to hunt');
+  if (dir === null) throw new UserError({ what: 'cannot find the shipped rules', reason: 'no rules/ folder at the package root', help: 'reinstall trailhound, or give rule files or folders to hunt' });
   return dir;
 }
 
@@ -52,7 +52,7 @@ function ruleFiles(path: string): string[] {
   try {
     isFolder = statSync(path).isDirectory();
   } catch (error) {
-    throw new UserError(`cannot read rules from ${path}`, messageOf(error), ExitCode.usage, 'give .yml rule files or folders of them');
+    throw new UserError({ what: `cannot read rules from ${path}`, reason: messageOf(error), help: 'give .yml rule files or folders of them', exitCode: ExitCode.usage });
   }
   if (!isFolder) return [path];
   return readdirSync(path, { recursive: true, withFileTypes: true })

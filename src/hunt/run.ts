@@ -28,7 +28,7 @@ export function runHunt(db: SqliteDatabase, rules: readonly HuntRule[], filter: 
   const perRule = new Map<string, number>();
   for (const rule of rules) {
     const statement = ruleStatement(rule.predicate, rule.aggregation, filter);
-    const rows = allRows<DetectionRow>(db, statement, { what: `rule ${rule.id} failed`, help: `rule file: ${rule.file}; is the database a trailhound index?` });
+    const rows = allRows<DetectionRow>(db, statement, `rule ${rule.id} (${rule.file}) failed`);
     perRule.set(rule.id, rows.length);
     for (const event of rows) detections.push({ rule, event });
   }

@@ -20,6 +20,9 @@ import { withoutLayout } from '../decode/json-bytes.js';
 /** Records per message to the writer, by size: ~64 KB amortises a message without holding much. */
 const BATCH_TARGET_BYTES = 64 * 1024;
 
+/** Help for a JSON value of the wrong shape: other services' JSON often sits beside the trail's logs. */
+const NOT_CLOUDTRAIL_HELP = "only CloudTrail records are indexed; give the trail's AWSLogs/<account>/CloudTrail/ folders, or leave this file out";
+
 /**
  * Turns a stream of decompressed bytes into event batches, problems and digests, for one file.
  * A fatal error (corrupt gzip, not JSON) ends the file; everything read before it is kept.
@@ -43,7 +46,7 @@ export class FileDecoder {
     this.splitter = new RecordSplitter({
       maxValueBytes: limits.maxRecordBytes,
       onValue: (value) => this.onValue(value),
-      onSkipped: (skipped) => this.problem('decode', positionOf(skipped), skipped.reason),
+      onSkipped: (skipped) => this.problem('decode', positionOf(skipped), skipped.reason, skipped.help),
     });
   }
 
@@ -87,7 +90,7 @@ export class FileDecoder {
 
   private finish(): Omit<FileOutcome, 'sha256'> {
     if (this.fatal && !(this.fatal instanceof TrailingDataError)) {
-      this.problem(this.fatal.stage, this.fatal.position, this.fatal.reason);
+      this.problem(this.fatal.stage, this.fatal.position, this.fatal.reason, this.fatal.help);
     }
     this.flushBatch();
     if (this.problemsOverflow > 0) {
@@ -129,7 +132,7 @@ export class FileDecoder {
       case 'digest':
         return this.addDigest(value as Record<string, unknown>, raw);
       case 'rejected':
-        return this.problem('normalize', positionOf(raw), verdict.reason);
+        return this.problem('normalize', positionOf(raw), verdict.reason, NOT_CLOUDTRAIL_HELP);
     }
   }
 
@@ -143,7 +146,8 @@ export class FileDecoder {
         if (found === null) continue;
         const verdict = classifyValue(found.value);
         if (verdict.kind === 'event') this.addEvent(verdict.event, found.value, found.stored, raw, at);
-        else this.problem('normalize', at, verdict.kind === 'rejected' ? verdict.reason : `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`);
+        else if (verdict.kind === 'rejected') this.problem('normalize', at, verdict.reason, NOT_CLOUDTRAIL_HELP);
+        else this.problem('normalize', at, `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`);
       } catch (error) {
         this.problem('normalize', at, `the record could not be read: ${messageOf(error)}`);
       }
@@ -202,13 +206,13 @@ export class FileDecoder {
     this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: records.map(toStoredRecord), notVerbatim, traceLinks: links });
   }
 
-  private problem(stage: Problem['stage'], position: string | null, reason: string): void {
+  private problem(stage: Problem['stage'], position: string | null, reason: string, help?: string): void {
     if (this.problemsStored >= this.limits.maxProblemsPerFile) {
       this.problemsOverflow++;
       return;
     }
     this.problemsStored++;
-    this.sink.problem({ path: this.path, position, stage, reason });
+    this.sink.problem({ path: this.path, position, stage, reason, help });
   }
 }
 

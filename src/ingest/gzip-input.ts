@@ -1,6 +1,6 @@
 import { Gunzip as FflateGunzip } from 'fflate';
 import { gunzipSync } from 'node:zlib';
-import { InputError, messageOf } from '../errors.js';
+import { INPUT_HELP, InputError, messageOf } from '../errors.js';
 import { gunzipStream, gunzipTolerant } from '../decode/gunzip.js';
 import type { ReadLimits } from './limits.js';
 
@@ -43,7 +43,7 @@ export class PushedGunzip {
       if (this.error) return;
       this.inflatedBytes += data.length;
       if (this.inflatedBytes > limits.maxDecompressedBytes) {
-        this.error = new InputError('decompress', `gzip data in the zip entry exceeds the ${limits.maxDecompressedBytes}-byte limit (a gzip bomb?)`);
+        this.error = new InputError('decompress', `gzip data in the zip entry exceeds the ${limits.maxDecompressedBytes}-byte limit (a gzip bomb?)`, null, INPUT_HELP.raiseCap);
         return;
       }
       onData(Buffer.from(data.buffer, data.byteOffset, data.length));
@@ -55,7 +55,7 @@ export class PushedGunzip {
     try {
       this.gunzip.push(chunk);
     } catch (error) {
-      this.error = new InputError('decompress', `gzip data in the zip entry is corrupt (${messageOf(error)})`);
+      this.error = new InputError('decompress', `gzip data in the zip entry is corrupt (${messageOf(error)})`, null, INPUT_HELP.downloadArchiveAgain);
     }
   }
 }

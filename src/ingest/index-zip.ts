@@ -37,7 +37,7 @@ export async function indexZip(
     }, openEntry);
   } catch (error) {
     const fatal = error instanceof InputError ? error : new InputError('decompress', messageOf(error));
-    zipSink.problem({ path: zipPath, position: fatal.position, stage: fatal.stage, reason: fatal.reason });
+    zipSink.problem({ path: zipPath, position: fatal.position, stage: fatal.stage, reason: fatal.reason, help: fatal.help });
     status = entriesRead > 0 ? 'partial' : 'failed';
   }
   zipSink.finish({ sha256: zipHash.digest('hex'), contentSha256: null, kind: 'archive', format: 'zip', eventsRead: 0, status });

@@ -25,5 +25,5 @@ function labelled(label: string, text: string): string {
 
 export function formatProblem(problem: Problem): string {
   const where = problem.position ? `${problem.path}, ${problem.position}` : problem.path;
-  return formatUserMessage('warning', { headline: `skipped input (${problem.stage})`, reason: problem.reason, where });
+  return formatUserMessage('warning', { headline: `skipped input (${problem.stage})`, reason: problem.reason, where, help: problem.help });
 }

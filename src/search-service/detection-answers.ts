@@ -83,7 +83,7 @@ function compileRest(query: string, rest: string, at: number, compile: (query: s
   try {
     return compile(rest);
   } catch (error) {
-    if (error instanceof QueryError) throw new QueryError(query, error.detail, error.at + at, error.length);
+    if (error instanceof QueryError) throw new QueryError(query, error.detail, error.at + at, error.length, error.help);
     throw error;
   }
 }

@@ -37,7 +37,7 @@ export function createSearchService(dbPath: string): SearchService {
         return { ok: true, value: (await answer(db, dbPath, compile, rules, request)) as ResultOf[R['kind']] };
       } catch (error) {
         if (error instanceof QueryError) return { ok: false, queryProblem: { detail: error.detail, at: error.at, length: error.length } };
-        return { ok: false, failure: error instanceof UserError ? `${error.headline}: ${error.reason}` : messageOf(error) };
+        return { ok: false, failure: error instanceof UserError ? `${error.what}: ${error.reason}` : messageOf(error) };
       }
     },
     close: () => db.close(),

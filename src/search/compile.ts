@@ -13,9 +13,9 @@ export class QueryError extends UserError {
     readonly detail: string,
     readonly at: number,
     readonly length: number,
-    help?: string,
+    help: string,
   ) {
-    super('bad query', detail, ExitCode.usage, help ?? 'see trailhound search --help for the language', caretLine(query, at, length));
+    super({ what: 'bad query', reason: detail, where: caretLine(query, at, length), help, exitCode: ExitCode.usage });
   }
 }
 
@@ -56,7 +56,7 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
   try {
     tree = parseQuery(query);
   } catch (error) {
-    if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length);
+    if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length, error.help);
     throw error;
   }
   // compileNode first: it reports a bad word with its position, before textOnlyExpression sees it.
@@ -250,7 +250,7 @@ function withPosition<T>(query: string, at: number, length: number, compile: () 
   try {
     return compile();
   } catch (error) {
-    if (error instanceof BadValueError) throw new QueryError(query, error.message, at, length);
+    if (error instanceof BadValueError) throw new QueryError(query, error.message, at, length, 'fix the value at the caret; trailhound search --help shows each field with an example');
     throw error;
   }
 }

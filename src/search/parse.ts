@@ -19,6 +19,8 @@ export type QueryNode =
 export class QuerySyntaxError extends Error {
   constructor(
     readonly reason: string,
+    /** How to fix it, for the help line; the caret shows where. */
+    readonly help: string,
     readonly at: number,
     readonly length = 1,
   ) {
@@ -31,6 +33,9 @@ export class QuerySyntaxError extends Error {
  * levels of SQLite's expression tree (at most 1,000 deep); no hand-written query comes near it.
  */
 export const MAX_NESTING = 100;
+
+const OR_HELP = 'put a term on each side of OR, or write "OR" in quotes to search for the word';
+const TERM_HELP = 'put a term here, or write the text in quotes to search for it';
 
 type Token =
   | { readonly type: 'open' | 'close' | 'or' | 'and'; readonly at: number }
@@ -52,7 +57,8 @@ class Parser {
     if (this.tokens.length === 0) return { kind: 'all' };
     const node = this.parseOr();
     const extra = this.tokens[this.position];
-    if (extra) throw new QuerySyntaxError(extra.type === 'close' ? 'unmatched ")"' : 'unexpected token', extra.at);
+    if (extra?.type === 'close') throw new QuerySyntaxError('unmatched ")"', 'remove it, or add the "(" it closes', extra.at);
+    if (extra) throw new QuerySyntaxError('unexpected token', 'remove it, or put it in quotes to search for it as text', extra.at);
     return node;
   }
 
@@ -60,7 +66,7 @@ class Parser {
     const items = [this.parseAnd()];
     while (this.peek()?.type === 'or') {
       const or = this.next()!;
-      if (!this.startsTerm()) throw new QuerySyntaxError('OR needs a term on both sides', or.at, 2);
+      if (!this.startsTerm()) throw new QuerySyntaxError('OR needs a term on both sides', OR_HELP, or.at, 2);
       items.push(this.parseAnd());
     }
     return items.length === 1 ? items[0]! : { kind: 'or', items };
@@ -72,7 +78,7 @@ class Parser {
       const token = this.peek();
       if (token?.type === 'and') {
         this.next();
-        if (items.length === 0 || !this.startsTerm()) throw new QuerySyntaxError('AND needs a term on both sides', token.at, 3);
+        if (items.length === 0 || !this.startsTerm()) throw new QuerySyntaxError('AND needs a term on both sides', 'put a term on each side of AND, or write "AND" in quotes to search for the word', token.at, 3);
       } else if (this.startsTerm()) {
         items.push(this.parseUnary());
       } else {
@@ -81,7 +87,9 @@ class Parser {
     }
     if (items.length === 0) {
       const token = this.peek();
-      throw new QuerySyntaxError(token?.type === 'or' ? 'OR needs a term on both sides' : 'expected a search term', token?.at ?? 0);
+      throw token?.type === 'or'
+        ? new QuerySyntaxError('OR needs a term on both sides', OR_HELP, token.at, 2)
+        : new QuerySyntaxError('expected a search term', TERM_HELP, token?.at ?? 0);
     }
     return items.length === 1 ? items[0]! : { kind: 'and', items };
   }
@@ -89,16 +97,16 @@ class Parser {
   private parseUnary(): QueryNode {
     const token = this.next()!;
     if (token.type === 'minus') {
-      if (!this.startsTerm()) throw new QuerySyntaxError(`"${token.text}" must be followed by a term to exclude`, token.at, token.text.length);
+      if (!this.startsTerm()) throw new QuerySyntaxError(`"${token.text}" must be followed by a term to exclude`, `put the term to exclude right after it, or write "${token.text}" in quotes to search for it`, token.at, token.text.length);
       return { kind: 'not', item: this.nested(token, () => this.parseUnary()) };
     }
     if (token.type === 'open') {
-      if (this.peek()?.type === 'close') throw new QuerySyntaxError('empty parentheses', token.at, 2);
+      if (this.peek()?.type === 'close') throw new QuerySyntaxError('empty parentheses', 'put a term inside them, or remove them', token.at, 2);
       const inner = this.nested(token, () => this.parseOr());
-      if (this.next()?.type !== 'close') throw new QuerySyntaxError('"(" is never closed', token.at);
+      if (this.next()?.type !== 'close') throw new QuerySyntaxError('"(" is never closed', 'add the ")" that closes it, or write "(" in quotes to search for it', token.at);
       return inner;
     }
-    if (token.type !== 'word') throw new QuerySyntaxError('expected a search term', token.at);
+    if (token.type !== 'word') throw new QuerySyntaxError('expected a search term', TERM_HELP, token.at);
     return token.field === null
       ? { kind: 'text', value: token.value, at: token.at }
       : { kind: 'field', field: token.field, value: token.value, at: token.at };
@@ -106,7 +114,7 @@ class Parser {
 
   private nested(token: Token, parse: () => QueryNode): QueryNode {
     if (++this.depth > MAX_NESTING) {
-      throw new QuerySyntaxError(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`, token.at);
+      throw new QuerySyntaxError(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`, 'drop parentheses around single terms, and list alternatives flat: a OR b OR c', token.at);
     }
     const node = parse();
     this.depth--;
@@ -190,7 +198,7 @@ function readWord(query: string, start: number): { token: Token; end: number } {
   const field = FIELD_NAME.exec(query.slice(start, start + 64));
   const valueStart = field ? start + field[0].length : start;
   const { value, end } = query[valueStart] === '"' ? readQuoted(query, valueStart) : readBare(query, valueStart);
-  if (field && value === '') throw new QuerySyntaxError(`"${field[1]}:" needs a value`, start, field[0].length);
+  if (field && value === '') throw new QuerySyntaxError(`"${field[1]}:" needs a value`, `put the value right after the colon, without a space: ${field[1]}:VALUE`, start, field[0].length);
   const operator = !field && query[start] !== '"' ? OPERATORS[query.slice(start, end)] : undefined;
   if (operator === 'minus') return { token: { type: 'minus', at: start, text: 'NOT' }, end };
   if (operator) return { token: { type: operator, at: start }, end };
@@ -209,7 +217,7 @@ function readQuoted(query: string, start: number): { value: string; end: number 
       value += char;
     }
   }
-  throw new QuerySyntaxError('unclosed quote', start);
+  throw new QuerySyntaxError('unclosed quote', 'add the closing quote; write \\" for a quote inside a phrase', start);
 }
 
 function readBare(query: string, start: number): { value: string; end: number } {

@@ -3,7 +3,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
 import { acquireWriterLock, realDatabasePath } from './writer-lock.js';
 import { restoreFullTextMerging } from './fts-merging.js';
 import type { WriterLock } from './writer-lock.js';
@@ -62,7 +62,7 @@ export function openIndex(path: string): IndexDatabase {
 /** Opens an existing index read-only, as `sql`, `search` and the terminal UI use it. */
 export function openReadOnly(path: string): SqliteDatabase {
   if (!existsSync(path)) {
-    throw new UserError(`cannot open database ${path}`, 'no such file', ExitCode.failed, 'index some logs first: trailhound index PATH --db FILE');
+    throw new UserError({ what: `cannot open database ${path}`, reason: 'no such file', help: 'index some logs first: trailhound index PATH --db FILE' });
   }
   const db = openConnection(path, { readonly: true, immutable: readOnlyOpenMode(path) === 'immutable' });
   db.pragma('query_only = 1');
@@ -81,12 +81,11 @@ export function readOnlyOpenMode(path: string, folderWritable: (folder: string) 
   if (folderWritable(folder)) return 'shared';
   const wal = `${resolve(path)}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0) {
-    throw new UserError(
-      `cannot open database ${path}`,
-      'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
-      ExitCode.failed,
-      'copy the database with its -wal file to a writable folder and open it there once',
-    );
+    throw new UserError({
+      what: `cannot open database ${path}`,
+      reason: 'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
+      help: 'copy the database with its -wal file to a writable folder and open it there once',
+    });
   }
   return 'immutable';
 }
@@ -112,7 +111,7 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
       : new Database(path, { readonly: options.readonly, fileMustExist: options.readonly });
     db.pragma('busy_timeout = 5000');
   } catch (error) {
-    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+    throw cannotOpen(path, error);
   }
   // Before any pragma that writes (journal_mode rewrites the header): a refused file stays byte-identical.
   checkSchemaVersion(db, path);
@@ -120,7 +119,7 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
     if (!options.readonly) tuneForWriting(db);
   } catch (error) {
     db.close();
-    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+    throw cannotOpen(path, error);
   }
   // Sigma rules' `|re` (src/hunt/) and users' own `trailhound sql` queries.
   db.function('regexp', { deterministic: true }, createRegexpFunction());
@@ -165,11 +164,16 @@ function tuneForReading(db: SqliteDatabase): void {
   db.pragma('cache_size = -32768');
 }
 
-function describeOpenError(error: unknown): string {
+function cannotOpen(path: string, error: unknown): UserError {
+  const what = `cannot open database ${path}`;
   const message = messageOf(error);
-  if (/not a database|file is encrypted/i.test(message)) return 'the file is not a trailhound database (not SQLite); it was left untouched';
-  if (/malformed/i.test(message)) return 'the database file is corrupt; it was left untouched';
-  return message;
+  if (/not a database|file is encrypted/i.test(message)) {
+    return new UserError({ what, reason: 'the file is not a trailhound database (not SQLite); it was left untouched', help: 'check the --db path: it names an index, or a new file for trailhound index to create' });
+  }
+  if (/malformed/i.test(message)) {
+    return new UserError({ what, reason: 'the database file is corrupt; it was left untouched', help: 'index the same logs again into a new --db file' });
+  }
+  return new UserError({ what, reason: message, help: 'check that you may read the file and its folder (and write them, for index and watch)' });
 }
 
 function checkSchemaVersion(db: SqliteDatabase, path: string): void {
@@ -178,32 +182,30 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get();
     const tableCount = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
     if (!hasMeta && tableCount.n > 0) {
-      throw new UserError(`cannot open database ${path}`, 'it is an SQLite file, but not a trailhound database; it was left untouched', ExitCode.failed);
+      throw new UserError({ what: `cannot open database ${path}`, reason: 'it is an SQLite file, but not a trailhound database; it was left untouched', help: 'check the --db path: it names an index, or a new file for trailhound index to create' });
     }
     const row = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number } | undefined) : undefined;
     version = row ? Number(row.value) : null;
   } catch (error) {
     db.close();
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot open database ${path}`, describeOpenError(error), ExitCode.failed);
+    throw cannotOpen(path, error);
   }
   if (version !== null && version > SCHEMA_VERSION) {
     db.close();
-    throw new UserError(
-      `cannot open database ${path}`,
-      `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); it was left untouched`,
-      ExitCode.failed,
-      'upgrade trailhound, or index into a new --db file',
-    );
+    throw new UserError({
+      what: `cannot open database ${path}`,
+      reason: `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); it was left untouched`,
+      help: 'upgrade trailhound, or index into a new --db file',
+    });
   }
   if (version !== null && version < SCHEMA_VERSION) {
     db.close();
-    throw new UserError(
-      `cannot open database ${path}`,
-      `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
-      ExitCode.failed,
-      'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
-    );
+    throw new UserError({
+      what: `cannot open database ${path}`,
+      reason: `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
+      help: 'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
+    });
   }
 }
 
@@ -229,12 +231,11 @@ function closeWriter(db: SqliteDatabase, lock: WriterLock): void {
 export function describeWriteFailure(error: unknown, path: string): UserError | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (code !== 'SQLITE_FULL') return null;
-  return new UserError(
-    `the disk holding ${path} is full`,
-    'indexing stopped; everything committed before it is kept and consistent',
-    ExitCode.failed,
-    'free some space (or use --db on another disk) and run the same command again: it resumes where it stopped',
-  );
+  return new UserError({
+    what: `the disk holding ${path} is full`,
+    reason: 'indexing stopped; everything committed before it is kept and consistent',
+    help: 'free some space (or use --db on another disk) and run the same command again: it resumes where it stopped',
+  });
 }
 
 /** The plain (non-unique) indexes on event_rows, as schema.sql creates them: a bulk load may defer these. */

@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
 
 /** A read-only statement ready to stream its rows. */
 export interface SqlResult {
@@ -20,15 +20,17 @@ const INTROSPECTION_PRAGMAS = new Set([
  */
 export function prepareReadOnlySql(db: SqliteDatabase, sql: string, params: readonly unknown[] = []): SqlResult {
   const keyword = firstKeyword(sql);
-  if (keyword === 'ATTACH' || keyword === 'DETACH') refuse(`${keyword} is refused: trailhound sql reads only the index`);
+  if (keyword === 'ATTACH' || keyword === 'DETACH') refuse(`${keyword} is refused: trailhound sql reads only the index`, 'query the other database on its own: trailhound sql QUERY --db OTHER.db');
   if (keyword === 'PRAGMA') checkPragma(sql);
   let statement;
   try {
     statement = db.prepare(sql);
   } catch (error) {
-    throw new UserError('bad SQL', messageOf(error), ExitCode.failed);
+    throw new UserError({ what: 'bad SQL', reason: messageOf(error), help: `see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"` });
   }
-  if (!statement.readonly || !statement.reader) refuse('only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)');
+  if (!statement.readonly || !statement.reader) {
+    refuse('only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)', 'to change the data, copy the database file and work on the copy with the sqlite3 shell');
+  }
   const columns = statement.columns().map((column) => column.name);
   return { columns, rows: failingAsUserError(statement.iterate(...params) as IterableIterator<Record<string, unknown>>) };
 }
@@ -38,19 +40,19 @@ function* failingAsUserError(rows: IterableIterator<Record<string, unknown>>): I
   try {
     yield* rows;
   } catch (error) {
-    throw new UserError('bad SQL', messageOf(error), ExitCode.failed);
+    throw new UserError({ what: 'bad SQL', reason: messageOf(error), help: 'the statement failed while running: fix the function call or value the reason names' });
   }
 }
 
 function checkPragma(sql: string): void {
   const name = /^\s*PRAGMA\s+(?:\w+\.)?(\w+)/i.exec(stripLeadingComments(sql))?.[1]?.toLowerCase() ?? '';
   if (sql.includes('=') || (sql.includes('(') && !INTROSPECTION_PRAGMAS.has(name))) {
-    refuse(`PRAGMA ${name} with a value is refused: it would change the connection`);
+    refuse(`PRAGMA ${name} with a value is refused: it would change the connection`, 'read the pragma without a value, or use a schema pragma such as PRAGMA table_info(events)');
   }
 }
 
-function refuse(reason: string): never {
-  throw new UserError('statement refused', reason, ExitCode.failed);
+function refuse(reason: string, help: string): never {
+  throw new UserError({ what: 'statement refused', reason, help });
 }
 
 function firstKeyword(sql: string): string {

@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 
 /** Proof that this process is the one writer of a database. */
 export interface WriterLock {
@@ -24,17 +24,16 @@ export function acquireWriterLock(databasePath: string): WriterLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(lockPath);
       if (holder !== null && holder !== process.pid && isRunning(holder)) {
-        throw new UserError(
-          `cannot write to ${databasePath}`,
-          `it is already being indexed by PID ${holder}`,
-          ExitCode.failed,
-          'wait for that process, or search the database read-only meanwhile',
-        );
+        throw new UserError({
+          what: `cannot write to ${databasePath}`,
+          reason: `it is already being indexed by PID ${holder}`,
+          help: 'wait for that process, or search the database read-only meanwhile',
+        });
       }
       removeQuietly(lockPath);
     }
   }
-  throw new UserError(`cannot write to ${databasePath}`, `could not create the lock file ${lockPath}`, ExitCode.failed);
+  throw new UserError({ what: `cannot write to ${databasePath}`, reason: `could not create the lock file ${lockPath}`, help: 'check that you may write to the folder of --db, or give --db a file in a writable folder' });
 }
 
 /**

@@ -182,7 +182,7 @@ function resolveTarget(lookup: TraceLookup, target: string): { event: TraceEvent
   }
   const event = lookup.eventById(target);
   if (!event) {
-    throw new UserError(`cannot trace ${target}`, 'no event with this id is in the index, and it is neither an access key id (AKIA…, ASIA…) nor an ARN', ExitCode.usage, 'give an eventID, an access key id or an identity ARN; trailhound search finds them');
+    throw new UserError({ what: `cannot trace ${target}`, reason: 'no event with this id is in the index, and it is neither an access key id (AKIA…, ASIA…) nor an ARN', help: 'give an eventID, an access key id or an identity ARN; trailhound search finds them', exitCode: ExitCode.usage });
   }
   return { event, identity: event.identity };
 }

@@ -101,7 +101,7 @@ function addNode(nodes: RadiusNode[], next: Pending, counts: Map<string, Session
 function identityOf(target: string): Identity {
   if (/^A[SK]IA[A-Z0-9]{12,}$/.test(target)) return { key: target };
   if (target.startsWith('arn:')) return { arn: target };
-  throw new UserError(`cannot trace ${target} forward`, 'expected an access key id (AKIA…, ASIA…) or an identity ARN', ExitCode.usage, 'trace an event id backwards (without --forward) to find the identity behind it');
+  throw new UserError({ what: `cannot trace ${target} forward`, reason: 'expected an access key id (AKIA…, ASIA…) or an identity ARN', help: 'trace an event id backwards (without --forward) to find the identity behind it', exitCode: ExitCode.usage });
 }
 
 /** Identities per statement: a query of hundreds of ORed terms is still planned and run in milliseconds. */

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '../store/db.js';
-import { ExitCode, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { compileQuery } from '../search/compile.js';
 import { allRows, allValues, firstRow, firstValue } from '../search/read-statement.js';
 import { isObject, textField, toPrincipal } from '../normalize/identity.js';
@@ -74,7 +74,7 @@ const TRACE_READ = 'cannot read the trace from this index';
 export class TraceLookup {
   constructor(readonly db: SqliteDatabase) {
     if (firstValue(db, { sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'", params: [] }, TRACE_READ) === undefined) {
-      throw new UserError('cannot trace in this index', 'it was built by a trailhound without trace links (the trace_links table)', ExitCode.failed, 'index the same logs again into a new --db file');
+      throw new UserError({ what: 'cannot trace in this index', reason: 'it was built by a trailhound without trace links (the trace_links table)', help: 'index the same logs again into a new --db file' });
     }
   }
 

@@ -62,7 +62,7 @@ export function loadSignatures(file: string | undefined, pairs: readonly string[
     const key = pair.slice(0, at);
     const hex = pair.slice(at + 1);
     if (at <= 0 || !isHex(hex)) {
-      throw new UserError('bad --signature value', `expected DIGEST_KEY=HEX, got ${JSON.stringify(pair)}`, ExitCode.usage, 'HEX is x-amz-meta-signature from: aws s3api head-object --bucket B --key DIGEST_KEY');
+      throw new UserError({ what: 'bad --signature value', reason: `expected DIGEST_KEY=HEX, got ${JSON.stringify(pair)}`, help: 'HEX is x-amz-meta-signature from: aws s3api head-object --bucket B --key DIGEST_KEY', exitCode: ExitCode.usage });
     }
     signatures.set(keyTail(key) ?? key, { hex, source: '--signature' });
   }
@@ -88,5 +88,5 @@ function readJson(file: string, flag: string, help: string): unknown {
 }
 
 function badInput(file: string, flag: string, reason: string, help: string): UserError {
-  return new UserError(`cannot use ${flag} ${file}`, reason, ExitCode.failed, help);
+  return new UserError({ what: `cannot use ${flag} ${file}`, reason: reason, help: help });
 }

@@ -1,6 +1,6 @@
 import { watch } from 'chokidar';
 import type { Stats } from 'node:fs';
-import { ExitCode, UserError, messageOf } from '../errors.js';
+import { UserError, messageOf } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { FileLook } from './queue.js';
 
@@ -55,14 +55,13 @@ export async function startWatcher(roots: readonly string[], callbacks: WatcherC
 function toFatalError(error: unknown): UserError | null {
   const { code, path } = error as NodeJS.ErrnoException;
   if (code !== 'ENOSPC' && code !== 'EMFILE') return null;
-  return new UserError(
-    `cannot watch ${path ?? 'the given folders'}`,
-    code === 'ENOSPC' ? 'the system limit on watched folders is reached' : 'too many open files',
-    ExitCode.failed,
-    code === 'ENOSPC'
+  return new UserError({
+    what: `cannot watch ${path ?? 'the given folders'}`,
+    reason: code === 'ENOSPC' ? 'the system limit on watched folders is reached' : 'too many open files',
+    help: code === 'ENOSPC'
       ? 'raise it (sudo sysctl fs.inotify.max_user_watches=524288), or watch a smaller folder'
       : 'raise it (ulimit -n), or watch a smaller folder',
-  );
+  });
 }
 
 function toProblem(error: unknown, roots: readonly string[]): Problem {

@@ -1,24 +1,12 @@
 import yargs from 'yargs';
-import type { CommandModule } from 'yargs';
 import { ExitCode, UserError, messageOf } from './errors.js';
 import { formatUserMessage } from './present/problem.js';
 import { isBrokenPipe } from './present/format.js';
-import { indexCommand } from './commands/index.js';
-import { sqlCommand } from './commands/sql.js';
-import { verifyCommand } from './commands/verify.js';
-import { searchCommand } from './commands/search.js';
-import { summaryCommand } from './commands/summary.js';
-import { timelineCommand } from './commands/timeline.js';
-import { exportCommand } from './commands/export.js';
-import { watchCommand } from './commands/watch.js';
-import { tuiCommand } from './commands/tui.js';
-import { traceCommand } from './commands/trace.js';
-import { huntCommand } from './commands/hunt.js';
-import { athenaTableCommand } from './commands/athena-table.js';
+import { COMMANDS, commandName } from './commands/all.js';
 import { separateQuery } from './commands/arguments.js';
 import { checkDatabasePath } from './commands/options.js';
 
-const KNOWN_COMMANDS = new Set(['index', 'sql', 'verify', 'search', 'summary', 'timeline', 'export', 'watch', 'tui', 'hunt', 'trace', 'athena-table']);
+const KNOWN_COMMANDS = new Set(COMMANDS.map(commandName));
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -46,18 +34,7 @@ function buildParser(argv: readonly string[]) {
   return yargs([...argv])
     .scriptName('trailhound')
     .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.')
-    .command(indexCommand as CommandModule)
-    .command(sqlCommand as CommandModule)
-    .command(verifyCommand as CommandModule)
-    .command(searchCommand as CommandModule)
-    .command(summaryCommand as CommandModule)
-    .command(timelineCommand as CommandModule)
-    .command(exportCommand as CommandModule)
-    .command(watchCommand as CommandModule)
-    .command(tuiCommand as CommandModule)
-    .command(traceCommand as CommandModule)
-    .command(huntCommand as CommandModule)
-    .command(athenaTableCommand as CommandModule)
+    .command([...COMMANDS])
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

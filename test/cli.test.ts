@@ -163,7 +163,9 @@ describe('trailhound sql', () => {
 function declaredOptions(command: CommandModule): string[] {
   const parser = yargs([]);
   if (typeof command.builder === 'function') command.builder(parser);
-  return Object.keys(parser.getOptions().key).sort();
+  // yargs 18 has getOptions(); @types/yargs (17) does not declare it.
+  const { key } = (parser as unknown as { getOptions(): { key: Record<string, boolean> } }).getOptions();
+  return Object.keys(key).sort();
 }
 
 /**

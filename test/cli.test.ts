@@ -3,9 +3,12 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
 import { runCli, stabilise } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
 import { SCHEMA_VERSION } from '../src/store/db.js';
+import { COMMANDS, commandName } from '../src/commands/all.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -157,12 +160,58 @@ describe('trailhound sql', () => {
   });
 });
 
+/** The options and positionals a command's builder declares, as yargs records them. */
+function declaredOptions(command: CommandModule): string[] {
+  const parser = yargs([]);
+  if (typeof command.builder === 'function') command.builder(parser);
+  // yargs 18 has getOptions(); @types/yargs (17) does not declare it.
+  const { key } = (parser as unknown as { getOptions(): { key: Record<string, boolean> } }).getOptions();
+  return Object.keys(key).sort();
+}
+
+/**
+ * Each entry of the Positionals and Options sections of a help text, keyed by name, with its
+ * description (wrapped lines joined, the trailing [type] [default: …] tags removed).
+ */
+function helpEntries(help: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  let section = '';
+  let current: string | undefined;
+  for (const line of help.split('\n')) {
+    if (/^\S/.test(line) || line === '') {
+      section = line;
+      current = undefined;
+      continue;
+    }
+    if (section !== 'Positionals:' && section !== 'Options:') continue;
+    const entry = (section === 'Options:' ? /^ {2}(?:-\w, | {4})--([\w-]+)(?: {2,}(.*))?$/ : /^ {2}([\w-]+)(?: {2,}(.*))?$/).exec(line);
+    if (entry) {
+      current = entry[1]!;
+      entries.set(current, entry[2] ?? '');
+    } else if (current !== undefined) {
+      entries.set(current, `${entries.get(current)} ${line.trim()}`);
+    }
+  }
+  for (const [name, text] of entries) entries.set(name, text.replace(/(\s*\[(?:[^[\]]|\[[^\]]*\])*\])+\s*$/, '').trim());
+  return entries;
+}
+
 describe('help', () => {
-  test.each(['index', 'sql', 'search', 'watch', 'verify', 'summary', 'timeline', 'export', 'tui', 'hunt'])('%s --help describes the command and its options', (command) => {
-    const result = runCli([command, '--help']);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`trailhound ${command}`);
-    expect(result.stdout).toContain('--db');
+  test('trailhound --help lists every command', () => {
+    const commands = /\nCommands:\n([\s\S]*?)\n\n/.exec(runCli(['--help']).stdout)![1]!;
+    const listed = [...commands.matchAll(/^ {2}trailhound ([\w-]+)/gm)].map((match) => match[1]);
+    expect(listed).toEqual(COMMANDS.map(commandName));
+  });
+
+  test.each(COMMANDS.map((command) => [commandName(command), command] as const))('%s --help describes the command and each of its options', (name, command) => {
+    const result = runCli([name, '--help']);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const [usage, blank, description] = result.stdout.split('\n');
+    expect({ usage: usage!.split(' ').slice(0, 2).join(' '), blank }).toEqual({ usage: `trailhound ${name}`, blank: '' });
+    expect(description).toMatch(/\w{3}/);
+    const described = helpEntries(result.stdout);
+    expect([...described.keys()].sort()).toEqual(declaredOptions(command));
+    for (const [option, text] of described) expect(text, `${name} --${option}`).toMatch(/\w{3}/);
   });
 
   test('an unknown command is a usage error, exit 2', () => {

@@ -50,7 +50,10 @@ describe('watch --alert-rules', () => {
     await until(() => output.includes('"type":"watching"'), 'the catch-up scan');
     land(logs, 'new.json.gz', [event('new', { eventName: 'DeleteTrail' }), event('quiet')]);
     await until(() => output.includes('"type":"alert"'), 'the alert');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Alerts are printed after their batch commits and before the next batch starts: once a file
+    // landed later is indexed, every alert new.json.gz could raise has been printed.
+    land(logs, 'later.json.gz', [event('later')]);
+    await until(() => output.includes('later.json.gz"'), 'the file landed after the alert');
     const alerts = output.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'alert');
     expect(alerts.map((a) => ({ alert: a.alert, rule: a.rule, id: a.record.eventID }))).toEqual([
       { alert: 'high: Trail deletion by a third party (22222222-3333-4444-8555-666666666666, Jane Doe)', rule: { id: '22222222-3333-4444-8555-666666666666', title: 'Trail deletion by a third party', author: 'Jane Doe', level: 'high' }, id: 'new' },

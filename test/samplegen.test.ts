@@ -57,9 +57,9 @@ describe('sample generator', () => {
     const layout = /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_CloudTrail_\2_\3\4\5T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
     for (const file of logs) expect(file).toMatch(layout);
     const parts = logs.map((file) => layout.exec(file)!);
-    expect(new Set(parts.map((m) => m[1])).size).toBeGreaterThanOrEqual(2);
-    expect(new Set(parts.map((m) => m[2])).size).toBeGreaterThanOrEqual(3);
-    expect(new Set(parts.map((m) => m.slice(3, 6).join('-'))).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(parts.map((m) => m[1])).size).toBe(2);
+    expect(new Set(parts.map((m) => m[2])).size).toBe(3);
+    expect(new Set(parts.map((m) => m.slice(3, 6).join('-'))).size).toBe(3);
     for (const file of logs.slice(0, 200)) expect(isSingleGzipMember(readFileSync(join(SAMPLES, file))), file).toBe(true);
   });
 
@@ -78,15 +78,15 @@ describe('sample generator', () => {
     }
     for (const type of ['Root', 'IAMUser', 'AssumedRole', 'FederatedUser', 'AWSService']) expect(types).toContain(type);
     for (const call of ['CreateCluster', 'RegisterTaskDefinition', 'CreateService', 'RunTask', 'RegisterContainerInstance', 'UpdateService', 'ExecuteCommand']) expect(ecsCalls).toContain(call);
-    expect(invokedBy).toBeGreaterThan(0);
-    expect(denied).toBeGreaterThan(0);
+    expect(invokedBy).toBe(1487);
+    expect(denied).toBe(181);
   });
 
   it('signs chained digests as CloudTrail does, verifiable with the committed public key', () => {
     const keys = JSON.parse(readFileSync(join(SAMPLES, 'public-keys.json'), 'utf8')).PublicKeyList as { Value: string; Fingerprint: string }[];
     const signatures = JSON.parse(readFileSync(join(SAMPLES, 'digest-signatures.json'), 'utf8')) as Record<string, string>;
     const digests = filesUnder(SAMPLES).filter((file) => file.includes('/CloudTrail-Digest/'));
-    expect(digests.length).toBeGreaterThan(0);
+    expect(digests.length).toBe(432);
     const chains = new Map<string, { signature: string; hash: string }>();
     for (const file of digests) {
       const bytes = gunzipSync(readFileSync(join(SAMPLES, file)));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { indexInto } from './helpers/temp-index.js';
+import { requireTool } from './helpers/required-tools.js';
 
 /**
  * The real CLI in a real terminal: `trailhound tui` started in a tmux pane, keys sent with
@@ -13,7 +14,6 @@ import { indexInto } from './helpers/temp-index.js';
  */
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
 const worker = fileURLToPath(new URL('../dist/src/search-service/threads.js', import.meta.url));
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 /** A tmux server of the test's own, its socket in the test's folder: the user's sessions are never touched. */
 let socket = '';
 
@@ -45,11 +45,12 @@ const RECORDS = [
   userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${r.user}`, accountId: '111122223333', userName: r.user },
 }));
 
-describe.skipIf(!hasTmux)('trailhound tui in a terminal (tmux)', () => {
+describe('trailhound tui in a terminal (tmux)', () => {
   let dir: string;
   let dbPath: string;
 
   beforeAll(async () => {
+    requireTool('tmux');
     dir = mkdtempSync(join(tmpdir(), 'trailhound-e2e-'));
     socket = join(dir, 'tmux.sock');
     writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: RECORDS }));
@@ -57,6 +58,7 @@ describe.skipIf(!hasTmux)('trailhound tui in a terminal (tmux)', () => {
   }, 60_000);
 
   afterAll(() => {
+    if (dir === undefined) return;
     tmux('kill-server');
     rmSync(dir, { recursive: true, force: true });
   });

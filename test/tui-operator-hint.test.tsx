@@ -13,6 +13,7 @@ import { createMemoryHistory } from '../src/tui/state/history.js';
 import type { SearchClient } from '../src/search-service/protocol.js';
 import { createSearchClient } from '../src/search-service/threads.js';
 import { indexInto } from './helpers/temp-index.js';
+import { driveApp } from './helpers/drive-app.js';
 
 /** issue 14 item 2: the terminal UI says on its status line when a lower-case operator was searched as a word. */
 describe('terminal UI: lower-case operators', () => {
@@ -32,14 +33,14 @@ describe('terminal UI: lower-case operators', () => {
   test('the status line says how "or" was read, and not once it is upper case', async () => {
     const app = render(<App client={client} dbPath={dbPath} initialQuery="action:RunTask or action:StopTask" history={createMemoryHistory()} theme={{ color: false }}
       exportDir={dir} size={{ columns: 120, rows: 24 }} debounceMs={5} statusPollMs={60_000} />);
-    const frame = () => app.lastFrame() ?? '';
-    for (let i = 0; i < 300 && !frame().includes('searched as a word'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(frame()).toContain('"or" was searched as a word; write OR (upper case) to use it as an operator');
+    const hinted = await driveApp(app, 300).waitFor((frame) => frame.includes('searched as a word'), 'the hint');
+    expect(hinted).toContain('"or" was searched as a word; write OR (upper case) to use it as an operator');
     app.unmount();
     const fresh = render(<App client={client} dbPath={dbPath} initialQuery="action:RunTask OR action:StopTask" history={createMemoryHistory()} theme={{ color: false }}
       exportDir={dir} size={{ columns: 120, rows: 24 }} debounceMs={5} statusPollMs={60_000} />);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(fresh.lastFrame()).not.toContain('searched as a word');
+    // The hint comes with the results of the search it is about: once they are shown, it would be too.
+    const answered = await driveApp(fresh, 300).waitFor((frame) => /\d+ match/.test(frame), 'the results');
+    expect(answered).not.toContain('searched as a word');
     fresh.unmount();
   });
 });

@@ -21,12 +21,14 @@ function event(id: string, extra: Record<string, unknown> = {}): Record<string, 
   };
 }
 
-function watch(args: string[]): { child: ChildProcess; output: () => string } {
+function watch(args: string[]): { child: ChildProcess; output: () => string; errors: () => string } {
   const child = spawn(process.execPath, [bin, 'watch', ...args], { env: { ...process.env, TRAILHOUND_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
+  let errors = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
-  return { child, output: () => text };
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { errors += chunk; });
+  return { child, output: () => text, errors: () => errors };
 }
 
 describe('watch --alert', () => {
@@ -58,9 +60,9 @@ describe('watch --alert', () => {
     const logs = join(dir, 'AWSLogs');
     mkdirSync(logs, { recursive: true });
     const db = join(dir, 'case.db');
-    const { output } = watch([logs, '--db', db, '--alert', 'ip:198.51.100.0/24']);
-    await until(() => existsSync(db), 'the database');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const { output, errors } = watch([logs, '--db', db, '--alert', 'ip:198.51.100.0/24']);
+    // A file landing before the catch-up scan ends would be history, which is never alerted on.
+    await until(() => errors().startsWith(`watching ${logs}\n`), 'the catch-up scan');
     land(join(logs, 'a'), 'x.json.gz', [event('hostile', { eventName: 'Run\u001b[2JTask\u202e' })]);
     await until(() => output().includes('ALERT'), 'the alert line');
     expect(output()).toMatch(/^ALERT \[ip:198\.51\.100\.0\/24\] 2026-03-03T14:14:40Z {2}ci-deploy {2}Run.*Task.* {2}198\.51\.100\.23 {2}OK\n$/);

@@ -277,6 +277,8 @@ describe('trailhound watch', () => {
     const dir = tempDir();
     const { watcher, db } = await startWatching(dir);
     const doomed = Array.from({ length: 30 }, (_, i) => logPath(dir, `doomed${i}`));
+    // The timing is what is tested: each file is deleted 120 ms after it lands, inside the watch's
+    // 500 ms settle time, and the last three once that time has passed, while they may be read.
     for (const [i, path] of doomed.entries()) {
       writeFileSync(path, logFile(eventIds(7, 50, i * 100)));
       await sleep(40);

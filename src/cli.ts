@@ -2,7 +2,8 @@ import yargs from 'yargs';
 import { ExitCode, UserError, messageOf } from './errors.js';
 import { formatUserMessage } from './present/problem.js';
 import { isBrokenPipe } from './present/format.js';
-import { COMMANDS, commandName } from './commands/all.js';
+import type { CommandModule } from 'yargs';
+import { COMMAND_NAMES, loadCommand, loadCommands } from './commands/all.js';
 import { separateQuery } from './commands/arguments.js';
 import { checkDatabasePath } from './commands/options.js';
 
@@ -15,8 +16,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isBrokenPipe(error)) process.exit(process.exitCode ?? ExitCode.done);
   });
   try {
-    const separated = separateQuery(argv);
-    await buildParser(separated.argv)
+    const named = await loadCommand(argv[0]);
+    const separated = separateQuery(argv, named);
+    await buildParser(separated.argv, named ? [named] : await loadCommands())
       .middleware((args) => {
         if (separated.query !== undefined) args['query'] = separated.query;
         if (typeof args['db'] === 'string') checkDatabasePath(args['db']);
@@ -28,11 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function buildParser(argv: readonly string[]) {
+function buildParser(argv: readonly string[], commands: readonly CommandModule[]) {
   const parser = yargs([...argv])
     .scriptName('trailhound')
     .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.');
-  return COMMANDS.reduce((withCommands, command) => withCommands.command(command), parser)
+  return commands.reduce((withCommands, command) => withCommands.command(command), parser)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
@@ -48,7 +50,7 @@ function buildParser(argv: readonly string[]) {
 function reportError(error: unknown, command: string | undefined): number {
   // Every error ends with what to do next: a UserError brings its own help; a flag yargs rejects
   // is answered by the command's help, which lists the flags.
-  const helpFor = `see trailhound ${command !== undefined && COMMANDS.some((known) => commandName(known) === command) ? `${command} ` : ''}--help`;
+  const helpFor = `see trailhound ${command !== undefined && COMMAND_NAMES.includes(command) ? `${command} ` : ''}--help`;
   if (error instanceof UsageError) {
     process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: helpFor }));
     return ExitCode.usage;

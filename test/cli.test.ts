@@ -8,7 +8,9 @@ import type { CommandModule } from 'yargs';
 import { runCli, stabilise } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
 import { SCHEMA_VERSION } from '../src/store/db.js';
-import { COMMANDS, commandName } from '../src/commands/all.js';
+import { commandName, loadCommands } from '../src/commands/all.js';
+
+const COMMANDS = await loadCommands();
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

@@ -9,6 +9,7 @@ import { indexSamplesForSuite } from './helpers/samples.js';
 import type { Rec } from './helpers/samples.js';
 import { runCli } from './helpers/run-cli.js';
 import { separateQuery } from '../src/commands/arguments.js';
+import { loadCommand } from '../src/commands/all.js';
 
 /** issue 14: Lucene habits (item 2), event handles (item 4), limits (item 5), huge queries (item 7), the command line (item 3). */
 const samples = indexSamplesForSuite();
@@ -173,10 +174,10 @@ describe('the command line never drops a query', () => {
     expect(cli('sql', '--', 'SELECT count(*) AS n FROM events', '--format', 'csv')).toMatchObject({ status: 2 });
   });
 
-  it('an option value may start with -, as watch --alert "-error:*" and --offset -5 do', () => {
-    expect(separateQuery(['watch', 'AWSLogs', '--alert', '-error:* type:Root', '--db', 'x.db'])).toEqual({ argv: ['watch', 'AWSLogs', '--alert=-error:* type:Root', '--db', 'x.db'], query: undefined });
-    expect(separateQuery(['search', '--offset', '-5', '-error:*', '--count'])).toEqual({ argv: ['search', 'query', '--offset=-5', '--count'], query: '-error:*' });
-    expect(separateQuery(['summary', '--by', 'ip'])).toEqual({ argv: ['summary', '--by=ip'], query: undefined });
+  it('an option value may start with -, as watch --alert "-error:*" and --offset -5 do', async () => {
+    expect(separateQuery(['watch', 'AWSLogs', '--alert', '-error:* type:Root', '--db', 'x.db'], await loadCommand('watch'))).toEqual({ argv: ['watch', 'AWSLogs', '--alert=-error:* type:Root', '--db', 'x.db'], query: undefined });
+    expect(separateQuery(['search', '--offset', '-5', '-error:*', '--count'], await loadCommand('search'))).toEqual({ argv: ['search', 'query', '--offset=-5', '--count'], query: '-error:*' });
+    expect(separateQuery(['summary', '--by', 'ip'], await loadCommand('summary'))).toEqual({ argv: ['summary', '--by=ip'], query: undefined });
   });
 
   it('a query given twice, or an option after --, is a usage error', () => {

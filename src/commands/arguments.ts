@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
+import type { CommandModule } from 'yargs';
 import { commandShape } from './all.js';
 
 /**
@@ -23,9 +24,10 @@ export interface SeparatedArguments {
 /** Stands in for the query so yargs sees its positional; the caller puts the real text back. */
 export const QUERY_PLACEHOLDER = 'query';
 
-export function separateQuery(argv: readonly string[]): SeparatedArguments {
+/** `module` is the command `argv[0]` names, when it names one. */
+export function separateQuery(argv: readonly string[], module: CommandModule | undefined): SeparatedArguments {
   const command = argv[0];
-  const shape = command === undefined ? undefined : commandShape(command);
+  const shape = module === undefined ? undefined : commandShape(module);
   const flags = shape?.flags ?? GLOBAL_FLAGS;
   if (command === undefined || !shape?.takesQuery) return { argv: withAttachedValues(argv, flags), query: undefined };
   const options: string[] = [];

@@ -43,8 +43,18 @@ function ensureCorpus(): number {
   mkdirSync(corpus, { recursive: true });
   // Two days at least: the samples' story, and the chain trace is measured on, happen on the second.
   const days = Math.max(2, Math.round(events / 150_000));
-  const summary = generateArchive({ outDir: corpus, seed: SMALL_SET.seed, events, days, startDate: SMALL_SET.startDate, digests: false });
-  writeFileSync(marker, JSON.stringify({ events: summary.events, logFiles: summary.logFiles, rawJsonBytes: summary.rawJsonBytes }));
+  const summary = generateArchive({
+    outDir: corpus,
+    seed: SMALL_SET.seed,
+    events,
+    days,
+    startDate: SMALL_SET.startDate,
+    digests: false,
+  });
+  writeFileSync(
+    marker,
+    JSON.stringify({ events: summary.events, logFiles: summary.logFiles, rawJsonBytes: summary.rawJsonBytes }),
+  );
   return summary.rawJsonBytes;
 }
 
@@ -57,22 +67,45 @@ function indexing(rawJsonBytes: number): { lines: BenchLine[]; bulkRate?: number
   const logs = listFiles(join(corpus, 'AWSLogs')).filter((path) => path.endsWith('.json.gz'));
   const floor = measureFloor(logs);
   const floorRate = floor.events / floor.seconds;
-  const lines = [line('floor: read + gunzip + JSON.parse', `${rate(floorRate)} events/s (${floor.events} events, ${logs.length} files)`)];
+  const lines = [
+    line(
+      'floor: read + gunzip + JSON.parse',
+      `${rate(floorRate)} events/s (${floor.events} events, ${logs.length} files)`,
+    ),
+  ];
   if (values['reuse-db'] && existsSync(dbPath)) return { lines };
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   const bulk = runTimed(['index', join(corpus, 'AWSLogs'), '--db', dbPath]);
   const bulkRate = eventsIndexed(bulk.stderr) / bulk.seconds;
   const ratio = fileBytes(dbPath) / rawJsonBytes;
   const again = runTimed(['index', join(corpus, 'AWSLogs'), '--db', dbPath]);
-  return { bulkRate, lines: lines.concat([
-    line('bulk index: wall time', `${bulk.seconds.toFixed(1)} s`),
-    line('bulk index: events/s', rate(bulkRate), `>= ${rate(GOALS.eventsPerSecond)}`, bulkRate >= GOALS.eventsPerSecond),
-    line('bulk index: share of the floor', `${((100 * bulkRate) / floorRate).toFixed(0)} %`),
-    ...flatness(bulkRate),
-    line('bulk index: peak RSS', `${bulk.peakRssMb.toFixed(0)} MB`, `< ${GOALS.peakRssMb} MB`, bulk.peakRssMb < GOALS.peakRssMb),
-    line('database / raw JSON bytes', ratio.toFixed(2), `<= ${GOALS.dbRatio.toFixed(1)}`, ratio <= GOALS.dbRatio),
-    line('re-index unchanged corpus', `${again.seconds.toFixed(2)} s`, `< ${GOALS.reindexSeconds} s`, again.seconds < GOALS.reindexSeconds),
-  ]) };
+  return {
+    bulkRate,
+    lines: lines.concat([
+      line('bulk index: wall time', `${bulk.seconds.toFixed(1)} s`),
+      line(
+        'bulk index: events/s',
+        rate(bulkRate),
+        `>= ${rate(GOALS.eventsPerSecond)}`,
+        bulkRate >= GOALS.eventsPerSecond,
+      ),
+      line('bulk index: share of the floor', `${((100 * bulkRate) / floorRate).toFixed(0)} %`),
+      ...flatness(bulkRate),
+      line(
+        'bulk index: peak RSS',
+        `${bulk.peakRssMb.toFixed(0)} MB`,
+        `< ${GOALS.peakRssMb} MB`,
+        bulk.peakRssMb < GOALS.peakRssMb,
+      ),
+      line('database / raw JSON bytes', ratio.toFixed(2), `<= ${GOALS.dbRatio.toFixed(1)}`, ratio <= GOALS.dbRatio),
+      line(
+        're-index unchanged corpus',
+        `${again.seconds.toFixed(2)} s`,
+        `< ${GOALS.reindexSeconds} s`,
+        again.seconds < GOALS.reindexSeconds,
+      ),
+    ]),
+  };
 }
 
 /** At sizes above 1M, the rate against the 1M run's (bench-1000000.json in the same cache). */
@@ -82,7 +115,14 @@ function flatness(bulkRate: number): BenchLine[] {
   const earlier = (JSON.parse(readFileSync(reference, 'utf8')) as { bulkRate?: number }).bulkRate;
   if (earlier === undefined) return [];
   const share = bulkRate / earlier;
-  return [line('bulk index: rate / 1M rate', `${share.toFixed(2)} (${rate(earlier)} at 1M)`, `>= ${GOALS.largeRateShare}`, share >= GOALS.largeRateShare)];
+  return [
+    line(
+      'bulk index: rate / 1M rate',
+      `${share.toFixed(2)} (${rate(earlier)} at 1M)`,
+      `>= ${GOALS.largeRateShare}`,
+      share >= GOALS.largeRateShare,
+    ),
+  ];
 }
 
 function rate(perSecond: number): string {
@@ -103,10 +143,21 @@ async function main(): Promise<void> {
     ...(parts.has('tui') ? await tuiLatency(dbPath) : []),
     ...(parts.has('watch') ? await watchLatency() : []),
   ];
-  printTable(`trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON, ${cpus().length} cores`, lines);
+  printTable(
+    `trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON, ${cpus().length} cores`,
+    lines,
+  );
   // Other work on the machine slows both sides; compare with the floor measured in the same run.
-  process.stdout.write(`figures are noisy when other processes share the ${cpus().length} cores: read rates against the floor line\n`);
-  writeJson(join(cacheDir, `bench-${events}.json`), { events, rawJsonBytes, measuredAt: new Date().toISOString(), bulkRate: indexed.bulkRate, lines });
+  process.stdout.write(
+    `figures are noisy when other processes share the ${cpus().length} cores: read rates against the floor line\n`,
+  );
+  writeJson(join(cacheDir, `bench-${events}.json`), {
+    events,
+    rawJsonBytes,
+    measuredAt: new Date().toISOString(),
+    bulkRate: indexed.bulkRate,
+    lines,
+  });
 }
 
 await main();

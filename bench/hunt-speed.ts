@@ -27,9 +27,18 @@ export function huntSpeed(dbPath: string): BenchLine[] {
       perRule.push({ title: rule.title, ms: performance.now() - at });
     }
     const seconds = (performance.now() - started) / 1000;
-    const slowest = perRule.sort((a, b) => b.ms - a.ms).slice(0, 3).map((r) => `${r.title} ${(r.ms / 1000).toFixed(1)} s`).join('; ');
+    const slowest = perRule
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((r) => `${r.title} ${(r.ms / 1000).toFixed(1)} s`)
+      .join('; ');
     return [
-      line(`hunt: ${rules.length} rules (shipped${existsSync(SIGMAHQ) ? ' + SigmaHQ' : ''}), ${detections} detections`, `${seconds.toFixed(1)} s`, `< ${GOAL_SECONDS} s`, seconds < GOAL_SECONDS),
+      line(
+        `hunt: ${rules.length} rules (shipped${existsSync(SIGMAHQ) ? ' + SigmaHQ' : ''}), ${detections} detections`,
+        `${seconds.toFixed(1)} s`,
+        `< ${GOAL_SECONDS} s`,
+        seconds < GOAL_SECONDS,
+      ),
       line('hunt: slowest rules', slowest),
     ];
   } finally {

@@ -9,7 +9,11 @@ import { createSearchClient } from '../src/search-service/threads.js';
  * open. Queries run one after another, as a user typing `queries` one keystroke at a time would
  * send them.
  */
-export async function measureKeystrokeLatency(dbPath: string, queries: readonly string[], options: { inProcess?: boolean } = {}): Promise<number[]> {
+export async function measureKeystrokeLatency(
+  dbPath: string,
+  queries: readonly string[],
+  options: { inProcess?: boolean } = {},
+): Promise<number[]> {
   const client = createSearchClient(dbPath, options);
   try {
     // What the UI asks as it opens, before anyone can type: the newest events, their count, the status.

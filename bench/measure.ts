@@ -16,11 +16,19 @@ export interface CliRun {
 
 export function runTimed(args: readonly string[]): CliRun {
   const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', process.execPath, bin, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', process.execPath, bin, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`trailhound ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   const peak = /peak-rss-kb=(\d+)/.exec(result.stderr);
-  return { seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN, stderr: result.stderr, stdout: result.stdout };
+  return {
+    seconds,
+    peakRssMb: peak ? Number(peak[1]) / 1024 : Number.NaN,
+    stderr: result.stderr,
+    stdout: result.stdout,
+  };
 }
 
 export function listFiles(dir: string): string[] {

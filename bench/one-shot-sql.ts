@@ -36,7 +36,8 @@ const QUESTIONS: readonly Question[] = [
   },
   {
     name: "json_extract(record, '$.tlsDetails.tlsVersion')",
-    trailhound: "SELECT json_extract(record, '$.tlsDetails.tlsVersion') AS v, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3",
+    trailhound:
+      "SELECT json_extract(record, '$.tlsDetails.tlsVersion') AS v, count(*) AS n FROM events GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3",
     duckdb: `SELECT json_extract_string(r, '$.tlsDetails.tlsVersion') AS v, count(*) AS n FROM (SELECT json_extract_string(r, '$.eventID') AS eventID, r FROM (SELECT unnest(Records) AS r FROM read_json('{files}', columns = {Records: 'JSON[]'})) QUALIFY row_number() OVER (PARTITION BY eventID) = 1) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3`,
   },
 ];
@@ -48,9 +49,16 @@ export async function oneShotSql(dbPath: string, corpusDir: string): Promise<Ben
   for (const question of QUESTIONS) {
     const ours = runTimed(['sql', question.trailhound, '--format', 'json', '--db', dbPath]);
     const theirs = await timeDuckDb(question.duckdb.replaceAll('{files}', files));
-    const same = JSON.stringify(normalise(JSON.parse(ours.stdout) as Record<string, unknown>[])) === JSON.stringify(normalise(theirs.rows));
+    const same =
+      JSON.stringify(normalise(JSON.parse(ours.stdout) as Record<string, unknown>[])) ===
+      JSON.stringify(normalise(theirs.rows));
     lines.push(
-      line(`sql ${question.name}`, `${ours.seconds.toFixed(2)} s; DuckDB on raw files ${theirs.seconds.toFixed(2)} s${same ? '' : ' (ANSWERS DIFFER)'}`, '<= DuckDB', same && ours.seconds <= theirs.seconds),
+      line(
+        `sql ${question.name}`,
+        `${ours.seconds.toFixed(2)} s; DuckDB on raw files ${theirs.seconds.toFixed(2)} s${same ? '' : ' (ANSWERS DIFFER)'}`,
+        '<= DuckDB',
+        same && ours.seconds <= theirs.seconds,
+      ),
     );
   }
   return lines;

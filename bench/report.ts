@@ -18,8 +18,14 @@ export function printTable(title: string, lines: readonly BenchLine[]): void {
     Math.max(5, ...lines.map((entry) => entry.value.length)),
     Math.max(6, ...lines.map((entry) => entry.target.length)),
   ];
-  const row = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  process.stdout.write(`\n${title}\n${row(['measure', 'value', 'target', 'met'])}\n${row(widths.map((width) => '-'.repeat(width)).concat('---'))}\n`);
+  const row = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `\n${title}\n${row(['measure', 'value', 'target', 'met'])}\n${row(widths.map((width) => '-'.repeat(width)).concat('---'))}\n`,
+  );
   for (const entry of lines) {
     const met = entry.pass === null ? '' : entry.pass ? 'yes' : 'NO';
     process.stdout.write(`${row([entry.measure, entry.value, entry.target, met])}\n`);

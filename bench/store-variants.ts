@@ -15,7 +15,9 @@ import { listFiles } from './measure.js';
  * that only SQLite's work is measured (one thread, no decoding). Each variant writes a fresh
  * database in transactions of 20,000 rows, as the indexer does.
  */
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, events: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: { corpus: { type: 'string' }, events: { type: 'string', default: '200000' } },
+});
 const limit = Number(values.events);
 const ROWS_PER_TRANSACTION = 20_000;
 
@@ -27,8 +29,12 @@ interface Sample {
 function loadSample(corpus: string): Sample {
   const searchRows: string[][] = [];
   const records: string[] = [];
-  for (const path of listFiles(join(corpus, 'AWSLogs')).filter((file) => file.endsWith('.json.gz')).sort()) {
-    for (const record of (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: Record<string, unknown>[] }).Records) {
+  for (const path of listFiles(join(corpus, 'AWSLogs'))
+    .filter((file) => file.endsWith('.json.gz'))
+    .sort()) {
+    for (const record of (
+      JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: Record<string, unknown>[] }
+    ).Records) {
       const text = JSON.stringify(record);
       searchRows.push(toSearchRow(toTrailEvent(record)));
       records.push(text);
@@ -55,7 +61,8 @@ const FTS_VARIANTS: readonly Variant[] = [
   {
     name: 'FTS5 automerge off + crisismerge 64 while loading, one merge at the end',
     ftsOptions: "content = '', columnsize = 0",
-    before: "INSERT INTO fts(fts, rank) VALUES ('automerge', 0); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 64);",
+    before:
+      "INSERT INTO fts(fts, rank) VALUES ('automerge', 0); INSERT INTO fts(fts, rank) VALUES ('crisismerge', 64);",
     after: "INSERT INTO fts(fts, rank) VALUES ('merge', -2000);",
   },
   {
@@ -64,7 +71,11 @@ const FTS_VARIANTS: readonly Variant[] = [
     before: "INSERT INTO fts(fts, rank) VALUES ('automerge', 8);",
   },
   { name: 'FTS5 detail=column', ftsOptions: "content = '', columnsize = 0, detail = column" },
-  { name: 'FTS5 as shipped, without WAL (journal_mode OFF)', ftsOptions: "content = '', columnsize = 0", journal: 'OFF' },
+  {
+    name: 'FTS5 as shipped, without WAL (journal_mode OFF)',
+    ftsOptions: "content = '', columnsize = 0",
+    journal: 'OFF',
+  },
 ];
 
 function timeFts(sample: Sample, variant: Variant, dir: string): string {
@@ -73,7 +84,9 @@ function timeFts(sample: Sample, variant: Variant, dir: string): string {
   db.pragma('page_size = 16384');
   db.pragma(`journal_mode = ${variant.journal ?? 'WAL'}`);
   db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS}, ${variant.ftsOptions}, tokenize = "unicode61 remove_diacritics 0")`);
+  db.exec(
+    `CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS}, ${variant.ftsOptions}, tokenize = "unicode61 remove_diacritics 0")`,
+  );
   if (variant.before) db.exec(variant.before);
   const insert = db.prepare(`INSERT INTO fts(rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const started = process.hrtime.bigint();
@@ -113,7 +126,8 @@ function writeInTransactions(db: Database.Database, count: number, write: (i: nu
 }
 
 function main(): void {
-  if (!values.corpus) throw new Error('--corpus DIR (a bench corpus, e.g. ~/.cache/trailhound-bench/corpus-1000000) is required');
+  if (!values.corpus)
+    throw new Error('--corpus DIR (a bench corpus, e.g. ~/.cache/trailhound-bench/corpus-1000000) is required');
   const sample = loadSample(values.corpus);
   process.stdout.write(`${sample.records.length} events in memory\n`);
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-variants-'));

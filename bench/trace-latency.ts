@@ -23,16 +23,24 @@ function timesMs(runs: number, action: () => void): { p50: number; p95: number }
 
 /** The samples' chain (scripts/samplegen/trace-story.ts): the task role's read, five hops from the leaked key. */
 function storyEventId(db: SqliteDatabase): string | null {
-  const [row] = [...runSearch(db, compileQuery('user:data-sync-task-role action:GetObject'), { sort: 'oldest', limit: 1, offset: 0 })];
+  const [row] = [
+    ...runSearch(db, compileQuery('user:data-sync-task-role action:GetObject'), {
+      sort: 'oldest',
+      limit: 1,
+      offset: 0,
+    }),
+  ];
   return row?.event_id ?? null;
 }
 
 /** The access key whose event count is nearest the goal's 10,000 (the generator gives each actor one key). */
 function keyNear(db: SqliteDatabase, events: number): { key: string; events: number } | null {
-  const row = db.prepare(
-    `SELECT user_identity_access_key_id AS key, count(*) AS events FROM event_rows WHERE user_identity_access_key_id IS NOT NULL
+  const row = db
+    .prepare(
+      `SELECT user_identity_access_key_id AS key, count(*) AS events FROM event_rows WHERE user_identity_access_key_id IS NOT NULL
      GROUP BY 1 ORDER BY abs(count(*) - ?) LIMIT 1`,
-  ).get(events) as { key: string; events: number } | undefined;
+    )
+    .get(events) as { key: string; events: number } | undefined;
   return row ?? null;
 }
 
@@ -44,16 +52,32 @@ export function traceLatency(dbPath: string): BenchLine[] {
     const lines: BenchLine[] = [];
     const eventId = storyEventId(db);
     if (eventId === null) {
-      lines.push(line('trace back: the samples\' 5-hop chain', 'not in this corpus (generated before the chain was added)'));
+      lines.push(
+        line("trace back: the samples' 5-hop chain", 'not in this corpus (generated before the chain was added)'),
+      );
     } else {
       const hops = traceBack(lookup, eventId).hops.length;
       const back = timesMs(20, () => void traceBack(lookup, eventId));
-      lines.push(line(`trace back: the samples' chain, ${hops} hops to the leaked key`, `p50 ${back.p50.toFixed(1)} ms, p95 ${back.p95.toFixed(1)} ms`, `p95 < ${GOALS.backMs} ms`, back.p95 < GOALS.backMs));
+      lines.push(
+        line(
+          `trace back: the samples' chain, ${hops} hops to the leaked key`,
+          `p50 ${back.p50.toFixed(1)} ms, p95 ${back.p95.toFixed(1)} ms`,
+          `p95 < ${GOALS.backMs} ms`,
+          back.p95 < GOALS.backMs,
+        ),
+      );
     }
     const near = keyNear(db, GOALS.forwardEvents);
     if (near) {
       const forward = timesMs(5, () => void traceForward(lookup, near.key));
-      lines.push(line(`trace --forward: a key with ${near.events.toLocaleString('en-US')} events`, `p50 ${forward.p50.toFixed(0)} ms, max ${forward.p95.toFixed(0)} ms`, `< ${GOALS.forwardMs} ms`, forward.p95 < GOALS.forwardMs));
+      lines.push(
+        line(
+          `trace --forward: a key with ${near.events.toLocaleString('en-US')} events`,
+          `p50 ${forward.p50.toFixed(0)} ms, max ${forward.p95.toFixed(0)} ms`,
+          `< ${GOALS.forwardMs} ms`,
+          forward.p95 < GOALS.forwardMs,
+        ),
+      );
     }
     return lines;
   } finally {

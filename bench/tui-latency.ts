@@ -16,5 +16,12 @@ export async function tuiLatency(dbPath: string): Promise<BenchLine[]> {
   const queries = TYPED.flatMap((query) => Array.from({ length: query.length }, (_, i) => query.slice(0, i + 1)));
   const samples = (await measureKeystrokeLatency(dbPath, queries)).sort((a, b) => a - b);
   const p95 = percentile(samples, 0.95);
-  return [line('TUI: keystroke → results', `p50 ${percentile(samples, 0.5).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (${samples.length} keystrokes)`, `p95 < ${GOAL_MS} ms`, p95 < GOAL_MS)];
+  return [
+    line(
+      'TUI: keystroke → results',
+      `p50 ${percentile(samples, 0.5).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (${samples.length} keystrokes)`,
+      `p95 < ${GOAL_MS} ms`,
+      p95 < GOAL_MS,
+    ),
+  ];
 }

@@ -33,7 +33,9 @@ function main(): void {
     startDate: SMALL_SET.startDate,
     digests: large ? values.digests === true : true,
   });
-  process.stderr.write(`wrote ${summary.events} events in ${summary.logFiles} log files and ${summary.digestFiles} digests (${summary.rawJsonBytes} bytes of JSON) to ${values.out}\n`);
+  process.stderr.write(
+    `wrote ${summary.events} events in ${summary.logFiles} log files and ${summary.digestFiles} digests (${summary.rawJsonBytes} bytes of JSON) to ${values.out}\n`,
+  );
 }
 
 main();

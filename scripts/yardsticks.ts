@@ -42,7 +42,11 @@ function functionsOf(file: string): FunctionLength[] {
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node) && 'body' in node && node.body) {
       const start = lineOf(node.getStart(source));
-      found.push({ name: nameOf(node), where: `${relative(ROOT, file)}:${start}`, lines: lineOf(node.getEnd()) - start + 1 });
+      found.push({
+        name: nameOf(node),
+        where: `${relative(ROOT, file)}:${start}`,
+        lines: lineOf(node.getEnd()) - start + 1,
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -67,8 +71,12 @@ function printFolders(files: readonly string[]): void {
     folders.set(folder, { files: entry.files + 1, lines: entry.lines + readFileSync(file, 'utf8').split('\n').length });
   }
   console.log('| folder | files | lines |\n|---|---|---|');
-  for (const [folder, entry] of [...folders].sort(([a], [b]) => a.localeCompare(b))) console.log(`| ${folder} | ${entry.files} | ${entry.lines} |`);
-  const total = [...folders.values()].reduce((sum, entry) => ({ files: sum.files + entry.files, lines: sum.lines + entry.lines }), { files: 0, lines: 0 });
+  for (const [folder, entry] of [...folders].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(`| ${folder} | ${entry.files} | ${entry.lines} |`);
+  const total = [...folders.values()].reduce(
+    (sum, entry) => ({ files: sum.files + entry.files, lines: sum.lines + entry.lines }),
+    { files: 0, lines: 0 },
+  );
   console.log(`| **src/** | **${total.files}** | **${total.lines}** |\n`);
 }
 
@@ -84,8 +92,19 @@ function printFunctions(files: readonly string[]): void {
 function printLongLines(): void {
   const files = ['src', 'bench', 'scripts', 'test'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
   const over = (dir: string) =>
-    files.filter((file) => relative(ROOT, file).startsWith(dir + sep)).reduce((sum, file) => sum + readFileSync(file, 'utf8').split('\n').filter((line) => line.length > PRINT_WIDTH).length, 0);
-  console.log(`Lines over ${PRINT_WIDTH} characters: src ${over('src')}, bench ${over('bench')}, scripts ${over('scripts')}, test ${over('test')}`);
+    files
+      .filter((file) => relative(ROOT, file).startsWith(dir + sep))
+      .reduce(
+        (sum, file) =>
+          sum +
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((line) => line.length > PRINT_WIDTH).length,
+        0,
+      );
+  console.log(
+    `Lines over ${PRINT_WIDTH} characters: src ${over('src')}, bench ${over('bench')}, scripts ${over('scripts')}, test ${over('test')}`,
+  );
 }
 
 const files = sourceFiles(join(ROOT, 'src'));

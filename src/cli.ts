@@ -34,7 +34,8 @@ function buildParser(argv: readonly string[], commands: readonly CommandModule[]
   const parser = yargs([...argv])
     .scriptName('trailhound')
     .usage('$0 <command> [options]\n\nSearch archived AWS CloudTrail logs offline.');
-  return commands.reduce((withCommands, command) => withCommands.command(command), parser)
+  return commands
+    .reduce((withCommands, command) => withCommands.command(command), parser)
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
@@ -56,10 +57,18 @@ function reportError(error: unknown, command: string | undefined): number {
     return ExitCode.usage;
   }
   if (error instanceof UserError) {
-    process.stderr.write(formatUserMessage('error', { headline: error.what, reason: error.reason, where: error.where, help: error.help }));
+    process.stderr.write(
+      formatUserMessage('error', { headline: error.what, reason: error.reason, where: error.where, help: error.help }),
+    );
     return error.exitCode;
   }
   if (isBrokenPipe(error)) return ExitCode.done;
-  process.stderr.write(formatUserMessage('error', { headline: 'unexpected failure', reason: messageOf(error), help: 'please report this with the command you ran' }));
+  process.stderr.write(
+    formatUserMessage('error', {
+      headline: 'unexpected failure',
+      reason: messageOf(error),
+      help: 'please report this with the command you ran',
+    }),
+  );
   return ExitCode.failed;
 }

@@ -53,12 +53,22 @@ function sourceFiles(dir: string): string[] {
 /** Every relative import, re-export and dynamic import, and the packages a file imports by name. */
 function importsOf(file: string): { local: Import[]; packages: Import[] } {
   const text = readFileSync(file, 'utf8');
-  const statements = [...text.matchAll(/^\s*(?:import|export)(\s+type)?\b[^;]*?\bfrom\s+'([^']+)'/gm)].map((match) => ({ spec: match[2]!, typeOnly: match[1] !== undefined }));
-  const dynamic = [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((match) => ({ spec: match[1]!, typeOnly: false }));
+  const statements = [...text.matchAll(/^\s*(?:import|export)(\s+type)?\b[^;]*?\bfrom\s+'([^']+)'/gm)].map((match) => ({
+    spec: match[2]!,
+    typeOnly: match[1] !== undefined,
+  }));
+  const dynamic = [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((match) => ({
+    spec: match[1]!,
+    typeOnly: false,
+  }));
   const bare = [...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((match) => ({ spec: match[1]!, typeOnly: false }));
   const found = [...statements, ...dynamic, ...bare];
-  const local = found.filter((entry) => entry.spec.startsWith('.')).map((entry) => ({ target: sourceOf(file, entry.spec), typeOnly: entry.typeOnly }));
-  const packages = found.filter((entry) => !entry.spec.startsWith('.')).map((entry) => ({ target: entry.spec, typeOnly: entry.typeOnly }));
+  const local = found
+    .filter((entry) => entry.spec.startsWith('.'))
+    .map((entry) => ({ target: sourceOf(file, entry.spec), typeOnly: entry.typeOnly }));
+  const packages = found
+    .filter((entry) => !entry.spec.startsWith('.'))
+    .map((entry) => ({ target: entry.spec, typeOnly: entry.typeOnly }));
   return { local, packages };
 }
 
@@ -126,7 +136,10 @@ describe('architecture', () => {
   test('a layer imports only from itself and from layers upstream of it', () => {
     const upward = [...imports].flatMap(([file, found]) =>
       found.local
-        .filter((entry) => layerOf(entry.target) !== layerOf(file) && LAYERS[layerOf(entry.target)]! >= LAYERS[layerOf(file)]!)
+        .filter(
+          (entry) =>
+            layerOf(entry.target) !== layerOf(file) && LAYERS[layerOf(entry.target)]! >= LAYERS[layerOf(file)]!,
+        )
         .map((entry) => `${name(file)} → ${name(entry.target)}`),
     );
     expect(upward).toEqual([]);
@@ -145,32 +158,55 @@ describe('architecture', () => {
         .map((target) => `${name(file)} → ${target.startsWith(src) ? name(target) : target}`),
     );
     expect(reaching).toEqual([]);
-    const typeImportsOfStore = screens.flatMap((file) => imports.get(file)!.local.filter((entry) => layerOf(entry.target) === 'store').map(() => name(file)));
+    const typeImportsOfStore = screens.flatMap((file) =>
+      imports
+        .get(file)!
+        .local.filter((entry) => layerOf(entry.target) === 'store')
+        .map(() => name(file)),
+    );
     expect(typeImportsOfStore).toEqual([]);
   });
 
   test('the search language does no I/O: parsing and compiling load no file, database or thread module', () => {
-    const language = ['search/parse.ts', 'search/compile.ts', 'search/fields.ts', 'search/values.ts'].map((file) => join(src, file));
+    const language = ['search/parse.ts', 'search/compile.ts', 'search/fields.ts', 'search/values.ts'].map((file) =>
+      join(src, file),
+    );
     const io = language.flatMap((file) =>
       [...reachedByValue(file, imports)]
-        .filter((target) => /^(node:(fs|child_process|worker_threads|net|http)|better-sqlite3|chokidar)/.test(target) || (target.startsWith(src) && layerOf(target) === 'store'))
+        .filter(
+          (target) =>
+            /^(node:(fs|child_process|worker_threads|net|http)|better-sqlite3|chokidar)/.test(target) ||
+            (target.startsWith(src) && layerOf(target) === 'store'),
+        )
         .map((target) => `${name(file)} → ${target.startsWith(src) ? name(target) : target}`),
     );
     expect(io).toEqual([]);
   });
 
   test('the indexing pipeline is one folder: nothing of it is left loose in src/', () => {
-    const loose = readdirSync(src).filter((entry) => /^(indexer|index-file|index-zip|file-decoder|decode-pool|decode-worker)\.ts$/.test(entry));
+    const loose = readdirSync(src).filter((entry) =>
+      /^(indexer|index-file|index-zip|file-decoder|decode-pool|decode-worker)\.ts$/.test(entry),
+    );
     expect(loose).toEqual([]);
     expect(readdirSync(join(src, 'ingest')).sort()).toEqual([
-      'decode-pool.ts', 'decode-worker.ts', 'file-bytes.ts', 'file-decoder.ts', 'gzip-input.ts', 'index-file.ts', 'index-log-file.ts',
-      'index-zip.ts', 'indexer.ts', 'limits.ts',
+      'decode-pool.ts',
+      'decode-worker.ts',
+      'file-bytes.ts',
+      'file-decoder.ts',
+      'gzip-input.ts',
+      'index-file.ts',
+      'index-log-file.ts',
+      'index-zip.ts',
+      'indexer.ts',
+      'limits.ts',
     ]);
   });
 
   test('gzip is read in one place: within ingest/, only gzip-input.ts inflates', () => {
     const inflaters = sourceFiles(join(src, 'ingest'))
-      .filter((file) => /from 'fflate'|from 'node:zlib'|\b(gunzipStream|gunzipTolerant)\b/.test(readFileSync(file, 'utf8')))
+      .filter((file) =>
+        /from 'fflate'|from 'node:zlib'|\b(gunzipStream|gunzipTolerant)\b/.test(readFileSync(file, 'utf8')),
+      )
       .map(name);
     expect(inflaters).toEqual(['ingest/gzip-input.ts']);
   });

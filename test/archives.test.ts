@@ -20,8 +20,17 @@ function writeInto(dir: string, name: string, bytes: Uint8Array): string {
 function summaryOf(dbPath: string) {
   const db = readIndex(dbPath);
   return {
-    files: db.prepare('SELECT path, status, kind, events_read FROM files ORDER BY path').all() as { path: string; status: string; kind: string; events_read: number }[],
-    problems: db.prepare('SELECT path, stage, reason FROM problems ORDER BY id').all() as { path: string; stage: string; reason: string }[],
+    files: db.prepare('SELECT path, status, kind, events_read FROM files ORDER BY path').all() as {
+      path: string;
+      status: string;
+      kind: string;
+      events_read: number;
+    }[],
+    problems: db.prepare('SELECT path, stage, reason FROM problems ORDER BY id').all() as {
+      path: string;
+      stage: string;
+      reason: string;
+    }[],
     events: (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
   };
 }
@@ -39,7 +48,11 @@ describe('gzip', () => {
 
   test('every member of a multi-member gzip is read', async () => {
     const dir = tempDir();
-    writeInto(dir, 'multi.json.gz', Buffer.concat([gzipSync(records), gzipSync(Buffer.from('\n')), gzipSync(moreRecords)]));
+    writeInto(
+      dir,
+      'multi.json.gz',
+      Buffer.concat([gzipSync(records), gzipSync(Buffer.from('\n')), gzipSync(moreRecords)]),
+    );
     const { dbPath } = await indexInto([dir]);
     expect(summaryOf(dbPath).events).toBe(4);
   });
@@ -63,7 +76,9 @@ describe('gzip', () => {
     expect(result.events).toBe(2);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]!.path).toBe(path);
-    expect(result.problems[0]!.reason).toMatch(/^gzip data is corrupt or followed by bytes that are not gzip \(.+\); the \d+ bytes before were read$/);
+    expect(result.problems[0]!.reason).toMatch(
+      /^gzip data is corrupt or followed by bytes that are not gzip \(.+\); the \d+ bytes before were read$/,
+    );
   });
 
   test('a gzip bomb stops at the decompressed-size cap with a problem; other files are indexed', async () => {
@@ -95,7 +110,11 @@ describe('gzip', () => {
 describe('zip', () => {
   test('entries of any shape are read one by one, labelled zip!entry', async () => {
     const dir = tempDir();
-    const zip = zipSync({ 'AWSLogs/a.json.gz': gzipSync(records), 'b.jsonl': new Uint8Array(moreRecords), 'notes.txt': new Uint8Array(Buffer.from('hello')) });
+    const zip = zipSync({
+      'AWSLogs/a.json.gz': gzipSync(records),
+      'b.jsonl': new Uint8Array(moreRecords),
+      'notes.txt': new Uint8Array(Buffer.from('hello')),
+    });
     const path = writeInto(dir, 'case.zip', zip);
     const { dbPath } = await indexInto([dir]);
     const result = summaryOf(dbPath);
@@ -106,15 +125,24 @@ describe('zip', () => {
       [`${path}!b.jsonl`, 'log', 2],
       [`${path}!notes.txt`, 'other', 0],
     ]);
-    expect(result.problems.map((problem) => [problem.path, problem.reason])).toEqual([[`${path}!notes.txt`, 'not JSON: unexpected byte 0x68']]);
+    expect(result.problems.map((problem) => [problem.path, problem.reason])).toEqual([
+      [`${path}!notes.txt`, 'not JSON: unexpected byte 0x68'],
+    ]);
   });
 
   test('hostile entry names are labels only, never paths; duplicates are kept apart', async () => {
     const dir = tempDir();
-    const entries = { '../../escape.json': new Uint8Array(records), '/etc/absolute.jsonl': new Uint8Array(moreRecords) };
+    const entries = {
+      '../../escape.json': new Uint8Array(records),
+      '/etc/absolute.jsonl': new Uint8Array(moreRecords),
+    };
     const zip = Buffer.from(zipSync(entries));
     // A second copy of the archive's entries makes every name appear twice.
-    const path = writeInto(dir, 'hostile.zip', Buffer.concat([zip.subarray(0, zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))), zip]));
+    const path = writeInto(
+      dir,
+      'hostile.zip',
+      Buffer.concat([zip.subarray(0, zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))), zip]),
+    );
     const { dbPath } = await indexInto([dir]);
     const result = summaryOf(dbPath);
     expect(result.files.map((file) => file.path)).toEqual([
@@ -133,7 +161,10 @@ describe('zip', () => {
 
   test('a zip bomb entry stops at the cap; the other entries are read', async () => {
     const dir = tempDir();
-    const zip = zipSync({ 'bomb.json': new Uint8Array(8 * 1024 * 1024).fill(0x20), 'good.json': new Uint8Array(records) }, { level: 9 });
+    const zip = zipSync(
+      { 'bomb.json': new Uint8Array(8 * 1024 * 1024).fill(0x20), 'good.json': new Uint8Array(records) },
+      { level: 9 },
+    );
     writeInto(dir, 'bomb.zip', zip);
     const { dbPath } = await indexInto([dir], { limits: { maxDecompressedBytes: 1024 * 1024 } });
     const result = summaryOf(dbPath);
@@ -145,7 +176,10 @@ describe('zip', () => {
 
   test('a truncated zip keeps complete entries and reports the cut', async () => {
     const dir = tempDir();
-    const zip = zipSync({ 'a.json': new Uint8Array(records), 'b.json': new Uint8Array(Buffer.alloc(200_000, 0x20)) }, { level: 0 });
+    const zip = zipSync(
+      { 'a.json': new Uint8Array(records), 'b.json': new Uint8Array(Buffer.alloc(200_000, 0x20)) },
+      { level: 0 },
+    );
     writeInto(dir, 'cut.zip', zip.subarray(0, zip.length - 120_000));
     const { dbPath } = await indexInto([dir]);
     const result = summaryOf(dbPath);
@@ -168,7 +202,15 @@ describe('re-running', () => {
     const again = await indexInto([dir], { dbPath });
     expect([again.summary.filesRead, again.summary.filesUnchanged, again.summary.eventsNew]).toEqual([0, 1, 0]);
 
-    writeFileSync(first, Buffer.concat([records.subarray(0, records.length - 2), Buffer.from(','), moreRecords.subarray(0, moreRecords.indexOf(0x0a)), Buffer.from(']}')]));
+    writeFileSync(
+      first,
+      Buffer.concat([
+        records.subarray(0, records.length - 2),
+        Buffer.from(','),
+        moreRecords.subarray(0, moreRecords.indexOf(0x0a)),
+        Buffer.from(']}'),
+      ]),
+    );
     utimesSync(first, new Date(), new Date(Date.now() + 5000));
     writeInto(dir, 'b.jsonl', moreRecords);
     const third = await indexInto([dir], { dbPath });

@@ -51,7 +51,9 @@ describe('trailhound index', () => {
     runCli(['index', dir, '--db', db]);
     const again = runCli(['index', dir, '--db', db]);
     expect(again.status).toBe(0);
-    expect(again.stderr.split('\n')[0]).toBe('indexed: 1 files (0 read, 1 unchanged, 0 partly read, 0 unreadable), 0 digests');
+    expect(again.stderr.split('\n')[0]).toBe(
+      'indexed: 1 files (0 read, 1 unchanged, 0 partly read, 0 unreadable), 0 digests',
+    );
   });
 
   test('nothing readable is a failure, exit 1', () => {
@@ -67,8 +69,12 @@ describe('trailhound index', () => {
     writeFileSync(notDb, 'my precious notes, not SQLite at all, long enough to look like a header........');
     const result = runCli(['index', fixtures, '--db', notDb]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: check the --db path: it names an index, or a new file for trailhound index to create\n`);
-    expect(readFileSync(notDb, 'utf8')).toBe('my precious notes, not SQLite at all, long enough to look like a header........');
+    expect(result.stderr).toBe(
+      `error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: check the --db path: it names an index, or a new file for trailhound index to create\n`,
+    );
+    expect(readFileSync(notDb, 'utf8')).toBe(
+      'my precious notes, not SQLite at all, long enough to look like a header........',
+    );
   });
 
   test('a database from an older trailhound is refused, never rewritten', () => {
@@ -77,7 +83,11 @@ describe('trailhound index', () => {
     raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(SCHEMA_VERSION - 1);
     raw.close();
     const before = readFileSync(db);
-    for (const args of [['sql', 'SELECT 1'], ['search', 'user:alice'], ['index', fixtures]]) {
+    for (const args of [
+      ['sql', 'SELECT 1'],
+      ['search', 'user:alice'],
+      ['index', fixtures],
+    ]) {
       const result = runCli([...args, '--db', db]);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr).toBe(
@@ -112,20 +122,42 @@ describe('trailhound sql', () => {
       'event_id,event_name,source_ip_address\r\n00000000-0000-0000-0000-000000000001,RunTask,203.0.113.1\r\n00000000-0000-0000-0000-000000000002,RunTask,203.0.113.2\r\n',
     );
     const ndjson = runCli(['sql', query, '--db', db, '--format', 'ndjson']).stdout.trim().split('\n');
-    expect(ndjson.map((line) => JSON.parse(line).event_id)).toEqual(['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002']);
+    expect(ndjson.map((line) => JSON.parse(line).event_id)).toEqual([
+      '00000000-0000-0000-0000-000000000001',
+      '00000000-0000-0000-0000-000000000002',
+    ]);
   });
 
   test('json_extract works on the record column for any field', () => {
     const db = indexedFixtures('assumed-role-session.json');
-    const result = runCli(['sql', "SELECT json_extract(record, '$.userIdentity.sessionContext.attributes.creationDate') AS created FROM events", '--db', db, '--format', 'json']);
+    const result = runCli([
+      'sql',
+      "SELECT json_extract(record, '$.userIdentity.sessionContext.attributes.creationDate') AS created FROM events",
+      '--db',
+      db,
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(result.stdout)).toEqual([{ created: '2026-03-02T09:00:00Z' }]);
   });
 
   const pragmaHelp = 'read the pragma without a value, or use a schema pragma such as PRAGMA table_info(events)';
   test.each([
-    ['DELETE FROM event_rows', 'only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)', 'to change the data, copy the database file and work on the copy with the sqlite3 shell'],
-    ["ATTACH DATABASE '/tmp/other.db' AS other", 'ATTACH is refused: trailhound sql reads only the index', 'query the other database on its own: trailhound sql QUERY --db OTHER.db'],
-    ['PRAGMA writable_schema = 1', 'PRAGMA writable_schema with a value is refused: it would change the connection', pragmaHelp],
+    [
+      'DELETE FROM event_rows',
+      'only statements that read are allowed (SELECT, WITH, VALUES, EXPLAIN, schema pragmas)',
+      'to change the data, copy the database file and work on the copy with the sqlite3 shell',
+    ],
+    [
+      "ATTACH DATABASE '/tmp/other.db' AS other",
+      'ATTACH is refused: trailhound sql reads only the index',
+      'query the other database on its own: trailhound sql QUERY --db OTHER.db',
+    ],
+    [
+      'PRAGMA writable_schema = 1',
+      'PRAGMA writable_schema with a value is refused: it would change the connection',
+      pragmaHelp,
+    ],
     ['PRAGMA query_only(0)', 'PRAGMA query_only with a value is refused: it would change the connection', pragmaHelp],
   ])('refuses %s', (statement, reason, help) => {
     const db = indexedFixtures('records-object.json');
@@ -139,19 +171,28 @@ describe('trailhound sql', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', "SELECT load_extension('/tmp/evil.so')", '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: not authorized\n   help: the statement failed while running: fix the function call or value the reason names\n');
+    expect(result.stderr).toBe(
+      'error: bad SQL\n reason: not authorized\n   help: the statement failed while running: fix the function call or value the reason names\n',
+    );
   });
 
   test('bad SQL is a one-line reason and exit 1', () => {
     const db = indexedFixtures('records-object.json');
     const result = runCli(['sql', 'SELEC nothing', '--db', db]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('error: bad SQL\n reason: near "SELEC": syntax error\n   help: see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"\n');
+    expect(result.stderr).toBe(
+      'error: bad SQL\n reason: near "SELEC": syntax error\n   help: see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"\n',
+    );
   });
 
   test('table output escapes control characters from the logs', () => {
     const dir = tempDir();
-    const hostile = { eventVersion: '1.08', eventID: 'x', eventTime: '2026-03-02T10:00:00Z', userAgent: 'curl\u001b]52;c;ZXZpbA==\u0007\u001b[31mred\r\u202Eevil' };
+    const hostile = {
+      eventVersion: '1.08',
+      eventID: 'x',
+      eventTime: '2026-03-02T10:00:00Z',
+      userAgent: 'curl\u001b]52;c;ZXZpbA==\u0007\u001b[31mred\r\u202Eevil',
+    };
     writeFileSync(join(dir, 'hostile.json'), JSON.stringify(hostile));
     const db = join(dir, 'case.db');
     runCli(['index', dir, '--db', db]);
@@ -186,7 +227,9 @@ function helpEntries(help: string): Map<string, string> {
       continue;
     }
     if (section !== 'Positionals:' && section !== 'Options:') continue;
-    const entry = (section === 'Options:' ? /^ {2}(?:-\w, | {4})--([\w-]+)(?: {2,}(.*))?$/ : /^ {2}([\w-]+)(?: {2,}(.*))?$/).exec(line);
+    const entry = (
+      section === 'Options:' ? /^ {2}(?:-\w, | {4})--([\w-]+)(?: {2,}(.*))?$/ : /^ {2}([\w-]+)(?: {2,}(.*))?$/
+    ).exec(line);
     if (entry) {
       current = entry[1]!;
       entries.set(current, entry[2] ?? '');
@@ -194,7 +237,8 @@ function helpEntries(help: string): Map<string, string> {
       entries.set(current, `${entries.get(current)} ${line.trim()}`);
     }
   }
-  for (const [name, text] of entries) entries.set(name, text.replace(/(\s*\[(?:[^[\]]|\[[^\]]*\])*\])+\s*$/, '').trim());
+  for (const [name, text] of entries)
+    entries.set(name, text.replace(/(\s*\[(?:[^[\]]|\[[^\]]*\])*\])+\s*$/, '').trim());
   return entries;
 }
 
@@ -205,16 +249,22 @@ describe('help', () => {
     expect(listed).toEqual(COMMANDS.map(commandName));
   });
 
-  test.each(COMMANDS.map((command) => [commandName(command), command] as const))('%s --help describes the command and each of its options', (name, command) => {
-    const result = runCli([name, '--help']);
-    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
-    const [usage, blank, description] = result.stdout.split('\n');
-    expect({ usage: usage!.split(' ').slice(0, 2).join(' '), blank }).toEqual({ usage: `trailhound ${name}`, blank: '' });
-    expect(description).toMatch(/\w{3}/);
-    const described = helpEntries(result.stdout);
-    expect([...described.keys()].sort()).toEqual(declaredOptions(command));
-    for (const [option, text] of described) expect(text, `${name} --${option}`).toMatch(/\w{3}/);
-  });
+  test.each(COMMANDS.map((command) => [commandName(command), command] as const))(
+    '%s --help describes the command and each of its options',
+    (name, command) => {
+      const result = runCli([name, '--help']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      const [usage, blank, description] = result.stdout.split('\n');
+      expect({ usage: usage!.split(' ').slice(0, 2).join(' '), blank }).toEqual({
+        usage: `trailhound ${name}`,
+        blank: '',
+      });
+      expect(description).toMatch(/\w{3}/);
+      const described = helpEntries(result.stdout);
+      expect([...described.keys()].sort()).toEqual(declaredOptions(command));
+      for (const [option, text] of described) expect(text, `${name} --${option}`).toMatch(/\w{3}/);
+    },
+  );
 
   test('an unknown command is a usage error, exit 2', () => {
     const result = runCli(['frobnicate']);

@@ -17,15 +17,44 @@ import { indexSamplesForSuite } from './helpers/samples.js';
 
 const FIXTURE = new URL('./fixtures/identity-forms.json', import.meta.url).pathname;
 
-const columns = (arn: string | null, invokedBy: string | null, userName: string | null, type: string | null): IdentityColumns =>
-  ({ user_identity_arn: arn, user_identity_invoked_by: invokedBy, user_identity_user_name: userName, user_identity_type: type });
+const columns = (
+  arn: string | null,
+  invokedBy: string | null,
+  userName: string | null,
+  type: string | null,
+): IdentityColumns => ({
+  user_identity_arn: arn,
+  user_identity_invoked_by: invokedBy,
+  user_identity_user_name: userName,
+  user_identity_type: type,
+});
 
 /** [case, columns, identity, short form] */
 const CASES: [string, IdentityColumns, string | null, string][] = [
-  ['an ARN', columns('arn:aws:iam::111122223333:user/alice', null, 'alice', 'IAMUser'), 'arn:aws:iam::111122223333:user/alice', 'alice'],
-  ['an assumed role', columns('arn:aws:sts::111122223333:assumed-role/deploy/ci-42', null, null, 'AssumedRole'), 'arn:aws:sts::111122223333:assumed-role/deploy/ci-42', 'deploy/ci-42'],
-  ['an AWS service, via invokedBy', columns(null, 'ecs.amazonaws.com', null, 'AWSService'), 'ecs.amazonaws.com', 'ecs.amazonaws.com'],
-  ['a service beside a user name', columns(null, 'ecs.amazonaws.com', 'bob', 'IAMUser'), 'ecs.amazonaws.com', 'ecs.amazonaws.com'],
+  [
+    'an ARN',
+    columns('arn:aws:iam::111122223333:user/alice', null, 'alice', 'IAMUser'),
+    'arn:aws:iam::111122223333:user/alice',
+    'alice',
+  ],
+  [
+    'an assumed role',
+    columns('arn:aws:sts::111122223333:assumed-role/deploy/ci-42', null, null, 'AssumedRole'),
+    'arn:aws:sts::111122223333:assumed-role/deploy/ci-42',
+    'deploy/ci-42',
+  ],
+  [
+    'an AWS service, via invokedBy',
+    columns(null, 'ecs.amazonaws.com', null, 'AWSService'),
+    'ecs.amazonaws.com',
+    'ecs.amazonaws.com',
+  ],
+  [
+    'a service beside a user name',
+    columns(null, 'ecs.amazonaws.com', 'bob', 'IAMUser'),
+    'ecs.amazonaws.com',
+    'ecs.amazonaws.com',
+  ],
   ['an IAM user with only a user name', columns(null, null, 'bob', 'IAMUser'), 'bob', 'bob'],
   ['root', columns('arn:aws:iam::111122223333:root', null, null, 'Root'), 'arn:aws:iam::111122223333:root', 'root'],
   ['a type only', columns(null, null, null, 'AWSAccount'), 'AWSAccount', 'AWSAccount'],
@@ -34,25 +63,35 @@ const CASES: [string, IdentityColumns, string | null, string][] = [
 
 function identityInSql(db: Database.Database, row: IdentityColumns): string | null {
   const sql = `SELECT ${IDENTITY_SQL} FROM (SELECT ? AS user_identity_arn, ? AS user_identity_invoked_by, ? AS user_identity_user_name, ? AS user_identity_type) e`;
-  return db.prepare(sql).pluck().get(row.user_identity_arn, row.user_identity_invoked_by, row.user_identity_user_name, row.user_identity_type) as string | null;
+  return db
+    .prepare(sql)
+    .pluck()
+    .get(row.user_identity_arn, row.user_identity_invoked_by, row.user_identity_user_name, row.user_identity_type) as
+    string | null;
 }
 
 describe('the identity of an event', () => {
-  it.each(CASES)('%s: the SQL and the function agree, and the short form cuts only an ARN', (_case, row, identity, short) => {
-    const db = new Database(':memory:');
-    try {
-      expect(identityInSql(db, row)).toBe(identity);
-      expect(eventIdentity(row)).toBe(identity);
-      expect(shortIdentity(row)).toBe(short);
-    } finally {
-      db.close();
-    }
-  });
+  it.each(CASES)(
+    '%s: the SQL and the function agree, and the short form cuts only an ARN',
+    (_case, row, identity, short) => {
+      const db = new Database(':memory:');
+      try {
+        expect(identityInSql(db, row)).toBe(identity);
+        expect(eventIdentity(row)).toBe(identity);
+        expect(shortIdentity(row)).toBe(short);
+      } finally {
+        db.close();
+      }
+    },
+  );
 
   describe('on every sample event', () => {
     const suite = indexSamplesForSuite();
     it('the SQL expression and the function give the same identity', () => {
-      const rows = suite.db.prepare(`SELECT ${IDENTITY_SQL} AS identity, e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_user_name, e.user_identity_type FROM events e`)
+      const rows = suite.db
+        .prepare(
+          `SELECT ${IDENTITY_SQL} AS identity, e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_user_name, e.user_identity_type FROM events e`,
+        )
         .all() as (IdentityColumns & { identity: string | null })[];
       expect(rows).toHaveLength(suite.records.length);
       expect(rows.filter((row) => eventIdentity(row) !== row.identity)).toEqual([]);
@@ -62,8 +101,18 @@ describe('the identity of an event', () => {
 
 describe('every view shows the one identity (fixtures/identity-forms.json)', () => {
   /** eventID suffix → the short identity every list shows. */
-  const SHORT = { '01': 'alice', '02': 'ecs.amazonaws.com', '03': 'bob', '04': 'bob', '05': 'carol@example.com', '06': 'root', '07': 'AWSAccount', '08': '' };
-  const byEvent = (pairs: [string | null, string][]) => Object.fromEntries(pairs.map(([id, value]) => [id!.slice(-2), value]));
+  const SHORT = {
+    '01': 'alice',
+    '02': 'ecs.amazonaws.com',
+    '03': 'bob',
+    '04': 'bob',
+    '05': 'carol@example.com',
+    '06': 'root',
+    '07': 'AWSAccount',
+    '08': '',
+  };
+  const byEvent = (pairs: [string | null, string][]) =>
+    Object.fromEntries(pairs.map(([id, value]) => [id!.slice(-2), value]));
 
   async function indexFixture() {
     const { dbPath } = await indexInto([FIXTURE]);
@@ -72,10 +121,18 @@ describe('every view shows the one identity (fixtures/identity-forms.json)', () 
 
   it('summary and facets group by the user name where the event has no ARN, not by its type', async () => {
     const { db } = await indexFixture();
-    const summary = [...summarize(db, compileQuery(''), { by: 'identity', limit: null }).rows].map((row) => [row['identity'], row['events']]);
+    const summary = [...summarize(db, compileQuery(''), { by: 'identity', limit: null }).rows].map((row) => [
+      row['identity'],
+      row['events'],
+    ]);
     expect(summary).toEqual([
-      ['bob', 2], [null, 1], ['AWSAccount', 1], ['arn:aws:iam::111122223333:root', 1], ['arn:aws:iam::111122223333:user/alice', 1],
-      ['carol@example.com', 1], ['ecs.amazonaws.com', 1],
+      ['bob', 2],
+      [null, 1],
+      ['AWSAccount', 1],
+      ['arn:aws:iam::111122223333:root', 1],
+      ['arn:aws:iam::111122223333:user/alice', 1],
+      ['carol@example.com', 1],
+      ['ecs.amazonaws.com', 1],
     ]);
     const facets = countFacets(db, compileQuery('')).facets.identity;
     expect(facets.map(({ value, count }) => [value, count])).toEqual(summary);
@@ -93,14 +150,20 @@ describe('every view shows the one identity (fixtures/identity-forms.json)', () 
     expect(byEvent(rows.map((row) => [row.event_id, toListRow(row).identity ?? '']))).toEqual(SHORT);
     const timeline = runCli(['timeline', '', '--format', 'ndjson', '--db', dbPath]);
     expect(timeline.status).toBe(0);
-    const lines = timeline.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event_id: string; identity: string });
+    const lines = timeline.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event_id: string; identity: string });
     expect(byEvent(lines.map((line) => [line.event_id, line.identity]))).toEqual(SHORT);
   });
 
   it('the detail card says the type, then the identity unless it is only the type', async () => {
     const { db } = await indexFixture();
     const rows = [...runSearch(db, compileQuery(''), { sort: 'oldest', limit: 50, offset: 0 }, { withRecord: true })];
-    const who = (row: EventListRow) => detailLines(row, { state: 'loading' })[0]!.map((segment) => segment.text).join('');
+    const who = (row: EventListRow) =>
+      detailLines(row, { state: 'loading' })[0]!
+        .map((segment) => segment.text)
+        .join('');
     expect(byEvent(rows.map((row) => [row.event_id, who(row)]))).toEqual({
       '01': 'WHO    IAMUser  arn:aws:iam::111122223333:user/alice',
       '02': 'WHO    AWSService  ecs.amazonaws.com',

@@ -22,9 +22,14 @@ afterEach(() => {
 });
 
 /** `watch --json-log` in `cwd`, resolved once its catch-up scan is done; its log lines so far. */
-async function startWatch(args: readonly string[], cwd: string): Promise<{ child: ChildProcess; lines: Record<string, unknown>[] }> {
+async function startWatch(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ child: ChildProcess; lines: Record<string, unknown>[] }> {
   const child = spawn(process.execPath, [bin, 'watch', ...args, '--json-log', '--workers', '0'], {
-    cwd, env: { ...process.env, NO_COLOR: '1', TRAILHOUND_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', TRAILHOUND_DB: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   const lines: Record<string, unknown>[] = [];
@@ -46,7 +51,8 @@ async function until(probe: () => boolean, what: string): Promise<void> {
   }
 }
 
-const event = (n: number) => JSON.stringify({ eventTime: '2026-03-02T10:00:00Z', eventName: 'RunTask', eventID: `access-${n}` });
+const event = (n: number) =>
+  JSON.stringify({ eventTime: '2026-03-02T10:00:00Z', eventName: 'RunTask', eventID: `access-${n}` });
 
 describe('one writer, however the path is spelled (issue 13, item 5)', () => {
   test('a symlinked, a ./ and a relative --db are refused while watch writes the real file', async () => {
@@ -55,13 +61,19 @@ describe('one writer, however the path is spelled (issue 13, item 5)', () => {
     cpSync(join(samples, '444455556666', 'CloudTrail', 'eu-west-1'), logs, { recursive: true });
     const watch = await startWatch([logs, '--db', join(dir, 'case.db')], dir);
     symlinkSync(join(dir, 'case.db'), join(dir, 'link.db'));
-    const refusal = (db: string) => [
-      `error: cannot write to ${db}`,
-      ` reason: it is already being indexed by PID ${watch.child.pid}`,
-      '   help: wait for that process, or search the database read-only meanwhile',
-      '',
-    ].join('\n');
-    for (const [db, cwd] of [[join(dir, 'link.db'), dir], ['./case.db', dir], ['../case.db', logs], ['link.db', dir]] as const) {
+    const refusal = (db: string) =>
+      [
+        `error: cannot write to ${db}`,
+        ` reason: it is already being indexed by PID ${watch.child.pid}`,
+        '   help: wait for that process, or search the database read-only meanwhile',
+        '',
+      ].join('\n');
+    for (const [db, cwd] of [
+      [join(dir, 'link.db'), dir],
+      ['./case.db', dir],
+      ['../case.db', logs],
+      ['link.db', dir],
+    ] as const) {
       expect(runCli(['index', logs, '--db', db], { cwd })).toEqual({ status: 1, stdout: '', stderr: refusal(db) });
     }
     expect(watch.child.exitCode).toBe(null);
@@ -101,7 +113,11 @@ describe('read-only evidence (issue 13, item 6)', () => {
     for (const command of commands) {
       const fromEvidence = runCli([...command, '--db', db]);
       const fromCopy = runCli([...command, '--db', writable]);
-      expect({ command, status: fromEvidence.status, stderr: fromEvidence.stderr }).toEqual({ command, status: 0, stderr: fromCopy.stderr });
+      expect({ command, status: fromEvidence.status, stderr: fromEvidence.stderr }).toEqual({
+        command,
+        status: 0,
+        stderr: fromCopy.stderr,
+      });
       expect(fromEvidence.stdout).toBe(fromCopy.stdout);
     }
     const out = join(tempDir(), 'export');
@@ -125,7 +141,9 @@ describe('read-only evidence (issue 13, item 6)', () => {
     // A writer that has committed but not checkpointed leaves the changes in case.db-wal.
     const writer = openIndex(db);
     writer.db.exec("INSERT INTO problems(path, stage, reason, created_at) VALUES ('x', 'read', 'y', 'z')");
-    expect(() => readOnlyOpenMode(db, () => false)).toThrow('its folder is read-only and it has changes not yet moved into the database file');
+    expect(() => readOnlyOpenMode(db, () => false)).toThrow(
+      'its folder is read-only and it has changes not yet moved into the database file',
+    );
     writer.close();
     const reader = openReadOnly(db);
     expect(reader.prepare('SELECT count(*) AS n FROM problems').get()).toEqual({ n: 1 });
@@ -148,8 +166,15 @@ describe('watch reads what index reads (issue 13, item 7)', () => {
   });
 
   test.each([
-    'export.20260301', 'x.deadbeef', '111122223333_CloudTrail_us-east-1_20260302T1005Z_abcdef0123456789.json.gz',
-    'x.json', 'x.jsonl', 'case.zip', 'x.json.gz.3fA9b0C', 'notes.partial-review.json', '.hidden.json',
+    'export.20260301',
+    'x.deadbeef',
+    '111122223333_CloudTrail_us-east-1_20260302T1005Z_abcdef0123456789.json.gz',
+    'x.json',
+    'x.jsonl',
+    'case.zip',
+    'x.json.gz.3fA9b0C',
+    'notes.partial-review.json',
+    '.hidden.json',
   ])('%s is a real file', (name) => {
     expect(partialDownloadReason(join('/cases', name))).toBe(null);
   });
@@ -158,8 +183,16 @@ describe('watch reads what index reads (issue 13, item 7)', () => {
     const skipped: [string, string][] = [];
     const excluded = new ExcludedPaths(['/cases/case.db'], (path, reason) => skipped.push([path, reason]));
     const temp = '/cases/x.json.gz.3fA9b0C1';
-    expect([excluded.has(temp), excluded.has(temp), excluded.has('/cases/case.db'), excluded.has('/cases/x.deadbeef'), excluded.has(temp)]).toEqual([true, true, true, false, true]);
-    expect(skipped).toEqual([[temp, 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends']]);
+    expect([
+      excluded.has(temp),
+      excluded.has(temp),
+      excluded.has('/cases/case.db'),
+      excluded.has('/cases/x.deadbeef'),
+      excluded.has(temp),
+    ]).toEqual([true, true, true, false, true]);
+    expect(skipped).toEqual([
+      [temp, 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends'],
+    ]);
   });
 
   test('watch indexes export.20260301 and x.deadbeef as index does, and lists a download in progress once', async () => {
@@ -176,16 +209,32 @@ describe('watch reads what index reads (issue 13, item 7)', () => {
     expect(indexed).toEqual(expect.arrayContaining([join(logs, 'export.20260301'), join(logs, 'x.deadbeef')]));
     const skipped = watch.lines.filter((line) => line['type'] === 'skipped').map(({ time: _time, ...rest }) => rest);
     expect(skipped).toEqual([
-      { type: 'skipped', path: join(logs, 'y.json.gz.3fA9b0C1'), reason: 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends' },
+      {
+        type: 'skipped',
+        path: join(logs, 'y.json.gz.3fA9b0C1'),
+        reason: 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends',
+      },
       { type: 'skipped', path: join(logs, 'z.json.part'), reason: 'a browser download in progress (.part)' },
     ]);
-    const byIndex = runCli(['sql', "SELECT event_id FROM events WHERE event_id LIKE 'access-%' ORDER BY 1", '--format', 'json', '--db', join(dir, 'case.db')]);
+    const byIndex = runCli([
+      'sql',
+      "SELECT event_id FROM events WHERE event_id LIKE 'access-%' ORDER BY 1",
+      '--format',
+      'json',
+      '--db',
+      join(dir, 'case.db'),
+    ]);
     expect(JSON.parse(byIndex.stdout)).toEqual([{ event_id: 'access-1' }, { event_id: 'access-2' }]);
   });
 });
 
 describe('memory bounded on any machine (issue 13, item 8)', () => {
-  test.each([[1, 1], [2, 1], [4, 1], [64, 1]])('%i cores: %i decoding thread by default, within the 400 MB budget', (cores, workers) => {
+  test.each([
+    [1, 1],
+    [2, 1],
+    [4, 1],
+    [64, 1],
+  ])('%i cores: %i decoding thread by default, within the 400 MB budget', (cores, workers) => {
     expect(defaultWorkerCount(cores)).toBe(workers);
   });
 });

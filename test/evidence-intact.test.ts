@@ -14,9 +14,11 @@ const id = (n: number) => `13000000-0000-0000-0000-${String(n).padStart(12, '0')
 
 /** A plain event, as CloudTrail writes it, compact. */
 function event(n: number, extra = ''): string {
-  return `{"eventVersion":"1.08","eventTime":"2026-03-02T10:${String(n % 60).padStart(2, '0')}:00Z","eventSource":"ec2.amazonaws.com",` +
+  return (
+    `{"eventVersion":"1.08","eventTime":"2026-03-02T10:${String(n % 60).padStart(2, '0')}:00Z","eventSource":"ec2.amazonaws.com",` +
     `"eventName":"RunInstances","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.${n}","userAgent":"cli",` +
-    `"userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"${id(n)}"${extra}}`;
+    `"userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"${id(n)}"${extra}}`
+  );
 }
 
 /** 1,001 levels: one past what SQLite's JSON functions accept; dated in the future, so it sorts first. */
@@ -29,12 +31,15 @@ const SHAPES: Record<string, (records: readonly string[]) => string> = {
   'Records first': (records) => `{"Records":[${records.join(',')}]}`,
   'Records not first': (records) => `{"note":"re-serialised","Records":[${records.join(',')}],"after":1}`,
   'bare array': (records) => `[${records.join(',\n')}]`,
-  'NDJSON': (records) => records.join('\n') + '\n',
-  'Panther test cases': (records) => records.map((record) => `{"name":"case","event":${record},"log":"AWS.CloudTrail"}`).join('\n'),
+  NDJSON: (records) => records.join('\n') + '\n',
+  'Panther test cases': (records) =>
+    records.map((record) => `{"name":"case","event":${record},"log":"AWS.CloudTrail"}`).join('\n'),
   'CloudWatch Logs envelope': (records) =>
     `{"messageType":"DATA_MESSAGE","logGroup":"trail","logEvents":[${records.map((record, i) => `{"id":"${i}","timestamp":1,"message":${JSON.stringify(record)}}`).join(',')}]}`,
-  'lookup-events lines': (records) => records.map((record) => `{"EventId":"x","CloudTrailEvent":${JSON.stringify(record)}}`).join('\n'),
-  'lookup-events output': (records) => `{"Events":[${records.map((record) => `{"EventId":"x","CloudTrailEvent":${JSON.stringify(record)}}`).join(',')}]}`,
+  'lookup-events lines': (records) =>
+    records.map((record) => `{"EventId":"x","CloudTrailEvent":${JSON.stringify(record)}}`).join('\n'),
+  'lookup-events output': (records) =>
+    `{"Events":[${records.map((record) => `{"EventId":"x","CloudTrailEvent":${JSON.stringify(record)}}`).join(',')}]}`,
 };
 
 async function indexBytes(name: string, bytes: Buffer | string) {
@@ -43,39 +48,76 @@ async function indexBytes(name: string, bytes: Buffer | string) {
   writeFileSync(path, bytes);
   const { dbPath } = await indexInto([path]);
   const db = readIndex(dbPath);
-  const problems = db.prepare('SELECT position, stage, reason FROM problems ORDER BY id').all() as { position: string; stage: string; reason: string }[];
-  const eventIds = (db.prepare('SELECT event_id FROM events ORDER BY event_id').all() as { event_id: string }[]).map((row) => row.event_id);
+  const problems = db.prepare('SELECT position, stage, reason FROM problems ORDER BY id').all() as {
+    position: string;
+    stage: string;
+    reason: string;
+  }[];
+  const eventIds = (db.prepare('SELECT event_id FROM events ORDER BY event_id').all() as { event_id: string }[]).map(
+    (row) => row.event_id,
+  );
   return { dir, path, dbPath, db, problems, eventIds };
 }
 
 describe('no record can break the index (issue 13, item 1)', () => {
-  test.each(Object.keys(SHAPES))('%s: a record deeper than SQLite accepts is one problem; every query still works', async (shape) => {
-    const { db, problems, eventIds } = await indexBytes('deep.json', SHAPES[shape]!([event(1), deepEvent(2), event(3)]));
-    expect(eventIds).toEqual([id(1), id(3)]);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]!.reason).toBe('record nested deeper than 512 levels');
-    expect(problems[0]!.position).toMatch(/^record \d+, line \d+, byte \d+/);
-    // Every JSON column of the view, newest first: what `search ""` and the terminal UI read.
-    const rows = db.prepare('SELECT event_id, user_agent, event_type, request_parameters, record FROM events ORDER BY event_time DESC').all();
-    expect(rows).toHaveLength(2);
-  });
+  test.each(Object.keys(SHAPES))(
+    '%s: a record deeper than SQLite accepts is one problem; every query still works',
+    async (shape) => {
+      const { db, problems, eventIds } = await indexBytes(
+        'deep.json',
+        SHAPES[shape]!([event(1), deepEvent(2), event(3)]),
+      );
+      expect(eventIds).toEqual([id(1), id(3)]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.reason).toBe('record nested deeper than 512 levels');
+      expect(problems[0]!.position).toMatch(/^record \d+, line \d+, byte \d+/);
+      // Every JSON column of the view, newest first: what `search ""` and the terminal UI read.
+      const rows = db
+        .prepare(
+          'SELECT event_id, user_agent, event_type, request_parameters, record FROM events ORDER BY event_time DESC',
+        )
+        .all();
+      expect(rows).toHaveLength(2);
+    },
+  );
 
   test('search "" and sql over events answer after indexing a 1,001-deep record in a CloudWatch envelope', async () => {
     const { dbPath } = await indexBytes('cw.json', SHAPES['CloudWatch Logs envelope']!([deepEvent(4), event(5)]));
     const search = runCli(['search', '', '--format', 'ndjson', '--db', dbPath]);
     expect({ status: search.status, stderr: search.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(search.stdout.trim().split('\n').map((line) => JSON.parse(line).eventID)).toEqual([id(5)]);
-    const sql = runCli(['sql', 'SELECT count(*) AS n, max(user_agent) AS ua FROM events', '--format', 'json', '--db', dbPath]);
-    expect({ status: sql.status, stdout: JSON.parse(sql.stdout) }).toEqual({ status: 0, stdout: [{ n: 1, ua: 'cli' }] });
+    expect(
+      search.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).eventID),
+    ).toEqual([id(5)]);
+    const sql = runCli([
+      'sql',
+      'SELECT count(*) AS n, max(user_agent) AS ua FROM events',
+      '--format',
+      'json',
+      '--db',
+      dbPath,
+    ]);
+    expect({ status: sql.status, stdout: JSON.parse(sql.stdout) }).toEqual({
+      status: 0,
+      stdout: [{ n: 1, ua: 'cli' }],
+    });
   });
 });
 
 describe('no record lost after a bad one (issue 13, item 2)', () => {
-  test.each(Object.keys(SHAPES))('%s: a 200,000-deep record is one problem and the records after it are indexed', async (shape) => {
-    const { problems, eventIds } = await indexBytes('deeper.json', SHAPES[shape]!([event(6), deepEvent(7, 200_000), event(8), event(9)]));
-    expect(eventIds).toEqual([id(6), id(8), id(9)]);
-    expect(problems.map((problem) => problem.reason)).toEqual(['record nested deeper than 512 levels']);
-  });
+  test.each(Object.keys(SHAPES))(
+    '%s: a 200,000-deep record is one problem and the records after it are indexed',
+    async (shape) => {
+      const { problems, eventIds } = await indexBytes(
+        'deeper.json',
+        SHAPES[shape]!([event(6), deepEvent(7, 200_000), event(8), event(9)]),
+      );
+      expect(eventIds).toEqual([id(6), id(8), id(9)]);
+      expect(problems.map((problem) => problem.reason)).toEqual(['record nested deeper than 512 levels']);
+    },
+  );
 
   test('a record too large and a value that is not an event are one problem each; the NDJSON stream goes on', async () => {
     const huge = event(11, `,"requestParameters":{"blob":"${'x'.repeat(9 * 1024 * 1024)}"}`);
@@ -89,7 +131,8 @@ describe('no record lost after a bad one (issue 13, item 2)', () => {
 });
 
 /** Numbers and text that any re-serialisation changes: big integers, 1e400, 1.0, duplicate keys, escapes. */
-const TRICKY = ',"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,"dup":"first","dup":"second","esc":"\\u0027\\u003d\\/\\"q\\"","neg":-0}';
+const TRICKY =
+  ',"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,"dup":"first","dup":"second","esc":"\\u0027\\u003d\\/\\"q\\"","neg":-0}';
 
 /** Invalid UTF-8 (a lone 0xFF and a cut 3-byte sequence) inside a string, around plain ASCII. */
 function withInvalidUtf8(text: string): Buffer {
@@ -102,7 +145,10 @@ function exportAll(dbPath: string) {
   const result = runCli(['export', '', '--out', out, '--db', dbPath]);
   expect(result.status).toBe(0);
   const lines = splitLines(readFileSync(join(out, 'events.ndjson')));
-  const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   return { lines, provenance };
 }
 
@@ -121,7 +167,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 describe('verbatim means verbatim (issue 13, item 3)', () => {
   const BYTE_SHAPES = ['Records first', 'Records not first', 'bare array', 'NDJSON', 'Panther test cases'];
 
-  test.each(BYTE_SHAPES)('%s: export writes each record\'s bytes exactly, invalid UTF-8 included', async (shape) => {
+  test.each(BYTE_SHAPES)("%s: export writes each record's bytes exactly, invalid UTF-8 included", async (shape) => {
     const tricky = event(20, TRICKY);
     const invalid = event(21, ',"requestParameters":{"name":"INVALID"}').replace('INVALID', 'INVALID');
     const fileBytes = withInvalidUtf8(SHAPES[shape]!([tricky, invalid]));
@@ -129,18 +175,23 @@ describe('verbatim means verbatim (issue 13, item 3)', () => {
     const { lines, provenance } = exportAll(dbPath);
     const expected = [Buffer.from(tricky), withInvalidUtf8(invalid)];
     expect(lines.map((line) => line.toString('hex'))).toEqual(expected.map((bytes) => bytes.toString('hex')));
-    expect(provenance.map((entry) => [entry.verbatim, entry.verbatim_reason, entry.record_sha256])).toEqual(expected.map((bytes) => [true, null, sha256(bytes)]));
+    expect(provenance.map((entry) => [entry.verbatim, entry.verbatim_reason, entry.record_sha256])).toEqual(
+      expected.map((bytes) => [true, null, sha256(bytes)]),
+    );
     // And the file holds those very bytes.
     for (const bytes of expected) expect(fileBytes.includes(bytes)).toBe(true);
   });
 
-  test.each(['CloudWatch Logs envelope', 'lookup-events lines', 'lookup-events output'])('%s: the record serialised in a string is exported as that string, exactly', async (shape) => {
-    const tricky = event(22, TRICKY);
-    const { dbPath } = await indexBytes('wrapped.json', SHAPES[shape]!([tricky]));
-    const { lines, provenance } = exportAll(dbPath);
-    expect(lines.map((line) => line.toString())).toEqual([tricky]);
-    expect(provenance.map((entry) => [entry.verbatim, entry.verbatim_reason])).toEqual([[true, null]]);
-  });
+  test.each(['CloudWatch Logs envelope', 'lookup-events lines', 'lookup-events output'])(
+    '%s: the record serialised in a string is exported as that string, exactly',
+    async (shape) => {
+      const tricky = event(22, TRICKY);
+      const { dbPath } = await indexBytes('wrapped.json', SHAPES[shape]!([tricky]));
+      const { lines, provenance } = exportAll(dbPath);
+      expect(lines.map((line) => line.toString())).toEqual([tricky]);
+      expect(provenance.map((entry) => [entry.verbatim, entry.verbatim_reason])).toEqual([[true, null]]);
+    },
+  );
 
   test('a string record that has no exact UTF-8 form is exported with "verbatim": false and the reason', async () => {
     // The envelope's escape `\ud800` decodes to a lone surrogate inside the record's text.
@@ -148,13 +199,20 @@ describe('verbatim means verbatim (issue 13, item 3)', () => {
     const envelope = SHAPES['CloudWatch Logs envelope']!([lone]);
     const { dbPath } = await indexBytes('lone.json', envelope);
     const { provenance } = exportAll(dbPath);
-    expect(provenance.map((entry) => [entry.event_id, entry.verbatim, entry.verbatim_reason])).toEqual([[
-      id(23), false, 'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place',
-    ]]);
+    expect(provenance.map((entry) => [entry.event_id, entry.verbatim, entry.verbatim_reason])).toEqual([
+      [
+        id(23),
+        false,
+        'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place',
+      ],
+    ]);
   });
 
   test('search output stays valid JSON for a record with invalid UTF-8; the record keeps its other values', async () => {
-    const { dbPath } = await indexBytes('bad.jsonl', withInvalidUtf8(event(24, ',"requestParameters":{"name":"INVALID","n":12345678901234567890123}')));
+    const { dbPath } = await indexBytes(
+      'bad.jsonl',
+      withInvalidUtf8(event(24, ',"requestParameters":{"name":"INVALID","n":12345678901234567890123}')),
+    );
     const result = runCli(['search', '', '--format', 'ndjson', '--db', dbPath]);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).requestParameters.name).toBe('\uFFFDA\uFFFD');
@@ -167,24 +225,47 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     const first = join(dir, 'a.json');
     const second = join(dir, 'b.json');
     writeFileSync(first, `{"Records":[${event(30, ',"requestParameters":{"n":12345678901234567890123}')}]}`);
-    writeFileSync(second, `{"Records":[${event(31)},${event(30, ',"requestParameters":{"n":12345678901234567890124}')}]}`);
+    writeFileSync(
+      second,
+      `{"Records":[${event(31)},${event(30, ',"requestParameters":{"n":12345678901234567890124}')}]}`,
+    );
     const { dbPath } = await indexInto([first, second]);
     const db = readIndex(dbPath);
     expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
       { event_id: id(30), source_file: first, record_index: 0 },
       { event_id: id(31), source_file: second, record_index: 0 },
     ]);
-    const conflicts = db.prepare('SELECT event_id, kept_file, kept_record_index, kept_record, other_file, other_record_index, other_record FROM conflicts').all();
-    expect(conflicts).toEqual([{
-      event_id: id(30), kept_file: first, kept_record_index: 0, kept_record: event(30, ',"requestParameters":{"n":12345678901234567890123}'),
-      other_file: second, other_record_index: 1, other_record: event(30, ',"requestParameters":{"n":12345678901234567890124}'),
-    }]);
-    expect(db.prepare('SELECT path, position, stage, reason FROM problems').all()).toEqual([{
-      path: second, position: 'record 1', stage: 'store',
-      reason: `eventID ${id(30)} is already indexed with other content (record 0 of ${first}): both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")`,
-    }]);
+    const conflicts = db
+      .prepare(
+        'SELECT event_id, kept_file, kept_record_index, kept_record, other_file, other_record_index, other_record FROM conflicts',
+      )
+      .all();
+    expect(conflicts).toEqual([
+      {
+        event_id: id(30),
+        kept_file: first,
+        kept_record_index: 0,
+        kept_record: event(30, ',"requestParameters":{"n":12345678901234567890123}'),
+        other_file: second,
+        other_record_index: 1,
+        other_record: event(30, ',"requestParameters":{"n":12345678901234567890124}'),
+      },
+    ]);
+    expect(db.prepare('SELECT path, position, stage, reason FROM problems').all()).toEqual([
+      {
+        path: second,
+        position: 'record 1',
+        stage: 'store',
+        reason: `eventID ${id(30)} is already indexed with other content (record 0 of ${first}): both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")`,
+      },
+    ]);
     const conflicting = runCli(['search', 'conflict:true', '--format', 'ndjson', '--db', dbPath]);
-    expect(conflicting.stdout.trim().split('\n').map((line) => JSON.parse(line).eventID)).toEqual([id(30)]);
+    expect(
+      conflicting.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).eventID),
+    ).toEqual([id(30)]);
     const others = runCli(['search', 'conflict:false', '--count', '--db', dbPath]);
     expect(others.stdout.trim()).toBe('1');
   });
@@ -201,17 +282,27 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
   });
 
   test('records without an eventID are the same only if their bytes are: a last digit of a big integer makes two', async () => {
-    const bare = (digit: number) => `{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"n":1234567890123456789012${digit}}}`;
+    const bare = (digit: number) =>
+      `{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"n":1234567890123456789012${digit}}}`;
     const { db } = await indexBytes('noid.jsonl', [bare(3), bare(4), bare(3)].join('\n'));
-    expect((db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map((row) => row.record)).toEqual([bare(3), bare(4)]);
+    expect(
+      (db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map(
+        (row) => row.record,
+      ),
+    ).toEqual([bare(3), bare(4)]);
   });
 
   test('a record without an eventID laid out differently (pretty-printed) is that record, once; a space inside a string is not layout', async () => {
     const compact = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"a b"}}';
-    const pretty = '{\n  "eventTime": "2026-03-02T10:00:00Z",\n  "eventName": "X",\n  "requestParameters": { "name": "a b" }\n}';
+    const pretty =
+      '{\n  "eventTime": "2026-03-02T10:00:00Z",\n  "eventName": "X",\n  "requestParameters": { "name": "a b" }\n}';
     const otherString = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"ab"}}';
     const { db } = await indexBytes('layout.json', `[${compact},${pretty},${otherString}]`);
-    expect((db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map((row) => row.record)).toEqual([compact, otherString]);
+    expect(
+      (db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map(
+        (row) => row.record,
+      ),
+    ).toEqual([compact, otherString]);
   });
 
   test('a re-read conflict is kept once, and the file still reports it', async () => {
@@ -225,7 +316,9 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     writeFileSync(second, `{"Records":[${event(33, ',"errorCode":"Redacted"')}]} `);
     await indexInto([first, second], { dbPath });
     const db = readIndex(dbPath);
-    expect(db.prepare('SELECT other_file, other_record_index FROM conflicts').all()).toEqual([{ other_file: second, other_record_index: 0 }]);
+    expect(db.prepare('SELECT other_file, other_record_index FROM conflicts').all()).toEqual([
+      { other_file: second, other_record_index: 0 },
+    ]);
     expect(db.prepare('SELECT path, stage FROM problems').all()).toEqual([{ path: second, stage: 'store' }]);
   });
 });

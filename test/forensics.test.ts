@@ -18,29 +18,39 @@ import type { Rec } from './helpers/samples.js';
 const FIXTURES = new URL('./fixtures', import.meta.url).pathname;
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
 
-
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const shortAction = (r: Rec) => `${String(r.eventSource).replace(/\.amazonaws\.com$/, '')}:${r.eventName}`;
 const byTime = (a: Rec, b: Rec) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0);
 const ATTACK_IP = '198.51.100.23';
 
 /** An identity field as the index keeps it: CloudTrail writes `"accessKeyId": ""` for root, which means none. */
-const identityField = (r: Rec, name: string): string | null => (typeof r.userIdentity?.[name] === 'string' && r.userIdentity[name] !== '' ? r.userIdentity[name] : null);
+const identityField = (r: Rec, name: string): string | null =>
+  typeof r.userIdentity?.[name] === 'string' && r.userIdentity[name] !== '' ? r.userIdentity[name] : null;
 
 /** What `summary --by` groups on, asked of a raw record. */
 const GROUP_OF: Record<SummaryDimension, (r: Rec) => string | null> = {
-  identity: (r) => identityField(r, 'arn') ?? identityField(r, 'invokedBy') ?? identityField(r, 'userName') ?? identityField(r, 'type'),
+  identity: (r) =>
+    identityField(r, 'arn') ??
+    identityField(r, 'invokedBy') ??
+    identityField(r, 'userName') ??
+    identityField(r, 'type'),
   ip: (r) => r.sourceIPAddress ?? null,
   key: (r) => identityField(r, 'accessKeyId'),
   action: shortAction,
 };
-const COLUMN_OF: Record<SummaryDimension, string> = { identity: 'identity', ip: 'source_ip', key: 'access_key', action: 'action' };
+const COLUMN_OF: Record<SummaryDimension, string> = {
+  identity: 'identity',
+  ip: 'source_ip',
+  key: 'access_key',
+  action: 'action',
+};
 
 /** The summary of `records`, computed in plain TypeScript: most events first, then by group value. */
 function expectedSummary(records: Rec[], by: SummaryDimension): Record<string, unknown>[] {
   const groups = new Map<string | null, Rec[]>();
   for (const r of records) groups.set(GROUP_OF[by](r), [...(groups.get(GROUP_OF[by](r)) ?? []), r]);
-  const distinct = (rs: Rec[], value: (r: Rec) => unknown) => new Set(rs.map(value).filter((v) => v !== undefined && v !== null)).size;
+  const distinct = (rs: Rec[], value: (r: Rec) => unknown) =>
+    new Set(rs.map(value).filter((v) => v !== undefined && v !== null)).size;
   const rows = [...groups].map(([key, rs]) => {
     const times = rs.map((r) => r.eventTime as string).sort();
     return {
@@ -56,7 +66,11 @@ function expectedSummary(records: Rec[], by: SummaryDimension): Record<string, u
     };
   });
   const key = (row: Record<string, unknown>) => row[COLUMN_OF[by]] as string | null;
-  return rows.sort((a, b) => b.events - a.events || (key(a) === key(b) ? 0 : key(a) === null ? -1 : key(b) === null ? 1 : key(a)! < key(b)! ? -1 : 1));
+  return rows.sort(
+    (a, b) =>
+      b.events - a.events ||
+      (key(a) === key(b) ? 0 : key(a) === null ? -1 : key(b) === null ? 1 : key(a)! < key(b)! ? -1 : 1),
+  );
 }
 
 /** samples/README.md's story, as the timeline must tell it. */
@@ -84,7 +98,12 @@ describe('targetOf', () => {
     ['a later key when earlier ones are absent', '{"bucketName":"logs","key":"a/b"}', null, 'logs'],
     ['numbers as text', '{"name":7}', null, '7'],
     ['objects and empty strings skipped', '{"cluster":{"arn":"x"},"serviceName":"","roleName":"r"}', null, 'r'],
-    ['the first resource ARN when no key names a target', '{"maxResults":5}', 'arn:aws:iam::1:user/u', 'arn:aws:iam::1:user/u'],
+    [
+      'the first resource ARN when no key names a target',
+      '{"maxResults":5}',
+      'arn:aws:iam::1:user/u',
+      'arn:aws:iam::1:user/u',
+    ],
     ['none for no parameters and no resources', null, null, null],
     ['none for a non-object', '[1,2]', null, null],
     ['none for text that is not JSON', '{', null, null],
@@ -97,18 +116,28 @@ describe('forensic commands over samples/, answers computed from the raw files',
   const suite = indexSamplesForSuite();
   const attack = () => suite.records.filter((r) => r.sourceIPAddress === ATTACK_IP).sort(byTime);
 
-
   it(`summary "ip:${ATTACK_IP}" --by identity: one identity, first and last seen, counts`, () => {
     const rows = [...summarize(suite.db, compileQuery(`ip:${ATTACK_IP}`), { by: 'identity', limit: null }).rows];
     expect(rows).toEqual(expectedSummary(attack(), 'identity'));
-    expect(rows).toEqual([{
-      identity: 'arn:aws:iam::111122223333:user/ci-deploy', first_seen: '2026-03-03T14:02:11Z', last_seen: '2026-03-03T14:15:55Z',
-      events: 14, actions: 14, source_ips: 1, regions: 2, errors: 5, access_keys: 1,
-    }]);
+    expect(rows).toEqual([
+      {
+        identity: 'arn:aws:iam::111122223333:user/ci-deploy',
+        first_seen: '2026-03-03T14:02:11Z',
+        last_seen: '2026-03-03T14:15:55Z',
+        events: 14,
+        actions: 14,
+        source_ips: 1,
+        regions: 2,
+        errors: 5,
+        access_keys: 1,
+      },
+    ]);
   });
 
   it.each(SUMMARY_DIMENSIONS)('summary of every event --by %s', (by) => {
-    expect([...summarize(suite.db, compileQuery(''), { by, limit: null }).rows]).toEqual(expectedSummary(suite.records, by));
+    expect([...summarize(suite.db, compileQuery(''), { by, limit: null }).rows]).toEqual(
+      expectedSummary(suite.records, by),
+    );
   });
 
   it('summary of a filtered query, with a limit that says when it cut', () => {
@@ -124,22 +153,41 @@ describe('forensic commands over samples/, answers computed from the raw files',
 
   it('timeline: oldest first, with the action, target and result of each event', () => {
     const entries = [...buildTimeline(suite.db, compileQuery('user:ci-deploy'), { limit: null }).rows];
-    const identityValues = (r: Rec) => [r.userIdentity?.arn, r.userIdentity?.userName, r.userIdentity?.principalId, r.userIdentity?.sessionContext?.sessionIssuer?.arn, r.userIdentity?.sessionContext?.sessionIssuer?.userName];
-    const expected = suite.records.filter((r) => identityValues(r).some((v) => typeof v === 'string' && v.toLowerCase() === 'ci-deploy'));
+    const identityValues = (r: Rec) => [
+      r.userIdentity?.arn,
+      r.userIdentity?.userName,
+      r.userIdentity?.principalId,
+      r.userIdentity?.sessionContext?.sessionIssuer?.arn,
+      r.userIdentity?.sessionContext?.sessionIssuer?.userName,
+    ];
+    const expected = suite.records.filter((r) =>
+      identityValues(r).some((v) => typeof v === 'string' && v.toLowerCase() === 'ci-deploy'),
+    );
     expect(entries.map((e) => e.event_id).sort()).toEqual(expected.map((r) => r.eventID).sort());
     const times = entries.map((e) => e.event_time!);
     expect(times).toEqual([...times].sort());
     const byId = new Map(expected.map((r) => [r.eventID, r]));
     for (const entry of entries) {
       const r = byId.get(entry.event_id)!;
-      expect([entry.event_time, entry.action, entry.source_ip_address, entry.result]).toEqual([r.eventTime, shortAction(r), r.sourceIPAddress, r.errorCode ?? 'OK']);
+      expect([entry.event_time, entry.action, entry.source_ip_address, entry.result]).toEqual([
+        r.eventTime,
+        shortAction(r),
+        r.sourceIPAddress,
+        r.errorCode ?? 'OK',
+      ]);
     }
   });
 
   it('timeline --limit keeps the oldest events and says more follow', () => {
     const limited = buildTimeline(suite.db, compileQuery('source:ecs'), { limit: 25 });
     const rows = [...limited.rows];
-    expect(rows.map((e) => e.event_time)).toEqual(suite.records.filter((r) => r.eventSource === 'ecs.amazonaws.com').map((r) => r.eventTime).sort().slice(0, 25));
+    expect(rows.map((e) => e.event_time)).toEqual(
+      suite.records
+        .filter((r) => r.eventSource === 'ecs.amazonaws.com')
+        .map((r) => r.eventTime)
+        .sort()
+        .slice(0, 25),
+    );
     expect(limited.truncated).toBe(true);
   });
 
@@ -149,10 +197,27 @@ describe('forensic commands over samples/, answers computed from the raw files',
     expect(table.stdout).toBe(ATTACK_TIMELINE);
     const ndjson = runCli(['timeline', `ip:${ATTACK_IP}`, '--format', 'ndjson', '--limit', '3', '--db', suite.dbPath]);
     expect(ndjson.status).toBe(0);
-    expect(ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(attack().slice(0, 3).map((r) => ({
-      time: r.eventTime, identity: 'ci-deploy', action: shortAction(r), target: null, source_ip: ATTACK_IP, result: r.errorCode ?? 'OK', event_id: r.eventID,
-    })));
-    expect(ndjson.stderr).toBe('warning: showing the oldest 3 matching events\n reason: more events match\n   help: raise --limit (0 for all), or narrow the query with since: and until:\n');
+    expect(
+      ndjson.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(
+      attack()
+        .slice(0, 3)
+        .map((r) => ({
+          time: r.eventTime,
+          identity: 'ci-deploy',
+          action: shortAction(r),
+          target: null,
+          source_ip: ATTACK_IP,
+          result: r.errorCode ?? 'OK',
+          event_id: r.eventID,
+        })),
+    );
+    expect(ndjson.stderr).toBe(
+      'warning: showing the oldest 3 matching events\n reason: more events match\n   help: raise --limit (0 for all), or narrow the query with since: and until:\n',
+    );
   });
 
   it('CLI: summary formats, and usage errors exit 2', () => {
@@ -160,17 +225,22 @@ describe('forensic commands over samples/, answers computed from the raw files',
     expect([csv.status, csv.stderr]).toEqual([0, '']);
     expect(csv.stdout).toBe(
       'identity,first_seen,last_seen,events,actions,source_ips,regions,errors,access_keys\r\n' +
-      'arn:aws:iam::111122223333:user/ci-deploy,2026-03-03T14:02:11Z,2026-03-03T14:15:55Z,14,14,1,2,5,1\r\n',
+        'arn:aws:iam::111122223333:user/ci-deploy,2026-03-03T14:02:11Z,2026-03-03T14:15:55Z,14,14,1,2,5,1\r\n',
     );
     const json = runCli(['summary', '--by', 'key', '--format', 'json', '--db', suite.dbPath]);
     expect(json.status).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(expectedSummary(suite.records, 'key'));
     const limited = runCli(['summary', '--by', 'action', '--limit', '1', '--format', 'ndjson', '--db', suite.dbPath]);
     expect(limited.stdout.trim().split('\n')).toHaveLength(1);
-    expect(limited.stderr).toBe('warning: showing the top 1 rows\n reason: more groups match\n   help: raise --limit, or 0 for all\n');
+    expect(limited.stderr).toBe(
+      'warning: showing the top 1 rows\n reason: more groups match\n   help: raise --limit, or 0 for all\n',
+    );
     expect(runCli(['summary', '--by', 'region', '--db', suite.dbPath]).status).toBe(2);
     const badLimit = runCli(['timeline', '', '--limit', '-5', '--db', suite.dbPath]);
-    expect([badLimit.status, badLimit.stderr]).toEqual([2, 'error: bad --limit\n reason: expected a whole number, 0 or more; got -5\n   help: use --limit 0 for no limit\n']);
+    expect([badLimit.status, badLimit.stderr]).toEqual([
+      2,
+      'error: bad --limit\n reason: expected a whole number, 0 or more; got -5\n   help: use --limit 0 for no limit\n',
+    ]);
     const badQuery = runCli(['summary', 'acton:RunTask', '--db', suite.dbPath]);
     expect(badQuery.status).toBe(2);
     expect(badQuery.stderr).toContain('did you mean "action:"?');
@@ -204,22 +274,35 @@ describe('forensic commands over samples/, answers computed from the raw files',
   it.each([
     [`ip:${ATTACK_IP}`, '1000'],
     ['source:ecs', '40'],
-  ])('CLI: timeline %j --limit %s --sql prints the statement of the same events, in order, with the columns each line is made of', (query, limit) => {
-    const timeline = runCli(['timeline', query, '--limit', limit, '--format', 'json', '--db', suite.dbPath]);
-    expect(timeline.status).toBe(0);
-    const lines = JSON.parse(timeline.stdout) as unknown[];
-    expect(lines.length).toBeGreaterThan(0);
-    const rows = runPrintedStatement(['timeline', query, '--limit', limit]) as (IdentityColumns & Record<string, string | null>)[];
-    expect(rows.map((row) => ({
-      time: row['event_time'], identity: shortIdentity(row), action: row['action'], target: targetOf(row['request_parameters'] ?? null, row['first_resource_arn'] ?? null),
-      source_ip: row['source_ip_address'], result: row['error_code'] ?? 'OK', event_id: row['event_id'],
-    }))).toEqual(lines);
-  });
+  ])(
+    'CLI: timeline %j --limit %s --sql prints the statement of the same events, in order, with the columns each line is made of',
+    (query, limit) => {
+      const timeline = runCli(['timeline', query, '--limit', limit, '--format', 'json', '--db', suite.dbPath]);
+      expect(timeline.status).toBe(0);
+      const lines = JSON.parse(timeline.stdout) as unknown[];
+      expect(lines.length).toBeGreaterThan(0);
+      const rows = runPrintedStatement(['timeline', query, '--limit', limit]) as (IdentityColumns &
+        Record<string, string | null>)[];
+      expect(
+        rows.map((row) => ({
+          time: row['event_time'],
+          identity: shortIdentity(row),
+          action: row['action'],
+          target: targetOf(row['request_parameters'] ?? null, row['first_resource_arn'] ?? null),
+          source_ip: row['source_ip_address'],
+          result: row['error_code'] ?? 'OK',
+          event_id: row['event_id'],
+        })),
+      ).toEqual(lines);
+    },
+  );
 
   it('CLI: --sql without a format prints the statement and a comment with its --params, and opens no database', () => {
     const printed = runCli(['summary', `ip:${ATTACK_IP}`, '--by', 'ip', '--sql', '--db', join(suite.dir, 'absent.db')]);
     expect([printed.status, printed.stderr]).toEqual([0, '']);
-    const { sql, params } = JSON.parse(runCli(['summary', `ip:${ATTACK_IP}`, '--by', 'ip', '--sql', '--format', 'json']).stdout);
+    const { sql, params } = JSON.parse(
+      runCli(['summary', `ip:${ATTACK_IP}`, '--by', 'ip', '--sql', '--format', 'json']).stdout,
+    );
     expect(printed.stdout).toBe(`${sql};\n-- --params '${JSON.stringify(params)}'\n`);
     expect(existsSync(join(suite.dir, 'absent.db'))).toBe(false);
   });
@@ -238,7 +321,9 @@ describe('forensic commands over samples/, answers computed from the raw files',
     const result = runCli(['export', `ip:${ATTACK_IP}`, '--out', out, '--db', suite.dbPath]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`exported 14 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nsource files: 14 not verified\n`);
+    expect(result.stderr).toBe(
+      `exported 14 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nsource files: 14 not verified\n`,
+    );
     expect(readdirSync(out).sort()).toEqual(['events.ndjson', 'manifest.json', 'provenance.ndjson']);
 
     const eventsText = readFileSync(join(out, 'events.ndjson'), 'utf8');
@@ -248,8 +333,13 @@ describe('forensic commands over samples/, answers computed from the raw files',
 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
-      format: 'trailhound-export/1', tool: { name: 'trailhound', version: VERSION }, database: suite.dbPath, query: `ip:${ATTACK_IP}`,
-      params: [ATTACK_IP.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)], count: 14, verification: { 'not verified': 14 },
+      format: 'trailhound-export/1',
+      tool: { name: 'trailhound', version: VERSION },
+      database: suite.dbPath,
+      query: `ip:${ATTACK_IP}`,
+      params: [ATTACK_IP.split('.').reduce((n, octet) => n * 256 + Number(octet), 0)],
+      count: 14,
+      verification: { 'not verified': 14 },
     });
     expect(manifest.sql).toContain("LEFT JOIN verification v ON v.path = f.path AND v.kind = 'log'");
     expect(Number.isNaN(Date.parse(manifest.exported_at))).toBe(false);
@@ -258,13 +348,25 @@ describe('forensic commands over samples/, answers computed from the raw files',
       expect(manifest.files[name]).toEqual({ path: `${name}.ndjson`, sha256: sha256(bytes), size_bytes: bytes.length });
     }
 
-    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(provenance).toHaveLength(lines.length);
     provenance.forEach((entry, i) => expectProvenance(entry, i, lines[i]!, 'not verified'));
   });
 
-  it('export after verify: each record carries its file\'s verdict', () => {
-    const verify = runCli(['verify', SAMPLES, '--public-keys', join(SAMPLES, '../public-keys.json'), '--signatures', join(SAMPLES, '../digest-signatures.json'), '--db', suite.dbPath]);
+  it("export after verify: each record carries its file's verdict", () => {
+    const verify = runCli([
+      'verify',
+      SAMPLES,
+      '--public-keys',
+      join(SAMPLES, '../public-keys.json'),
+      '--signatures',
+      join(SAMPLES, '../digest-signatures.json'),
+      '--db',
+      suite.dbPath,
+    ]);
     expect(verify.status).toBe(0);
     const out = join(suite.dir, 'all');
     const result = runCli(['export', '', '--out', out, '--db', suite.dbPath]);
@@ -275,7 +377,10 @@ describe('forensic commands over samples/, answers computed from the raw files',
     const ids = lines.map((line) => JSON.parse(line).eventID);
     expect(new Set(ids)).toEqual(new Set(suite.records.map((r) => r.eventID)));
     expect(lines.map((line) => JSON.parse(line).eventTime)).toEqual(suite.records.map((r) => r.eventTime).sort());
-    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(provenance).toHaveLength(suite.records.length);
     provenance.forEach((entry, i) => expectProvenance(entry, i, lines[i]!, entry.verification));
     const verdicts: Record<string, number> = {};
@@ -293,10 +398,16 @@ describe('forensic commands over samples/, answers computed from the raw files',
     mkdirSync(busy);
     writeFileSync(join(busy, 'notes.txt'), 'mine');
     const refused = runCli(['export', `ip:${ATTACK_IP}`, '--out', busy, '--db', suite.dbPath]);
-    expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, '', `error: will not export into ${busy}\n reason: the folder is not empty (1 entry)\n   help: give --out a new or empty folder\n`]);
+    expect([refused.status, refused.stdout, refused.stderr]).toEqual([
+      2,
+      '',
+      `error: will not export into ${busy}\n reason: the folder is not empty (1 entry)\n   help: give --out a new or empty folder\n`,
+    ]);
     expect(readdirSync(busy)).toEqual(['notes.txt']);
     const file = join(busy, 'notes.txt');
-    expect(runCli(['export', '', '--out', file, '--db', suite.dbPath]).stderr).toBe(`error: will not export into ${file}\n reason: it is a file, not a folder\n   help: give --out a new or empty folder\n`);
+    expect(runCli(['export', '', '--out', file, '--db', suite.dbPath]).stderr).toBe(
+      `error: will not export into ${file}\n reason: it is a file, not a folder\n   help: give --out a new or empty folder\n`,
+    );
     const fresh = join(suite.dir, 'never');
     expect(runCli(['export', 'acton:RunTask', '--out', fresh, '--db', suite.dbPath]).status).toBe(2);
     expect(runCli(['export', '', '--out', fresh, '--db', join(suite.dir, 'missing.db')]).status).toBe(1);
@@ -307,7 +418,10 @@ describe('forensic commands over samples/, answers computed from the raw files',
   it('export of nothing writes empty files and says so', () => {
     const out = join(suite.dir, 'empty');
     const result = runCli(['export', 'ip:10.9.9.9', '--out', out, '--db', suite.dbPath]);
-    expect([result.status, result.stderr]).toEqual([0, `exported 0 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nno events matched the query; the files are empty\n`]);
+    expect([result.status, result.stderr]).toEqual([
+      0,
+      `exported 0 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nno events matched the query; the files are empty\n`,
+    ]);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect([manifest.count, manifest.files.events.sha256, manifest.verification]).toEqual([0, sha256(''), {}]);
   });
@@ -330,9 +444,19 @@ function expectProvenance(entry: Rec, i: number, line: string, verification: str
   const record = JSON.parse(line);
   const raw = rawFile(entry.source_file);
   expect(entry).toEqual({
-    line: i + 1, event_id: record.eventID, event_time: record.eventTime, source_file: entry.source_file,
-    file_sha256: sha256(raw.gz), file_content_sha256: sha256(raw.content), record_index: entry.record_index,
-    record_sha256: sha256(line), verbatim: true, verbatim_reason: null, verification, verification_detail: entry.verification_detail, verified_at: entry.verified_at,
+    line: i + 1,
+    event_id: record.eventID,
+    event_time: record.eventTime,
+    source_file: entry.source_file,
+    file_sha256: sha256(raw.gz),
+    file_content_sha256: sha256(raw.content),
+    record_index: entry.record_index,
+    record_sha256: sha256(line),
+    verbatim: true,
+    verbatim_reason: null,
+    verification,
+    verification_detail: entry.verification_detail,
+    verified_at: entry.verified_at,
   });
   expect(entry.source_file.startsWith(SAMPLES)).toBe(true);
   expect(raw.records[entry.record_index]).toEqual(record);
@@ -353,7 +477,11 @@ describe('forensic commands over hostile and pretty-printed input', () => {
       errorCode: 'Denied\r\nOK',
     });
     writeFileSync(join(dir, 'hostile.json'), JSON.stringify({ Records: [hostile] }));
-    dbPath = (await indexInto([join(FIXTURES, 'single-event.json'), join(dir, 'hostile.json')], { dbPath: join(dir, 'index.db') })).dbPath;
+    dbPath = (
+      await indexInto([join(FIXTURES, 'single-event.json'), join(dir, 'hostile.json')], {
+        dbPath: join(dir, 'index.db'),
+      })
+    ).dbPath;
   }, 60_000);
 
   afterAll(() => {
@@ -365,9 +493,9 @@ describe('forensic commands over hostile and pretty-printed input', () => {
     expect(timeline.status).toBe(0);
     expect(timeline.stdout).toBe(
       'time                  identity              action       target            source_ip    result\n' +
-      '--------------------  --------------------  -----------  ----------------  -----------  ------------\n' +
-      '2026-03-02T10:05:00Z  alice                 ecs:RunTask  prod              203.0.113.5  OK\n' +
-      '2026-03-02T11:00:00Z  ev\\e]52;c;AAAA\\x07il  ecs:RunTask  x\\e[2J\\u202eevil  203.0.113.5  Denied\\r\\nOK\n',
+        '--------------------  --------------------  -----------  ----------------  -----------  ------------\n' +
+        '2026-03-02T10:05:00Z  alice                 ecs:RunTask  prod              203.0.113.5  OK\n' +
+        '2026-03-02T11:00:00Z  ev\\e]52;c;AAAA\\x07il  ecs:RunTask  x\\e[2J\\u202eevil  203.0.113.5  Denied\\r\\nOK\n',
     );
     const summary = runCli(['summary', '', '--db', dbPath]);
     expect(summary.stdout).toContain('arn:aws:iam::111122223333:user/ev\\e]52;c;AAAA\\x07il');
@@ -381,10 +509,19 @@ describe('forensic commands over hostile and pretty-printed input', () => {
     const out = join(dir, 'out');
     expect(runCli(['export', 'action:RunTask', '--out', out, '--db', dbPath]).status).toBe(0);
     const lines = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n');
-    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines.map((line) => JSON.parse(line).eventID)).toEqual(['00000000-0000-0000-0000-000000000005', 'hostile-1']);
+    const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => JSON.parse(line).eventID)).toEqual([
+      '00000000-0000-0000-0000-000000000005',
+      'hostile-1',
+    ]);
     expect(JSON.parse(lines[0]!)).toEqual(JSON.parse(readFileSync(join(FIXTURES, 'single-event.json'), 'utf8')));
-    expect(provenance.map((p) => [p.record_index, p.verbatim, p.verification])).toEqual([[0, false, 'not verified'], [0, true, 'not verified']]);
+    expect(provenance.map((p) => [p.record_index, p.verbatim, p.verification])).toEqual([
+      [0, false, 'not verified'],
+      [0, true, 'not verified'],
+    ]);
     expect(lines[1]).toBe(JSON.stringify(JSON.parse(readFileSync(join(dir, 'hostile.json'), 'utf8')).Records[0]));
   });
 });

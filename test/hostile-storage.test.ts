@@ -14,24 +14,44 @@ import { runCli } from './helpers/run-cli.js';
 import { indexInto, tempDir } from './helpers/temp-index.js';
 import { indexHugeFile } from './helpers/huge-file.js';
 
-
 function event(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { eventVersion: '1.08', eventID: id, eventTime: '2026-03-02T10:00:00Z', eventSource: 'ecs.amazonaws.com', eventName: 'RunTask', ...extra };
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2026-03-02T10:00:00Z',
+    eventSource: 'ecs.amazonaws.com',
+    eventName: 'RunTask',
+    ...extra,
+  };
 }
 
 function writeLogs(dir: string, files: number, perFile: number): void {
   mkdirSync(dir, { recursive: true });
   for (let f = 0; f < files; f++) {
-    const records = Array.from({ length: perFile }, (_, i) => event(`f${f}-e${i}`, { requestParameters: { cluster: `c${f}`, pad: 'x'.repeat(300) } }));
-    writeFileSync(join(dir, `log-${String(f).padStart(4, '0')}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    const records = Array.from({ length: perFile }, (_, i) =>
+      event(`f${f}-e${i}`, { requestParameters: { cluster: `c${f}`, pad: 'x'.repeat(300) } }),
+    );
+    writeFileSync(
+      join(dir, `log-${String(f).padStart(4, '0')}.json.gz`),
+      gzipSync(JSON.stringify({ Records: records })),
+    );
   }
 }
 
 /** The event batches a log file's text decodes into, as the writer receives them. */
 async function decodeBatches(path: string, text: string): Promise<EventBatch[]> {
   const batches: EventBatch[] = [];
-  const decoder = new FileDecoder(path, 'log', DEFAULT_LIMITS, { batch: (b) => batches.push(b), problem: () => {}, digest: () => {}, finish: () => {} });
-  await decoder.run((async function* () { yield Buffer.from(text); })());
+  const decoder = new FileDecoder(path, 'log', DEFAULT_LIMITS, {
+    batch: (b) => batches.push(b),
+    problem: () => {},
+    digest: () => {},
+    finish: () => {},
+  });
+  await decoder.run(
+    (async function* () {
+      yield Buffer.from(text);
+    })(),
+  );
   return batches;
 }
 
@@ -60,16 +80,27 @@ describe('storage under stress', () => {
     const index = openIndex(dbPath);
     // A database that may not grow past half its final size behaves as a disk that fills up mid-run.
     index.db.pragma(`max_page_count = ${Math.floor(pages / 2)}`);
-    await expect(indexPaths([logs], new IndexWriter(index.db), { limits: DEFAULT_LIMITS, workers: 0, exclude: databaseFiles(dbPath) }))
-      .rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    await expect(
+      indexPaths([logs], new IndexWriter(index.db), {
+        limits: DEFAULT_LIMITS,
+        workers: 0,
+        exclude: databaseFiles(dbPath),
+      }),
+    ).rejects.toMatchObject({ code: 'SQLITE_FULL' });
     index.close();
 
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const done = db.prepare("SELECT id, events_read FROM files WHERE status = 'done'").all() as { id: number; events_read: number }[];
+    const done = db.prepare("SELECT id, events_read FROM files WHERE status = 'done'").all() as {
+      id: number;
+      events_read: number;
+    }[];
     expect(done.length).toBeGreaterThan(0);
     expect(done.length).toBeLessThan(120);
-    for (const file of done) expect(db.prepare('SELECT count(*) FROM event_rows WHERE file_id = ?').pluck().get(file.id)).toBe(file.events_read);
+    for (const file of done)
+      expect(db.prepare('SELECT count(*) FROM event_rows WHERE file_id = ?').pluck().get(file.id)).toBe(
+        file.events_read,
+      );
     db.close();
 
     const { summary } = await indexInto([logs], { dbPath });
@@ -79,7 +110,10 @@ describe('storage under stress', () => {
 
   test('the CLI names a full disk and how to resume', async () => {
     const { describeWriteFailure } = await import('../src/store/db.js');
-    const error = describeWriteFailure(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'case.db');
+    const error = describeWriteFailure(
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      'case.db',
+    );
     expect(error?.what).toBe('the disk holding case.db is full');
     expect(error?.help).toMatch(/run the same command again/);
     expect(describeWriteFailure(new Error('other'), 'case.db')).toBeNull();
@@ -95,7 +129,11 @@ describe('storage under stress', () => {
     writeSync(fd, Buffer.alloc(size - 4096, 0xa5), 0, size - 4096, 4096);
     closeSync(fd);
     const before = sha256(dbPath);
-    for (const args of [['sql', 'SELECT count(*) FROM events'], ['search', 'action:RunTask'], ['index', logs]]) {
+    for (const args of [
+      ['sql', 'SELECT count(*) FROM events'],
+      ['search', 'action:RunTask'],
+      ['index', logs],
+    ]) {
       const result = runCli([...args, '--db', dbPath]);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr, args.join(' ')).toMatch(/corrupt|malformed|not a trailhound database/);
@@ -136,7 +174,11 @@ describe('storage under stress', () => {
 
   test('a long load keeps the WAL bounded: SQLite copies it into the database once it holds WAL_CHECKPOINT_PAGES pages', async () => {
     const eventCount = ROWS_PER_TRANSACTION * 4;
-    const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } })) });
+    const text = JSON.stringify({
+      Records: Array.from({ length: eventCount }, (_, i) =>
+        event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } }),
+      ),
+    });
     const batches = await decodeBatches('wal.json', text);
     const walAfterLoad = (checkpointPages: number | null) => {
       const dbPath = join(tempDir(), 'index.db');

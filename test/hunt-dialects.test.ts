@@ -17,15 +17,16 @@ import { SAMPLE_LOGS, indexSamplesForSuite } from './helpers/samples.js';
 describe('hunt rules in other dialects', () => {
   const samples = indexSamplesForSuite();
   const rules = loadRules([shippedRulesDir()]).rules;
-  const translatableFor = (dialect: 'duckdb' | 'athena') => rules.filter((rule) => {
-    try {
-      huntToPredicate(rule.predicate, rule.aggregation, { dialect, rule: rule.id });
-      return true;
-    } catch (error) {
-      if (error instanceof DialectError) return false;
-      throw error;
-    }
-  });
+  const translatableFor = (dialect: 'duckdb' | 'athena') =>
+    rules.filter((rule) => {
+      try {
+        huntToPredicate(rule.predicate, rule.aggregation, { dialect, rule: rule.id });
+        return true;
+      } catch (error) {
+        if (error instanceof DialectError) return false;
+        throw error;
+      }
+    });
   const translatable = translatableFor('duckdb');
   let duckdb: DuckDBConnection;
   const files = duckdbReadFiles(SAMPLE_LOGS);
@@ -44,11 +45,30 @@ describe('hunt rules in other dialects', () => {
     const ours = runHunt(samples.db, translatable, { where: null, since: null, until: null });
     for (const rule of translatable) {
       const predicate = huntToPredicate(rule.predicate, rule.aggregation, { dialect: 'duckdb', rule: rule.id });
-      const sql = renderPredicateStatement('duckdb', predicate, { query: rule.title, command: 'hunt rule', from: SAMPLE_LOGS, sort: 'oldest', limit: 0 });
+      const sql = renderPredicateStatement('duckdb', predicate, {
+        query: rule.title,
+        command: 'hunt rule',
+        from: SAMPLE_LOGS,
+        sort: 'oldest',
+        limit: 0,
+      });
       expect(sql.split(files).length).toBe(2);
-      const rows = (await duckdb.runAndReadAll(`SELECT DISTINCT event_id FROM (${sql.replace(files, 'sample_files').replace(/;\s*$/, '')})`)).getRows();
-      const expected = [...new Set(ours.detections.filter((detection) => detection.rule.id === rule.id).map((detection) => String(detection.event['event_id' as keyof typeof detection.event])))].sort();
-      expect({ rule: rule.title, ids: rows.map((row) => String(row[0])).sort() }).toEqual({ rule: rule.title, ids: expected });
+      const rows = (
+        await duckdb.runAndReadAll(
+          `SELECT DISTINCT event_id FROM (${sql.replace(files, 'sample_files').replace(/;\s*$/, '')})`,
+        )
+      ).getRows();
+      const expected = [
+        ...new Set(
+          ours.detections
+            .filter((detection) => detection.rule.id === rule.id)
+            .map((detection) => String(detection.event['event_id' as keyof typeof detection.event])),
+        ),
+      ].sort();
+      expect({ rule: rule.title, ids: rows.map((row) => String(row[0])).sort() }).toEqual({
+        rule: rule.title,
+        ids: expected,
+      });
     }
   }, 300_000);
 

@@ -44,7 +44,6 @@ describe('an index of an earlier schema', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
-
   test('`trailhound verify` still verifies the archive, and stores nothing in it, saying why', () => {
     const path = legacyIndex();
     const before = readFileSync(path);

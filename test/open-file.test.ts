@@ -14,7 +14,13 @@ import { tempDir } from './helpers/temp-index.js';
  */
 const PUBLIC_TABLES = ['events', 'files', 'problems', 'digests', 'verification'] as const;
 const fixtures = new URL('./fixtures', import.meta.url).pathname;
-const ORDER = { events: 'row_id', files: 'id', problems: 'id', digests: 'file_id', verification: 'path, kind' } as const;
+const ORDER = {
+  events: 'row_id',
+  files: 'id',
+  problems: 'id',
+  digests: 'file_id',
+  verification: 'path, kind',
+} as const;
 
 const suite = indexSamplesForSuite();
 
@@ -80,11 +86,17 @@ describe('the index opened by a plain SQLite connection', () => {
   test('json_extract reads any path of the record', () => {
     const plain = plainConnection(suite.dbPath);
     try {
-      const mismatches = plain.prepare(
-        "SELECT count(*) FROM events WHERE json_extract(record, '$.eventID') IS NOT event_id OR json_extract(record, '$.userIdentity.arn') IS NOT user_identity_arn",
-      ).pluck().get();
+      const mismatches = plain
+        .prepare(
+          "SELECT count(*) FROM events WHERE json_extract(record, '$.eventID') IS NOT event_id OR json_extract(record, '$.userIdentity.arn') IS NOT user_identity_arn",
+        )
+        .pluck()
+        .get();
       expect(mismatches).toBe(0);
-      const tls = plain.prepare("SELECT count(*) FROM events WHERE json_extract(record, '$.tlsDetails.tlsVersion') = 'TLSv1.3'").pluck().get();
+      const tls = plain
+        .prepare("SELECT count(*) FROM events WHERE json_extract(record, '$.tlsDetails.tlsVersion') = 'TLSv1.3'")
+        .pluck()
+        .get();
       const expected = suite.records.filter((record) => record['tlsDetails']?.tlsVersion === 'TLSv1.3').length;
       expect(expected).toBeGreaterThan(0);
       expect(tls).toBe(expected);
@@ -96,18 +108,23 @@ describe('the index opened by a plain SQLite connection', () => {
   // The python3 on the machine brings its own SQLite build (3.40 here), older than ours: the file
   // must not need anything newer than a stock distribution's SQLite.
   const python = spawnSync('python3', ['-c', 'import sqlite3'], { encoding: 'utf8' });
-  test.runIf(python.status === 0)('Python\'s sqlite3 module reads the same events', () => {
+  test.runIf(python.status === 0)("Python's sqlite3 module reads the same events", () => {
     const script = [
       'import sqlite3, sys, json',
       "db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)",
-      "rows = db.execute(\"SELECT user_agent, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5\").fetchall()",
-      "arns = db.execute(\"SELECT count(*) FROM events WHERE json_extract(record, '$.userIdentity.arn') = user_identity_arn\").fetchone()[0]",
+      'rows = db.execute("SELECT user_agent, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall()',
+      'arns = db.execute("SELECT count(*) FROM events WHERE json_extract(record, \'$.userIdentity.arn\') = user_identity_arn").fetchone()[0]',
       'print(json.dumps({"top": rows, "arns": arns}))',
     ].join('\n');
     const result = spawnSync('python3', ['-c', script, suite.dbPath], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
-    const expectedTop = viaCli(suite.dbPath, 'SELECT user_agent, count(*) AS n FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5').map((row) => [row['user_agent'], row['n']]);
-    const expectedArns = suite.records.filter((record) => typeof record['userIdentity']?.arn === 'string' && record['userIdentity'].arn !== '').length;
+    const expectedTop = viaCli(
+      suite.dbPath,
+      'SELECT user_agent, count(*) AS n FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5',
+    ).map((row) => [row['user_agent'], row['n']]);
+    const expectedArns = suite.records.filter(
+      (record) => typeof record['userIdentity']?.arn === 'string' && record['userIdentity'].arn !== '',
+    ).length;
     expect(JSON.parse(result.stdout)).toEqual({ top: expectedTop, arns: expectedArns });
   });
 });
@@ -116,24 +133,43 @@ describe('a record that is not valid UTF-8', () => {
   test('is kept byte for byte, and its JSON still answers json_extract', () => {
     const dbPath = join(tempDir(), 'index.db');
     // "\xff" is not UTF-8: a decoder that replaced it would change the evidence.
-    const bytes = Buffer.concat([Buffer.from('{"eventID":"e-1","userAgent":"agent-'), Buffer.from([0xff, 0xfe]), Buffer.from('","eventName":"GetObject"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"eventID":"e-1","userAgent":"agent-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","eventName":"GetObject"}'),
+    ]);
     const index = openIndex(dbPath);
     try {
       const writer = new IndexWriter(index.db);
       const fileId = writer.beginFile('/logs/bad-utf8.json', 1, 1);
       const row = ['e-1', null, null, null, null, 'GetObject', 'GetObject', ...Array<null>(25).fill(null)];
-      writer.addBatch(fileId, { rows: [row], searchTexts: [['GetObject', '', '', '', '', '', '']], recordIndexes: [0], records: [bytes], notVerbatim: [] });
-      writer.finishFile(fileId, { sha256: null, contentSha256: null, kind: 'log', format: 'object', eventsRead: 1, status: 'done' }, 1);
+      writer.addBatch(fileId, {
+        rows: [row],
+        searchTexts: [['GetObject', '', '', '', '', '', '']],
+        recordIndexes: [0],
+        records: [bytes],
+        notVerbatim: [],
+      });
+      writer.finishFile(
+        fileId,
+        { sha256: null, contentSha256: null, kind: 'log', format: 'object', eventsRead: 1, status: 'done' },
+        1,
+      );
       writer.commit();
     } finally {
       index.close();
     }
     const plain = plainConnection(dbPath);
     try {
-      const stored = plain.prepare('SELECT typeof(record) AS type, record FROM event_records').get() as { type: string; record: Buffer };
+      const stored = plain.prepare('SELECT typeof(record) AS type, record FROM event_records').get() as {
+        type: string;
+        record: Buffer;
+      };
       expect(stored.type).toBe('blob');
       expect(stored.record.equals(bytes)).toBe(true);
-      const viaView = plain.prepare("SELECT json_extract(record, '$.eventName') AS name, hex(record) AS hex FROM events").get();
+      const viaView = plain
+        .prepare("SELECT json_extract(record, '$.eventName') AS name, hex(record) AS hex FROM events")
+        .get();
       expect(viaView).toEqual({ name: 'GetObject', hex: bytes.toString('hex').toUpperCase() });
     } finally {
       plain.close();

@@ -16,7 +16,12 @@ const HOSTILE = {
 };
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-async function render(format: OutputFormat, rows: Row[], columns: string[], maxWidth = Number.POSITIVE_INFINITY): Promise<string> {
+async function render(
+  format: OutputFormat,
+  rows: Row[],
+  columns: string[],
+  maxWidth = Number.POSITIVE_INFINITY,
+): Promise<string> {
   let out = '';
   await writeRows(format, rows, columns, { write: (chunk) => ((out += chunk), true) }, { maxWidth });
   return out;
@@ -54,11 +59,20 @@ describe('neutralizeCsvFormula', () => {
 });
 
 describe('writers', () => {
-  const rows: Row[] = [{ id: 1, agent: HOSTILE.osc52, note: null }, { id: 22, agent: 'aws-cli/2.15', note: '=1+1' }];
+  const rows: Row[] = [
+    { id: 1, agent: HOSTILE.osc52, note: null },
+    { id: 22, agent: 'aws-cli/2.15', note: '=1+1' },
+  ];
 
   test('table: header, rule, rows, escaped cells, numbers right-aligned', async () => {
     expect(await render('table', rows, ['id', 'agent', 'note'])).toBe(
-      ['id  agent                 note', '--  --------------------  ----', ' 1  \\e]52;c;ZXZpbA==\\x07', '22  aws-cli/2.15          =1+1', ''].join('\n'),
+      [
+        'id  agent                 note',
+        '--  --------------------  ----',
+        ' 1  \\e]52;c;ZXZpbA==\\x07',
+        '22  aws-cli/2.15          =1+1',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -72,20 +86,32 @@ describe('writers', () => {
   });
 
   test('csv: RFC 4180 quoting, CRLF, formula guard', async () => {
-    expect(await render('csv', [{ a: 'say "hi", ok', b: '=cmd|calc', c: 3, d: null }], ['a', 'b', 'c', 'd'])).toBe('a,b,c,d\r\n"say ""hi"", ok",\'=cmd|calc,3,\r\n');
+    expect(await render('csv', [{ a: 'say "hi", ok', b: '=cmd|calc', c: 3, d: null }], ['a', 'b', 'c', 'd'])).toBe(
+      'a,b,c,d\r\n"say ""hi"", ok",\'=cmd|calc,3,\r\n',
+    );
   });
 
-  test.each(['json', 'ndjson'] as const)('%s stays valid, equal JSON and carries no raw control characters', async (format) => {
-    const hostileRows: Row[] = Object.entries(HOSTILE).map(([name, value]) => ({ name, value }));
-    const text = await render(format, hostileRows, ['name', 'value']);
-    expect(text).not.toMatch(RAW_CONTROL);
-    const parsed = format === 'json' ? JSON.parse(text) : text.trim().split('\n').map((line) => JSON.parse(line));
-    expect(parsed).toEqual(hostileRows);
-  });
+  test.each(['json', 'ndjson'] as const)(
+    '%s stays valid, equal JSON and carries no raw control characters',
+    async (format) => {
+      const hostileRows: Row[] = Object.entries(HOSTILE).map(([name, value]) => ({ name, value }));
+      const text = await render(format, hostileRows, ['name', 'value']);
+      expect(text).not.toMatch(RAW_CONTROL);
+      const parsed =
+        format === 'json'
+          ? JSON.parse(text)
+          : text
+              .trim()
+              .split('\n')
+              .map((line) => JSON.parse(line));
+      expect(parsed).toEqual(hostileRows);
+    },
+  );
 
   test('no human format lets a hostile string through raw', async () => {
     const hostileRows: Row[] = Object.values(HOSTILE).map((value) => ({ value }));
-    for (const format of ['table', 'csv'] as const) expect(await render(format, hostileRows, ['value'])).not.toMatch(/[\u001b\u009b\u202e\u0000\u0008]/);
+    for (const format of ['table', 'csv'] as const)
+      expect(await render(format, hostileRows, ['value'])).not.toMatch(/[\u001b\u009b\u202e\u0000\u0008]/);
   });
 
   test('rows stream from an async source without being collected first', async () => {
@@ -100,11 +126,20 @@ describe('writers', () => {
 
 describe('progress', () => {
   test('files, events, rate and an ETA from bytes', () => {
-    expect(formatProgress({ filesDone: 10, filesTotal: 40, bytesDone: 1000, bytesTotal: 4000, events: 5000 }, 2)).toBe('indexing: 10/40 files · 5,000 events · 2,500 events/s · ETA 6.0s');
-    expect(formatProgress({ filesDone: 3, filesTotal: null, bytesDone: 10, bytesTotal: null, events: 12 }, 0.5)).toBe('indexing: 3 files · 12 events · 24 events/s');
+    expect(formatProgress({ filesDone: 10, filesTotal: 40, bytesDone: 1000, bytesTotal: 4000, events: 5000 }, 2)).toBe(
+      'indexing: 10/40 files · 5,000 events · 2,500 events/s · ETA 6.0s',
+    );
+    expect(formatProgress({ filesDone: 3, filesTotal: null, bytesDone: 10, bytesTotal: null, events: 12 }, 0.5)).toBe(
+      'indexing: 3 files · 12 events · 24 events/s',
+    );
   });
 
-  test.each([[0.25, '0.3s'], [42, '42s'], [125, '2m05s'], [7300, '2h01m']])('formatDuration(%d) = %s', (seconds, text) => {
+  test.each([
+    [0.25, '0.3s'],
+    [42, '42s'],
+    [125, '2m05s'],
+    [7300, '2h01m'],
+  ])('formatDuration(%d) = %s', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
   });
 

@@ -29,7 +29,10 @@ function thrown(action: () => unknown): UserError {
 
 describe('read statements', () => {
   it('bind their values and return rows, mapped when asked, one row, or first columns', () => {
-    expect(allRows(db, ABOVE_A, 'test failed')).toEqual([{ id: 2, name: 'b' }, { id: 3, name: 'c' }]);
+    expect(allRows(db, ABOVE_A, 'test failed')).toEqual([
+      { id: 2, name: 'b' },
+      { id: 3, name: 'c' },
+    ]);
     expect(allRows(db, ABOVE_A, 'test failed', (row: { name: string }) => row.name)).toEqual(['b', 'c']);
     expect([...iterateRows(db, ABOVE_A, 'test failed', (row: { id: number }) => row.id * 10)]).toEqual([20, 30]);
     expect(firstRow(db, ABOVE_A, 'test failed')).toEqual({ id: 2, name: 'b' });
@@ -48,22 +51,34 @@ describe('read statements', () => {
 
   it('fail as one UserError naming what failed, whether at prepare or while stepping', () => {
     const atPrepare = thrown(() => allRows(db, { sql: 'SELECT * FROM events', params: [] }, 'summary failed'));
-    expect([atPrepare.message, atPrepare.exitCode, atPrepare.help]).toEqual(['summary failed: no such table: events', ExitCode.failed, 'is the database a trailhound index? try trailhound index again']);
-    const whileStepping = thrown(() => [...iterateRows(db, { sql: "SELECT json_extract(name || '{', '$') FROM t", params: [] }, 'timeline failed')]);
-    expect([whileStepping.message, whileStepping.exitCode]).toEqual(['timeline failed: malformed JSON', ExitCode.failed]);
+    expect([atPrepare.message, atPrepare.exitCode, atPrepare.help]).toEqual([
+      'summary failed: no such table: events',
+      ExitCode.failed,
+      'is the database a trailhound index? try trailhound index again',
+    ]);
+    const whileStepping = thrown(() => [
+      ...iterateRows(db, { sql: "SELECT json_extract(name || '{', '$') FROM t", params: [] }, 'timeline failed'),
+    ]);
+    expect([whileStepping.message, whileStepping.exitCode]).toEqual([
+      'timeline failed: malformed JSON',
+      ExitCode.failed,
+    ]);
   });
 
   it("fail as the query's fault when a statement passes SQLite's size limits", () => {
     const deep = { sql: `SELECT ${Array(1100).fill('1').join(' + ')}`, params: [] };
     const error = thrown(() => firstValue(db, deep, 'search failed'));
     expect([error.message, error.exitCode, error.help]).toEqual([
-      'query too large: Expression tree is too large (maximum depth 1000)', ExitCode.usage,
+      'query too large: Expression tree is too large (maximum depth 1000)',
+      ExitCode.usage,
       'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter',
     ]);
   });
 
   it('search and summary over a database that is not an index say which failed', () => {
-    const search = thrown(() => [...runSearch(db, compileQuery('action:RunTask'), { sort: 'newest', limit: 10, offset: 0 })]);
+    const search = thrown(() => [
+      ...runSearch(db, compileQuery('action:RunTask'), { sort: 'newest', limit: 10, offset: 0 }),
+    ]);
     expect([search.message, search.exitCode]).toEqual(['search failed: no such table: event_rows', ExitCode.failed]);
     const summary = thrown(() => [...summarize(db, compileQuery(''), { by: 'ip', limit: null }).rows]);
     expect([summary.message, summary.exitCode]).toEqual(['summary failed: no such table: events', ExitCode.failed]);

@@ -19,7 +19,12 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 
 /** Counts gzip members by walking the member boundaries: AWS delivers single-member files. */
 function isSingleGzipMember(bytes: Buffer): boolean {
-  return bytes[0] === 0x1f && bytes[1] === 0x8b && gunzipSync(bytes).length > 0 && bytes.indexOf(Buffer.from([0x1f, 0x8b, 0x08]), 10) === -1;
+  return (
+    bytes[0] === 0x1f &&
+    bytes[1] === 0x8b &&
+    gunzipSync(bytes).length > 0 &&
+    bytes.indexOf(Buffer.from([0x1f, 0x8b, 0x08]), 10) === -1
+  );
 }
 
 interface Digest {
@@ -38,7 +43,8 @@ describe('sample generator', () => {
     generateArchive({ outDir: out, ...SMALL_SET });
     const generated = filesUnder(out);
     expect(generated).toEqual(filesUnder(SAMPLES).filter((file) => file !== 'README.md'));
-    for (const file of generated) expect(sha256(readFileSync(join(out, file))), file).toBe(sha256(readFileSync(join(SAMPLES, file))));
+    for (const file of generated)
+      expect(sha256(readFileSync(join(out, file))), file).toBe(sha256(readFileSync(join(SAMPLES, file))));
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
@@ -54,13 +60,15 @@ describe('sample generator', () => {
 
   it('lays logs out in the S3 layout with several accounts, regions and days, as single-member gzip', () => {
     const logs = filesUnder(SAMPLES).filter((file) => file.includes('/CloudTrail/'));
-    const layout = /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_CloudTrail_\2_\3\4\5T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
+    const layout =
+      /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_CloudTrail_\2_\3\4\5T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
     for (const file of logs) expect(file).toMatch(layout);
     const parts = logs.map((file) => layout.exec(file)!);
     expect(new Set(parts.map((m) => m[1])).size).toBe(2);
     expect(new Set(parts.map((m) => m[2])).size).toBe(3);
     expect(new Set(parts.map((m) => m.slice(3, 6).join('-'))).size).toBe(3);
-    for (const file of logs.slice(0, 200)) expect(isSingleGzipMember(readFileSync(join(SAMPLES, file))), file).toBe(true);
+    for (const file of logs.slice(0, 200))
+      expect(isSingleGzipMember(readFileSync(join(SAMPLES, file))), file).toBe(true);
   });
 
   it('covers the identity kinds and ECS calls the investigations need', () => {
@@ -77,14 +85,29 @@ describe('sample generator', () => {
       }
     }
     for (const type of ['Root', 'IAMUser', 'AssumedRole', 'FederatedUser', 'AWSService']) expect(types).toContain(type);
-    for (const call of ['CreateCluster', 'RegisterTaskDefinition', 'CreateService', 'RunTask', 'RegisterContainerInstance', 'UpdateService', 'ExecuteCommand']) expect(ecsCalls).toContain(call);
+    for (const call of [
+      'CreateCluster',
+      'RegisterTaskDefinition',
+      'CreateService',
+      'RunTask',
+      'RegisterContainerInstance',
+      'UpdateService',
+      'ExecuteCommand',
+    ])
+      expect(ecsCalls).toContain(call);
     expect(invokedBy).toBe(1487);
     expect(denied).toBe(181);
   });
 
   it('signs chained digests as CloudTrail does, verifiable with the committed public key', () => {
-    const keys = JSON.parse(readFileSync(join(SAMPLES, 'public-keys.json'), 'utf8')).PublicKeyList as { Value: string; Fingerprint: string }[];
-    const signatures = JSON.parse(readFileSync(join(SAMPLES, 'digest-signatures.json'), 'utf8')) as Record<string, string>;
+    const keys = JSON.parse(readFileSync(join(SAMPLES, 'public-keys.json'), 'utf8')).PublicKeyList as {
+      Value: string;
+      Fingerprint: string;
+    }[];
+    const signatures = JSON.parse(readFileSync(join(SAMPLES, 'digest-signatures.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     const digests = filesUnder(SAMPLES).filter((file) => file.includes('/CloudTrail-Digest/'));
     expect(digests.length).toBe(432);
     const chains = new Map<string, { signature: string; hash: string }>();
@@ -104,7 +127,8 @@ describe('sample generator', () => {
         expect(digest.previousDigestHashValue, file).toBe(previous.hash);
       }
       chains.set(chain, { signature: signatures[file]!, hash: sha256(bytes) });
-      for (const log of digest.logFiles) expect(sha256(gunzipSync(readFileSync(join(SAMPLES, log.s3Object)))), log.s3Object).toBe(log.hashValue);
+      for (const log of digest.logFiles)
+        expect(sha256(gunzipSync(readFileSync(join(SAMPLES, log.s3Object)))), log.s3Object).toBe(log.hashValue);
     }
   });
 });

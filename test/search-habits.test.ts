@@ -14,12 +14,18 @@ import { loadCommand } from '../src/commands/all.js';
 /** issue 14: Lucene habits (item 2), event handles (item 4), limits (item 5), huge queries (item 7), the command line (item 3). */
 const samples = indexSamplesForSuite();
 
-const idsOf = (query: string) => [...allMatches(samples.db, compileQuery(query), 'newest', 1000)].map((row) => row.event_id).sort();
-const want = (predicate: (r: Rec) => boolean) => samples.records.filter(predicate).map((r) => r.eventID).sort();
+const idsOf = (query: string) =>
+  [...allMatches(samples.db, compileQuery(query), 'newest', 1000)].map((row) => row.event_id).sort();
+const want = (predicate: (r: Rec) => boolean) =>
+  samples.records
+    .filter(predicate)
+    .map((r) => r.eventID)
+    .sort();
 const countOf = (query: string) => countMatches(samples.db, compileQuery(query));
 const cli = (command: string, ...args: string[]) => runCli([command, '--db', samples.dbPath, ...args]);
 /** The tree without token positions, which differ between spellings of the same query. */
-const shapeOf = (query: string) => JSON.parse(JSON.stringify(parseQuery(query), (key, value) => (key === 'at' ? undefined : value)));
+const shapeOf = (query: string) =>
+  JSON.parse(JSON.stringify(parseQuery(query), (key, value) => (key === 'at' ? undefined : value)));
 
 function queryErrorOf(query: string): QueryError {
   try {
@@ -40,8 +46,12 @@ describe('upper-case AND, OR and NOT work as in Lucene, Splunk and KQL', () => {
   });
 
   it('answers with the events the raw records say', () => {
-    expect(idsOf('action:RunTask AND NOT user:ci-deploy')).toEqual(want((r) => r.eventName === 'RunTask' && r.userIdentity?.userName !== 'ci-deploy'));
-    expect(idsOf('action:RunTask OR action:StopTask')).toEqual(want((r) => r.eventName === 'RunTask' || r.eventName === 'StopTask'));
+    expect(idsOf('action:RunTask AND NOT user:ci-deploy')).toEqual(
+      want((r) => r.eventName === 'RunTask' && r.userIdentity?.userName !== 'ci-deploy'),
+    );
+    expect(idsOf('action:RunTask OR action:StopTask')).toEqual(
+      want((r) => r.eventName === 'RunTask' || r.eventName === 'StopTask'),
+    );
     expect(idsOf('action:RunTask AND NOT user:ci-deploy')).toHaveLength(230);
   });
 
@@ -56,9 +66,9 @@ describe('upper-case AND, OR and NOT work as in Lucene, Splunk and KQL', () => {
     expect(result.stdout).toBe('0\n');
     expect(result.stderr).toBe(
       'warning: "or" was searched as a word\n' +
-      '  where: action:RunTask or action:StopTask\n' +
-      '                        ^^\n' +
-      '   help: write OR in upper case to use it as an operator, or "or" in quotes to keep it a word without this note\n',
+        '  where: action:RunTask or action:StopTask\n' +
+        '                        ^^\n' +
+        '   help: write OR in upper case to use it as an operator, or "or" in quotes to keep it a word without this note\n',
     );
     expect(compileQuery('user:bob not action:RunTask').hints.map((hint) => hint.word)).toEqual(['not']);
     expect(compileQuery('salt and pepper').hints.map((hint) => hint.at)).toEqual([5]);
@@ -76,9 +86,15 @@ describe('event handles', () => {
   it('id: matches the eventID, requestID or sharedEventID, in any case', () => {
     const record = samples.records.find((r) => r.requestID && r.eventID)!;
     expect(idsOf(`id:${record.eventID.toUpperCase()}`)).toEqual([record.eventID]);
-    expect(idsOf(`id:${record.requestID}`)).toEqual(want((r) => r.requestID === record.requestID || r.sharedEventID === record.requestID));
+    expect(idsOf(`id:${record.requestID}`)).toEqual(
+      want((r) => r.requestID === record.requestID || r.sharedEventID === record.requestID),
+    );
     // The page planner's first plan tests rows of the newest events one by one.
-    const page = [...runSearch(samples.db, compileQuery(`id:${record.requestID}`), { sort: 'newest', limit: 10, offset: 0 })].map((row) => row.event_id).sort();
+    const page = [
+      ...runSearch(samples.db, compileQuery(`id:${record.requestID}`), { sort: 'newest', limit: 10, offset: 0 }),
+    ]
+      .map((row) => row.event_id)
+      .sort();
     expect(page).toEqual(want((r) => r.requestID === record.requestID || r.sharedEventID === record.requestID));
     expect(cli('search', `id:${record.eventID}`, '--format', 'ndjson').stdout).toBe(`${JSON.stringify(record)}\n`);
   });
@@ -114,8 +130,9 @@ describe('queries of any size an analyst pastes', () => {
     const keys = Array.from({ length: 5000 }, (_, i) => `(key:AKIA${String(i).padStart(16, '0')})`);
     expect(countOf([...keys, `key:${key}`].join(' OR '))).toBe(want((r) => r.userIdentity?.accessKeyId === key).length);
     const users = Array.from({ length: 5000 }, (_, i) => `user:someone-${i}`);
-    expect(idsOf([...users, 'user:gha-run-8812', 'user:partner-auditor'].join(' OR ')))
-      .toEqual(want((r) => /\/(gha-run-8812|partner-auditor)$/.test(r.userIdentity?.arn ?? '')));
+    expect(idsOf([...users, 'user:gha-run-8812', 'user:partner-auditor'].join(' OR '))).toEqual(
+      want((r) => /\/(gha-run-8812|partner-auditor)$/.test(r.userIdentity?.arn ?? '')),
+    );
   });
 
   it('3,000 exclusions of one field answer', () => {
@@ -125,14 +142,30 @@ describe('queries of any size an analyst pastes', () => {
 
   it('15,000 words, 1,500 separate filters, 100 user: patterns and 10,000 nested parentheses are usage errors naming the limit', () => {
     const words = queryErrorOf(Array.from({ length: 15000 }, (_, i) => `word${i}`).join(' '));
-    expect(words.detail).toBe(`the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`);
+    expect(words.detail).toBe(
+      `the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`,
+    );
     expect(words.exitCode).toBe(2);
-    const filters = queryErrorOf(Array.from({ length: 750 }, (_, i) => `(ip:10.0.${i >> 8}.${i & 255} action:A${i})`).join(' OR '));
-    expect(filters.detail).toBe(`the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`);
-    expect(queryErrorOf(Array.from({ length: 100 }, (_, i) => `user:someone-${i}*`).join(' OR ')).detail).toBe(filters.detail);
-    expect(countOf(Array.from({ length: 30 }, (_, i) => `user:someone-${i}*`).concat('user:gha-run-*').join(' OR '))).toBe(want((r) => /\/gha-run-[^/]*$/.test(r.userIdentity?.arn ?? '')).length);
+    const filters = queryErrorOf(
+      Array.from({ length: 750 }, (_, i) => `(ip:10.0.${i >> 8}.${i & 255} action:A${i})`).join(' OR '),
+    );
+    expect(filters.detail).toBe(
+      `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`,
+    );
+    expect(queryErrorOf(Array.from({ length: 100 }, (_, i) => `user:someone-${i}*`).join(' OR ')).detail).toBe(
+      filters.detail,
+    );
+    expect(
+      countOf(
+        Array.from({ length: 30 }, (_, i) => `user:someone-${i}*`)
+          .concat('user:gha-run-*')
+          .join(' OR '),
+      ),
+    ).toBe(want((r) => /\/gha-run-[^/]*$/.test(r.userIdentity?.arn ?? '')).length);
     const nested = queryErrorOf(`${'('.repeat(10000)}x${')'.repeat(10000)}`);
-    expect(nested.detail).toBe(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`);
+    expect(nested.detail).toBe(
+      `parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`,
+    );
     expect(nested.where!.split('\n')[0]!.length).toBeLessThan(200);
     expect(queryErrorOf(`${'NOT '.repeat(10000)}x`).detail).toMatch(/nest more than/);
   });
@@ -146,21 +179,34 @@ describe('queries of any size an analyst pastes', () => {
 describe('the command line never drops a query', () => {
   it('a query longer than one argument may hold comes from --query-file, a file or standard input', () => {
     const key = samples.records.find((r) => r.userIdentity?.accessKeyId?.startsWith('AKIA'))!.userIdentity.accessKeyId;
-    const query = [...Array.from({ length: 5000 }, (_, i) => `key:AKIA${String(i).padStart(16, '0')}`), `key:${key}`].join(' OR ');
+    const query = [
+      ...Array.from({ length: 5000 }, (_, i) => `key:AKIA${String(i).padStart(16, '0')}`),
+      `key:${key}`,
+    ].join(' OR ');
     expect(query.length).toBeGreaterThan(128 * 1024);
     const expected = `${want((r) => r.userIdentity?.accessKeyId === key).length}\n`;
     const file = join(mkdtempSync(join(tmpdir(), 'trailhound-iocs-')), 'iocs.txt');
     writeFileSync(file, `${query}\n`);
     expect(cli('search', '--count', '--query-file', file)).toEqual({ status: 0, stdout: expected, stderr: '' });
-    expect(runCli(['search', '--count', '--query-file', '-', '--db', samples.dbPath], { input: query })).toEqual({ status: 0, stdout: expected, stderr: '' });
+    expect(runCli(['search', '--count', '--query-file', '-', '--db', samples.dbPath], { input: query })).toEqual({
+      status: 0,
+      stdout: expected,
+      stderr: '',
+    });
     const twice = cli('search', 'x', '--count', '--query-file', file);
     expect(twice.status).toBe(2);
-    expect(cli('search', '--query-file', join(tmpdir(), 'no-such-iocs.txt')).stderr).toContain('cannot read the query from');
+    expect(cli('search', '--query-file', join(tmpdir(), 'no-such-iocs.txt')).stderr).toContain(
+      'cannot read the query from',
+    );
   });
 
   it('a query starting with - is a query', () => {
     const errors = samples.records.filter((r) => r.errorCode).length;
-    expect(cli('search', '-error:*', '--count')).toEqual({ status: 0, stdout: `${samples.records.length - errors}\n`, stderr: '' });
+    expect(cli('search', '-error:*', '--count')).toEqual({
+      status: 0,
+      stdout: `${samples.records.length - errors}\n`,
+      stderr: '',
+    });
     expect(cli('search', 'NOT error:*', '--count').stdout).toBe(`${samples.records.length - errors}\n`);
     expect(cli('summary', '-error:*', '--by', 'action', '--format', 'json').status).toBe(0);
   });
@@ -175,21 +221,31 @@ describe('the command line never drops a query', () => {
   });
 
   it('an option value may start with -, as watch --alert "-error:*" and --offset -5 do', async () => {
-    expect(separateQuery(['watch', 'AWSLogs', '--alert', '-error:* type:Root', '--db', 'x.db'], await loadCommand('watch'))).toEqual({ argv: ['watch', 'AWSLogs', '--alert=-error:* type:Root', '--db', 'x.db'], query: undefined });
-    expect(separateQuery(['search', '--offset', '-5', '-error:*', '--count'], await loadCommand('search'))).toEqual({ argv: ['search', 'query', '--offset=-5', '--count'], query: '-error:*' });
-    expect(separateQuery(['summary', '--by', 'ip'], await loadCommand('summary'))).toEqual({ argv: ['summary', '--by=ip'], query: undefined });
+    expect(
+      separateQuery(['watch', 'AWSLogs', '--alert', '-error:* type:Root', '--db', 'x.db'], await loadCommand('watch')),
+    ).toEqual({ argv: ['watch', 'AWSLogs', '--alert=-error:* type:Root', '--db', 'x.db'], query: undefined });
+    expect(separateQuery(['search', '--offset', '-5', '-error:*', '--count'], await loadCommand('search'))).toEqual({
+      argv: ['search', 'query', '--offset=-5', '--count'],
+      query: '-error:*',
+    });
+    expect(separateQuery(['summary', '--by', 'ip'], await loadCommand('summary'))).toEqual({
+      argv: ['summary', '--by=ip'],
+      query: undefined,
+    });
   });
 
   it('a query given twice, or an option after --, is a usage error', () => {
     expect(cli('search', 'action:RunTask', 'user:bob')).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'error: bad usage\n reason: the query was given as 2 arguments ("action:RunTask", "user:bob"); only one is searched\n   help: quote the whole query as one argument: trailhound search "action:RunTask user:bob"\n',
+      stderr:
+        'error: bad usage\n reason: the query was given as 2 arguments ("action:RunTask", "user:bob"); only one is searched\n   help: quote the whole query as one argument: trailhound search "action:RunTask user:bob"\n',
     });
     expect(cli('search', '--', 'action:RunTask', '--count')).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'error: bad usage\n reason: "--count" comes after "--", where everything is the query\n   help: put options before "--": trailhound search --count -- QUERY\n',
+      stderr:
+        'error: bad usage\n reason: "--count" comes after "--", where everything is the query\n   help: put options before "--": trailhound search --count -- QUERY\n',
     });
   });
 });
@@ -199,8 +255,12 @@ describe('limits say what they do', () => {
     const total = want((r) => r.eventName === 'RunTask').length;
     const result = cli('search', 'action:RunTask', '--limit', '3', '--format', 'csv');
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
-    expect(result.stderr).toBe(`warning: showing 3 of ${total.toLocaleString('en-US')} matches\n reason: --limit 3 stopped the output\n   help: --limit 0 shows all; --offset 3 shows the next page\n`);
-    expect(cli('search', 'action:RunTask', '--limit', '3', '--offset', '3', '--format', 'csv').stderr).toContain(`showing 4-6 of ${total.toLocaleString('en-US')} matches`);
+    expect(result.stderr).toBe(
+      `warning: showing 3 of ${total.toLocaleString('en-US')} matches\n reason: --limit 3 stopped the output\n   help: --limit 0 shows all; --offset 3 shows the next page\n`,
+    );
+    expect(cli('search', 'action:RunTask', '--limit', '3', '--offset', '3', '--format', 'csv').stderr).toContain(
+      `showing 4-6 of ${total.toLocaleString('en-US')} matches`,
+    );
   });
 
   it('--limit 0 means all, as elsewhere', () => {
@@ -213,16 +273,25 @@ describe('limits say what they do', () => {
   it.each([['abc'], ['-5'], ['1e20']])('--limit %s is a usage error', (value) => {
     const result = cli('search', 'action:RunTask', '--limit', value);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^error: bad --limit\n reason: expected a whole number, 0 or more; got .+\n   help: use --limit 0 for no limit\n$/);
+    expect(result.stderr).toMatch(
+      /^error: bad --limit\n reason: expected a whole number, 0 or more; got .+\n   help: use --limit 0 for no limit\n$/,
+    );
   });
 
   it('a bad --offset, and a bad --limit of timeline and summary, are usage errors too', () => {
-    expect(cli('search', 'action:RunTask', '--offset', '-5')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: bad --offset\n/) });
+    expect(cli('search', 'action:RunTask', '--offset', '-5')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^error: bad --offset\n/),
+    });
     expect(cli('timeline', 'action:RunTask', '--limit', '1e20').status).toBe(2);
     expect(cli('summary', 'action:RunTask', '--limit', 'abc').status).toBe(2);
   });
 
   it('an empty result says 0 matches on stderr', () => {
-    expect(cli('search', 'action:NoSuchAction', '--format', 'ndjson')).toEqual({ status: 0, stdout: '', stderr: '0 matches\n' });
+    expect(cli('search', 'action:NoSuchAction', '--format', 'ndjson')).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: '0 matches\n',
+    });
   });
 });

@@ -25,18 +25,38 @@ describe('parsing', () => {
       items: [
         { kind: 'text', value: 'a', at: 0 },
         { kind: 'not', item: { kind: 'text', value: 'b', at: 3 } },
-        { kind: 'or', items: [{ kind: 'text', value: 'c', at: 6 }, { kind: 'text', value: 'd e', at: 11 }] },
+        {
+          kind: 'or',
+          items: [
+            { kind: 'text', value: 'c', at: 6 },
+            { kind: 'text', value: 'd e', at: 11 },
+          ],
+        },
         { kind: 'field', field: 'f', value: 'x', at: 18 },
       ],
     });
     expect(parseQuery('a b OR c')).toEqual({
       kind: 'or',
-      items: [{ kind: 'and', items: [{ kind: 'text', value: 'a', at: 0 }, { kind: 'text', value: 'b', at: 2 }] }, { kind: 'text', value: 'c', at: 7 }],
+      items: [
+        {
+          kind: 'and',
+          items: [
+            { kind: 'text', value: 'a', at: 0 },
+            { kind: 'text', value: 'b', at: 2 },
+          ],
+        },
+        { kind: 'text', value: 'c', at: 7 },
+      ],
     });
   });
 
   it('keeps hyphens, colons and slashes inside values, and quoted field values whole', () => {
-    expect(parseQuery('user:arn:aws:iam::1:user/ci-deploy')).toEqual({ kind: 'field', field: 'user', value: 'arn:aws:iam::1:user/ci-deploy', at: 0 });
+    expect(parseQuery('user:arn:aws:iam::1:user/ci-deploy')).toEqual({
+      kind: 'field',
+      field: 'user',
+      value: 'arn:aws:iam::1:user/ci-deploy',
+      at: 0,
+    });
     expect(parseQuery('ci-deploy')).toEqual({ kind: 'text', value: 'ci-deploy', at: 0 });
     expect(parseQuery('USER:"a b"')).toEqual({ kind: 'field', field: 'user', value: 'a b', at: 0 });
     expect(parseQuery('   ')).toEqual({ kind: 'all' });
@@ -73,12 +93,17 @@ describe('compiling to SQL with bound parameters', () => {
   });
 
   it('tests rows without the full-text lookup when scanning the newest events', () => {
-    expect(compileQuery('source:ecs', { now }).rowWhere).toEqual({ sql: '(e.event_source = ? COLLATE NOCASE)', params: ['ecs.amazonaws.com'] });
+    expect(compileQuery('source:ecs', { now }).rowWhere).toEqual({
+      sql: '(e.event_source = ? COLLATE NOCASE)',
+      params: ['ecs.amazonaws.com'],
+    });
   });
 
   it('narrows identity filters through the whole-value token in the full-text index, then checks every form exactly', () => {
     const where = compile('user:ci-deploy');
-    expect(where.sql).toMatch(/^e\.row_id IN \(SELECT rowid FROM events_fts WHERE events_fts MATCH \?\) AND \(e\.user_identity_arn LIKE \? ESCAPE '\\' OR /);
+    expect(where.sql).toMatch(
+      /^e\.row_id IN \(SELECT rowid FROM events_fts WHERE events_fts MATCH \?\) AND \(e\.user_identity_arn LIKE \? ESCAPE '\\' OR /,
+    );
     expect(where.params[0]).toBe(`{identity} : ("${valueToken('ci-deploy')}")`);
     expect(where.params.slice(1).every((param) => param === 'ci-deploy')).toBe(true);
   });
@@ -91,13 +116,26 @@ describe('compiling to SQL with bound parameters', () => {
     const token = valueToken('arn:aws:iam::111122223333:user/CI-Deploy');
     expect(token).toMatch(/^vt[0-9a-z]{14}$/);
     expect(valueToken('ARN:AWS:IAM::111122223333:USER/ci-deploy')).toBe(token);
-    const others = ['arn:aws:iam::111122223333:user/CI-Deploy2', 'arn:aws:iam::111122223333:user/CI', 'ci-deploy', '198.51', '198.51.100.23', 'Émile', 'émile'];
+    const others = [
+      'arn:aws:iam::111122223333:user/CI-Deploy2',
+      'arn:aws:iam::111122223333:user/CI',
+      'ci-deploy',
+      '198.51',
+      '198.51.100.23',
+      'Émile',
+      'émile',
+    ];
     expect(new Set([token, ...others.map(valueToken)]).size).toBe(others.length + 1);
   });
 
   it('never lets user text reach SQL or FTS syntax: every value is a bound parameter and quoted for FTS', () => {
     const hostile = `x'); DROP TABLE files; -- "NEAR(a b)" OR * AND :`;
-    for (const query of [`"${hostile.replace(/"/g, '')}"`, `user:"${hostile.replace(/"/g, '')}"`, `action:"${hostile.replace(/"/g, '')}"`, `resource:"${hostile.replace(/"/g, '')}"`]) {
+    for (const query of [
+      `"${hostile.replace(/"/g, '')}"`,
+      `user:"${hostile.replace(/"/g, '')}"`,
+      `action:"${hostile.replace(/"/g, '')}"`,
+      `resource:"${hostile.replace(/"/g, '')}"`,
+    ]) {
       const where = compile(query);
       expect(where.sql).not.toContain('DROP');
       expect(where.sql).not.toContain("'); ");

@@ -34,9 +34,20 @@ interface HuntLine {
 
 /** The hunt engine's own answer, through the built CLI: the test's independent reference. */
 function hunt(filter: string | null): HuntLine[] {
-  const result = runCli(['hunt', '--db', suite.dbPath, '--format', 'ndjson', ...(filter === null ? [] : ['--filter', filter])]);
+  const result = runCli([
+    'hunt',
+    '--db',
+    suite.dbPath,
+    '--format',
+    'ndjson',
+    ...(filter === null ? [] : ['--filter', filter]),
+  ]);
   expect(result.status).toBe(0);
-  return result.stdout.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as HuntLine);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as HuntLine);
 }
 
 /** [level, count, title] per rule, sorted as the view promises: level (highest first), then count, then title. */
@@ -47,13 +58,27 @@ function perRule(detections: readonly HuntLine[]): [string, number, string][] {
     byId.set(d.rule_id, [d.level, (seen?.[1] ?? 0) + 1, d.rule]);
   }
   const rank = ['informational', 'low', 'medium', 'high', 'critical'];
-  return [...byId.values()].sort((a, b) => rank.indexOf(b[0]) - rank.indexOf(a[0]) || b[1] - a[1] || a[2].localeCompare(b[2]));
+  return [...byId.values()].sort(
+    (a, b) => rank.indexOf(b[0]) - rank.indexOf(a[0]) || b[1] - a[1] || a[2].localeCompare(b[2]),
+  );
 }
 
 function start(initialQuery: string) {
   const client = createSearchClient(suite.dbPath);
   clients.push(client);
-  const app = render(<App client={client} dbPath={suite.dbPath} initialQuery={initialQuery} history={createMemoryHistory()} theme={{ color: false }} exportDir={suite.dir} size={{ columns: 240, rows: 40 }} debounceMs={5} statusPollMs={60_000} />);
+  const app = render(
+    <App
+      client={client}
+      dbPath={suite.dbPath}
+      initialQuery={initialQuery}
+      history={createMemoryHistory()}
+      theme={{ color: false }}
+      exportDir={suite.dir}
+      size={{ columns: 240, rows: 40 }}
+      debounceMs={5}
+      statusPollMs={60_000}
+    />,
+  );
   const { waitFor, press } = driveApp(app, 1500);
   return { client, waitFor, press };
 }
@@ -71,7 +96,11 @@ function viewRules(frame: string): [string, number, string][] {
 }
 
 /** The selected list row (time and the rest of its line, list side only). */
-const selectedLine = (frame: string) => frame.split('\n').find((line) => line.startsWith('› '))?.slice(0, 120) ?? null;
+const selectedLine = (frame: string) =>
+  frame
+    .split('\n')
+    .find((line) => line.startsWith('› '))
+    ?.slice(0, 120) ?? null;
 
 /** The search language has no event-id field: an event alone in its second with its action is found by both. */
 function queryFor(eventId: string): string {
@@ -80,18 +109,23 @@ function queryFor(eventId: string): string {
 }
 function findable(eventId: string): boolean {
   const record = suite.records.find((r) => r.eventID === eventId);
-  return record !== undefined && suite.records.filter((r) => r.eventTime === record.eventTime && r.eventName === record.eventName).length === 1;
+  return (
+    record !== undefined &&
+    suite.records.filter((r) => r.eventTime === record.eventTime && r.eventName === record.eventName).length === 1
+  );
 }
 
 describe('terminal UI: detections (h)', () => {
-  test('h lists the rules matching the results with the hunt engine\'s own per-rule counts; Enter narrows to one rule\'s events; b restores the place', async () => {
+  test("h lists the rules matching the results with the hunt engine's own per-rule counts; Enter narrows to one rule's events; b restores the place", async () => {
     const query = 'source:ecs';
     const expected = perRule(hunt(query));
     expect(expected.length).toBeGreaterThan(2);
     const { client, waitFor, press } = start(query);
     await waitFor((f) => f.includes('matches') && selectedLine(f) !== null, 'the results');
     await press('j', 'j', 'j');
-    const before = selectedLine(await waitFor((f) => f.split('\n')[6]?.startsWith('› ') === true, 'the fourth row selected'));
+    const before = selectedLine(
+      await waitFor((f) => f.split('\n')[6]?.startsWith('› ') === true, 'the fourth row selected'),
+    );
 
     await press('h');
     const view = await waitFor((f) => f.includes('▸ detections') && viewRules(f).length > 0, 'the detections view');
@@ -101,8 +135,14 @@ describe('terminal UI: detections (h)', () => {
     const [level, count, title] = expected[1]!;
     const ruleId = hunt(query).find((d) => d.rule === title)!.rule_id;
     await press('j', '\r');
-    const narrowed = await waitFor((f) => f.startsWith(`search: rule:${ruleId} ${query}`) && f.includes(`rule: ${title}`) && !f.includes('▸ detections'), 'the narrowed results');
-    expect(narrowed).toContain(`${count === 1 ? '1 match' : `${count.toLocaleString('en-US')} matches`} · rule: ${title}`);
+    const narrowed = await waitFor(
+      (f) =>
+        f.startsWith(`search: rule:${ruleId} ${query}`) && f.includes(`rule: ${title}`) && !f.includes('▸ detections'),
+      'the narrowed results',
+    );
+    expect(narrowed).toContain(
+      `${count === 1 ? '1 match' : `${count.toLocaleString('en-US')} matches`} · rule: ${title}`,
+    );
     const page = await client.request({ kind: 'page', query: `rule:${ruleId} ${query}`, offset: 0, limit: 1000 });
     if (!page.ok) throw new Error('page request failed');
     const ruleEvents = hunt(query).filter((d) => d.rule_id === ruleId);
@@ -110,11 +150,14 @@ describe('terminal UI: detections (h)', () => {
     expect(level).toBe(ruleEvents[0]!.level);
 
     await press('b');
-    const back = await waitFor((f) => f.startsWith(`search: ${query}\n`) && selectedLine(f) === before, `the previous query and place (${before})`);
+    const back = await waitFor(
+      (f) => f.startsWith(`search: ${query}\n`) && selectedLine(f) === before,
+      `the previous query and place (${before})`,
+    );
     expect(back).not.toContain('· rule:');
   }, 60_000);
 
-  test('Enter keeps the place: the event the view was opened on stays selected and marked in the rule\'s events', async () => {
+  test("Enter keeps the place: the event the view was opened on stays selected and marked in the rule's events", async () => {
     const detections = hunt(null);
     const alone = (time: string) => suite.records.filter((r) => r.eventTime === time).length === 1;
     // A rule event that is neither the newest of its rule nor of its window, so landing on it is not row 1 by chance.
@@ -128,10 +171,11 @@ describe('terminal UI: detections (h)', () => {
     const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     const window = `since:${iso(at - 3_600_000)} until:${iso(at + 3_600_000)}`;
     const shown = origin.time.replace('T', ' ').replace('Z', '');
-    const timeOfSelection = (f: string) => /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(f.split('\n').find((line) => line.startsWith('›')) ?? '')?.[0] ?? null;
+    const timeOfSelection = (f: string) =>
+      /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(f.split('\n').find((line) => line.startsWith('›')) ?? '')?.[0] ?? null;
 
     const { waitFor, press } = start(window);
-    await waitFor((f) => timeOfSelection(f) !== null, 'the window\'s events');
+    await waitFor((f) => timeOfSelection(f) !== null, "the window's events");
     for (let i = 0; i < 200 && timeOfSelection(await waitFor(() => true, 'a frame')) !== shown; i++) await press('j');
     expect(timeOfSelection(await waitFor(() => true, 'a frame'))).toBe(shown);
 
@@ -141,7 +185,10 @@ describe('terminal UI: detections (h)', () => {
     expect(index).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < index; i++) await press('j');
     await press('\r');
-    const narrowed = await waitFor((f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown, 'the origin selected in the rule\'s events');
+    const narrowed = await waitFor(
+      (f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown,
+      "the origin selected in the rule's events",
+    );
     expect(narrowed.split('\n').find((line) => line.startsWith('›'))).toMatch(/^›◆/);
   }, 60_000);
 
@@ -150,10 +197,15 @@ describe('terminal UI: detections (h)', () => {
     // An event matched by the most rules: the card must list them all.
     const rulesOf = new Map<string, HuntLine[]>();
     for (const d of all) rulesOf.set(d.event_id, [...(rulesOf.get(d.event_id) ?? []), d]);
-    const [eventId, matched] = [...rulesOf.entries()].filter(([id]) => findable(id)).sort((a, b) => b[1].length - a[1].length)[0]!;
+    const [eventId, matched] = [...rulesOf.entries()]
+      .filter(([id]) => findable(id))
+      .sort((a, b) => b[1].length - a[1].length)[0]!;
     expect(matched.length).toBeGreaterThan(1);
     const { waitFor } = start(queryFor(eventId));
-    const frame = await waitFor((f) => f.includes('1 match') && f.includes('RULES') && !f.includes('RULES  …'), 'the detail card\'s rules');
+    const frame = await waitFor(
+      (f) => f.includes('1 match') && f.includes('RULES') && !f.includes('RULES  …'),
+      "the detail card's rules",
+    );
     const titles = [...new Set(all.map((d) => d.rule))];
     const named = titles.filter((title) => frame.includes(title)).sort();
     expect(named).toEqual(matched.map((d) => d.rule).sort());
@@ -164,20 +216,36 @@ describe('terminal UI: detections (h)', () => {
     const matchedIds = new Set(hunt(null).map((d) => d.event_id));
     const quiet = suite.records.find((r) => !matchedIds.has(r.eventID) && findable(r.eventID))!;
     const { waitFor } = start(queryFor(quiet.eventID));
-    const frame = await waitFor((f) => f.includes('RULES') && !f.includes('RULES  …'), 'the detail card\'s rules');
+    const frame = await waitFor((f) => f.includes('RULES') && !f.includes('RULES  …'), "the detail card's rules");
     expect(frame).toContain('RULES  none of the shipped rules');
   }, 60_000);
 
-  test('the help overlay and the status line\'s hints list the key', async () => {
+  test("the help overlay and the status line's hints list the key", async () => {
     const { waitFor, press } = start('source:ecs');
     await waitFor((f) => f.includes('h detections'), 'the hint');
     await press('?');
-    await waitFor((f) => /^ +h +detections: the shipped Sigma rules matching the results/m.test(f), 'h in the help overlay');
+    await waitFor(
+      (f) => /^ +h +detections: the shipped Sigma rules matching the results/m.test(f),
+      'h in the help overlay',
+    );
   }, 60_000);
 
   test('rule titles and authors are escaped for the terminal', () => {
-    const hostile = { id: 'x', title: 'Evil\u001b]0;owned\u0007 title\u001b[2J', level: 'high' as const, author: 'mallory\u001b[31m', count: 3 };
-    const { lastFrame } = render(<DetectionsPanel detections={{ open: true, query: '', view: { rules: [hostile], ran: 1 }, failure: null, selected: 0 }} height={6} width={100} theme={{ color: false }} />);
+    const hostile = {
+      id: 'x',
+      title: 'Evil\u001b]0;owned\u0007 title\u001b[2J',
+      level: 'high' as const,
+      author: 'mallory\u001b[31m',
+      count: 3,
+    };
+    const { lastFrame } = render(
+      <DetectionsPanel
+        detections={{ open: true, query: '', view: { rules: [hostile], ran: 1 }, failure: null, selected: 0 }}
+        height={6}
+        width={100}
+        theme={{ color: false }}
+      />,
+    );
     const frame = lastFrame() ?? '';
     expect(frame).not.toContain('\u001b');
     expect(frame).not.toContain('\u0007');

@@ -36,13 +36,43 @@ async function waitForScreen(check: (text: string) => boolean, what: string): Pr
 }
 
 const RECORDS = [
-  { eventTime: '2026-03-02T10:05:00Z', eventName: 'RunTask', eventSource: 'ecs.amazonaws.com', user: 'alice', ip: '203.0.113.5' },
-  { eventTime: '2026-03-02T10:40:00Z', eventName: 'DeleteBucket', eventSource: 's3.amazonaws.com', user: 'bob', ip: '198.51.100.7' },
-  { eventTime: '2026-03-02T11:00:00Z', eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', user: 'alice', ip: '203.0.113.5' },
+  {
+    eventTime: '2026-03-02T10:05:00Z',
+    eventName: 'RunTask',
+    eventSource: 'ecs.amazonaws.com',
+    user: 'alice',
+    ip: '203.0.113.5',
+  },
+  {
+    eventTime: '2026-03-02T10:40:00Z',
+    eventName: 'DeleteBucket',
+    eventSource: 's3.amazonaws.com',
+    user: 'bob',
+    ip: '198.51.100.7',
+  },
+  {
+    eventTime: '2026-03-02T11:00:00Z',
+    eventName: 'ListBuckets',
+    eventSource: 's3.amazonaws.com',
+    user: 'alice',
+    ip: '203.0.113.5',
+  },
 ].map((r, i) => ({
-  eventVersion: '1.08', eventID: `e2e-${i}`, eventTime: r.eventTime, eventSource: r.eventSource, eventName: r.eventName, awsRegion: 'us-east-1',
-  sourceIPAddress: r.ip, userAgent: 'aws-cli/2.15.0', recipientAccountId: '111122223333',
-  userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${r.user}`, accountId: '111122223333', userName: r.user },
+  eventVersion: '1.08',
+  eventID: `e2e-${i}`,
+  eventTime: r.eventTime,
+  eventSource: r.eventSource,
+  eventName: r.eventName,
+  awsRegion: 'us-east-1',
+  sourceIPAddress: r.ip,
+  userAgent: 'aws-cli/2.15.0',
+  recipientAccountId: '111122223333',
+  userIdentity: {
+    type: 'IAMUser',
+    arn: `arn:aws:iam::111122223333:user/${r.user}`,
+    accountId: '111122223333',
+    userName: r.user,
+  },
 }));
 
 describe('trailhound tui in a terminal (tmux)', () => {
@@ -69,17 +99,23 @@ describe('trailhound tui in a terminal (tmux)', () => {
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', command).status).toBe(0);
     await waitForScreen((text) => text.includes('3 matches'), 'the first results');
     tmux('send-keys', '-t', 'tui', '-l', 'action:DeleteBucket');
-    const text = await waitForScreen((t) => t.includes('1 match') && t.includes('WHO    IAMUser  arn:aws:iam::111122223333:user/bob'), 'the query results');
+    const text = await waitForScreen(
+      (t) => t.includes('1 match') && t.includes('WHO    IAMUser  arn:aws:iam::111122223333:user/bob'),
+      'the query results',
+    );
     const lines = text.split('\n');
     expect(lines[0]).toBe('search› action:DeleteBucket█');
-    expect(lines.filter((line) => /^[› ] 2026-03-02 /.test(line)).map((line) => line.slice(0, 21))).toEqual(['› 2026-03-02 10:40:00']);
+    expect(lines.filter((line) => /^[› ] 2026-03-02 /.test(line)).map((line) => line.slice(0, 21))).toEqual([
+      '› 2026-03-02 10:40:00',
+    ]);
     expect(text).toMatch(/index\.db · 3 events · indexed (just now|\d+ min ago)/);
     // NO_COLOR: the pane holds no colour or style at all.
     expect(tmux('capture-pane', '-p', '-e', '-t', 'tui').stdout).not.toContain('\u001b[');
     tmux('send-keys', '-t', 'tui', 'Escape');
     await waitForScreen((t) => t.startsWith('search: action:DeleteBucket'), 'the results focused');
     tmux('send-keys', '-t', 'tui', 'q');
-    for (let i = 0; i < 50 && tmux('has-session', '-t', 'tui').status === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 50 && tmux('has-session', '-t', 'tui').status === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(tmux('has-session', '-t', 'tui').status).not.toBe(0);
   }, 60_000);
 });

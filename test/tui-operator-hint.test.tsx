@@ -21,7 +21,11 @@ describe('terminal UI: lower-case operators', () => {
   let dbPath: string;
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-hint-'));
   beforeAll(async () => {
-    dbPath = (await indexInto([new URL('./fixtures/ndjson-events.jsonl', import.meta.url).pathname], { dbPath: join(dir, 'index.db') })).dbPath;
+    dbPath = (
+      await indexInto([new URL('./fixtures/ndjson-events.jsonl', import.meta.url).pathname], {
+        dbPath: join(dir, 'index.db'),
+      })
+    ).dbPath;
     client = createSearchClient(dbPath);
   });
   afterAll(async () => {
@@ -31,13 +35,35 @@ describe('terminal UI: lower-case operators', () => {
   });
 
   test('the status line says how "or" was read, and not once it is upper case', async () => {
-    const app = render(<App client={client} dbPath={dbPath} initialQuery="action:RunTask or action:StopTask" history={createMemoryHistory()} theme={{ color: false }}
-      exportDir={dir} size={{ columns: 120, rows: 24 }} debounceMs={5} statusPollMs={60_000} />);
+    const app = render(
+      <App
+        client={client}
+        dbPath={dbPath}
+        initialQuery="action:RunTask or action:StopTask"
+        history={createMemoryHistory()}
+        theme={{ color: false }}
+        exportDir={dir}
+        size={{ columns: 120, rows: 24 }}
+        debounceMs={5}
+        statusPollMs={60_000}
+      />,
+    );
     const hinted = await driveApp(app, 300).waitFor((frame) => frame.includes('searched as a word'), 'the hint');
     expect(hinted).toContain('"or" was searched as a word; write OR (upper case) to use it as an operator');
     app.unmount();
-    const fresh = render(<App client={client} dbPath={dbPath} initialQuery="action:RunTask OR action:StopTask" history={createMemoryHistory()} theme={{ color: false }}
-      exportDir={dir} size={{ columns: 120, rows: 24 }} debounceMs={5} statusPollMs={60_000} />);
+    const fresh = render(
+      <App
+        client={client}
+        dbPath={dbPath}
+        initialQuery="action:RunTask OR action:StopTask"
+        history={createMemoryHistory()}
+        theme={{ color: false }}
+        exportDir={dir}
+        size={{ columns: 120, rows: 24 }}
+        debounceMs={5}
+        statusPollMs={60_000}
+      />,
+    );
     // The hint comes with the results of the search it is about: once they are shown, it would be too.
     const answered = await driveApp(fresh, 300).waitFor((frame) => /\d+ match/.test(frame), 'the results');
     expect(answered).not.toContain('searched as a word');

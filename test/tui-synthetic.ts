@@ -11,7 +11,9 @@ export function writeSyntheticTrail(dir: string, events: number): string[] {
   const random = lcg(15);
   const startMs = Date.parse('2024-06-01T00:00:00Z');
   const stepMs = Math.floor((Date.parse('2026-01-31T00:00:00Z') - startMs) / events / 1_000) * 1_000;
-  const records = Array.from({ length: events }, (_, i) => syntheticEvent(i, startMs + (i - (i % 10 === 9 ? 1 : 0)) * stepMs, random));
+  const records = Array.from({ length: events }, (_, i) =>
+    syntheticEvent(i, startMs + (i - (i % 10 === 9 ? 1 : 0)) * stepMs, random),
+  );
   for (let i = records.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [records[i], records[j]] = [records[j]!, records[i]!];
@@ -35,15 +37,39 @@ const CALLS = [
 
 function syntheticEvent(n: number, timeMs: number, random: () => number): Record<string, unknown> {
   const call = pick(CALLS, random());
-  const region = pick([{ share: 0.6, name: 'us-east-1' }, { share: 0.3, name: 'eu-west-1' }, { share: 0.1, name: 'ap-southeast-2' }], random()).name;
+  const region = pick(
+    [
+      { share: 0.6, name: 'us-east-1' },
+      { share: 0.3, name: 'eu-west-1' },
+      { share: 0.1, name: 'ap-southeast-2' },
+    ],
+    random(),
+  ).name;
   const name = random() < 0.6 ? 'ci-deploy' : 'alice';
   const denied = random() < 0.1;
   return {
-    eventID: `synthetic-${String(n).padStart(8, '0')}`, eventVersion: '1.08', eventTime: new Date(timeMs).toISOString().replace('.000Z', 'Z'), eventSource: call.source, eventName: call.action,
-    awsRegion: region, sourceIPAddress: `203.0.113.${n % 250}`, userAgent: 'aws-cli/2.15.0', readOnly: call.readOnly,
-    userIdentity: { type: 'IAMUser', principalId: `AIDA${name}`, arn: `arn:aws:iam::111122223333:user/${name}`, accountId: '111122223333', userName: name, accessKeyId: `AKIA${name.toUpperCase().replace('-', '')}000001` },
-    requestParameters: { cluster: 'prod' }, responseElements: null, eventType: 'AwsApiCall',
-    recipientAccountId: '111122223333', ...(denied ? { errorCode: 'AccessDenied', errorMessage: `User: ${name} is not authorized` } : {}),
+    eventID: `synthetic-${String(n).padStart(8, '0')}`,
+    eventVersion: '1.08',
+    eventTime: new Date(timeMs).toISOString().replace('.000Z', 'Z'),
+    eventSource: call.source,
+    eventName: call.action,
+    awsRegion: region,
+    sourceIPAddress: `203.0.113.${n % 250}`,
+    userAgent: 'aws-cli/2.15.0',
+    readOnly: call.readOnly,
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: `AIDA${name}`,
+      arn: `arn:aws:iam::111122223333:user/${name}`,
+      accountId: '111122223333',
+      userName: name,
+      accessKeyId: `AKIA${name.toUpperCase().replace('-', '')}000001`,
+    },
+    requestParameters: { cluster: 'prod' },
+    responseElements: null,
+    eventType: 'AwsApiCall',
+    recipientAccountId: '111122223333',
+    ...(denied ? { errorCode: 'AccessDenied', errorMessage: `User: ${name} is not authorized` } : {}),
   };
 }
 

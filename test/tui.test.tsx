@@ -37,51 +37,110 @@ const CAROL = 'arn:aws:iam::444455556666:user/carol';
 const ADMIN_ROLE = 'arn:aws:iam::111122223333:role/Admin';
 const ADMIN_SESSION = 'arn:aws:sts::111122223333:assumed-role/Admin/alice';
 /** Clipboard write (OSC 52), screen clear, cursor home, bidi override, CR, BS, hyperlink (OSC 8), 8-bit CSI. */
-const HOSTILE_AGENT = 'curl/8.0 \u001b]52;c;aGFja2Vk\u0007 \u001b[2J\u001b[H \u202eexe.txt \r\b \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m';
+const HOSTILE_AGENT =
+  'curl/8.0 \u001b]52;c;aGFja2Vk\u0007 \u001b[2J\u001b[H \u202eexe.txt \r\b \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m';
 const RAW_CONTROLS = /[\u001b\u0007\u0008\r\u202e\u009b]/;
 
 function user(arn: string, key: string): Rec {
   const name = arn.split('/').pop();
-  return { type: 'IAMUser', principalId: `AIDA${name}`, arn, accountId: arn.split(':')[4], accessKeyId: key, userName: name };
+  return {
+    type: 'IAMUser',
+    principalId: `AIDA${name}`,
+    arn,
+    accountId: arn.split(':')[4],
+    accessKeyId: key,
+    userName: name,
+  };
 }
 
 const ADMIN = {
-  type: 'AssumedRole', principalId: 'AROAADMIN:alice', arn: ADMIN_SESSION, accountId: '111122223333', accessKeyId: 'ASIAADMINSESSION0001',
-  sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAADMIN', arn: ADMIN_ROLE, accountId: '111122223333', userName: 'Admin' }, attributes: { mfaAuthenticated: 'true' } },
+  type: 'AssumedRole',
+  principalId: 'AROAADMIN:alice',
+  arn: ADMIN_SESSION,
+  accountId: '111122223333',
+  accessKeyId: 'ASIAADMINSESSION0001',
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROAADMIN',
+      arn: ADMIN_ROLE,
+      accountId: '111122223333',
+      userName: 'Admin',
+    },
+    attributes: { mfaAuthenticated: 'true' },
+  },
 };
 
 function event(n: number, time: string, identity: Rec, action: string, extra: Rec = {}): Rec {
   return {
-    eventVersion: '1.08', userIdentity: identity, eventTime: time, eventSource: action === 'RunTask' || action === 'DescribeTasks' ? 'ecs.amazonaws.com' : 's3.amazonaws.com',
-    eventName: action, awsRegion: 'us-east-1', sourceIPAddress: '203.0.113.5', userAgent: 'aws-cli/2.15.0', requestParameters: null, responseElements: null,
-    eventID: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`, readOnly: false, eventType: 'AwsApiCall', recipientAccountId: identity['accountId'], ...extra,
+    eventVersion: '1.08',
+    userIdentity: identity,
+    eventTime: time,
+    eventSource: action === 'RunTask' || action === 'DescribeTasks' ? 'ecs.amazonaws.com' : 's3.amazonaws.com',
+    eventName: action,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.5',
+    userAgent: 'aws-cli/2.15.0',
+    requestParameters: null,
+    responseElements: null,
+    eventID: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    recipientAccountId: identity['accountId'],
+    ...extra,
   };
 }
 
 const RECORDS: Rec[] = [
   event(1, '2026-03-02T10:05:00Z', user(ALICE, 'AKIAALICE00000000001'), 'RunTask'),
   event(2, '2026-03-02T10:40:00Z', ADMIN, 'RunTask', { sourceIPAddress: '203.0.113.40' }),
-  event(3, '2026-03-02T11:00:00Z', user(BOB, 'AKIABOB0000000000001'), 'DeleteBucket', { awsRegion: 'eu-west-1', sourceIPAddress: '198.51.100.7', errorCode: 'AccessDenied', errorMessage: 'User: bob is not authorized' }),
-  event(4, '2026-03-02T11:20:00Z', user(ALICE, 'AKIAALICE00000000001'), 'GetObject', {
-    awsRegion: 'eu-west-1', userAgent: HOSTILE_AGENT, requestParameters: { bucketName: 'logs\u001b[31mred', key: '\u202etxt.exe', size: 'BIG' },
+  event(3, '2026-03-02T11:00:00Z', user(BOB, 'AKIABOB0000000000001'), 'DeleteBucket', {
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: '198.51.100.7',
+    errorCode: 'AccessDenied',
+    errorMessage: 'User: bob is not authorized',
   }),
-  event(5, '2026-03-02T11:30:00Z', user(ALICE, 'AKIAALICE00000000001'), 'ListBuckets', { sourceIPAddress: '198.51.100.7' }),
+  event(4, '2026-03-02T11:20:00Z', user(ALICE, 'AKIAALICE00000000001'), 'GetObject', {
+    awsRegion: 'eu-west-1',
+    userAgent: HOSTILE_AGENT,
+    requestParameters: { bucketName: 'logs\u001b[31mred', key: '\u202etxt.exe', size: 'BIG' },
+  }),
+  event(5, '2026-03-02T11:30:00Z', user(ALICE, 'AKIAALICE00000000001'), 'ListBuckets', {
+    sourceIPAddress: '198.51.100.7',
+  }),
   event(6, '2026-03-02T10:50:00Z', ADMIN, 'DescribeTasks', { sourceIPAddress: '203.0.113.40' }),
   // Carol: enough events for several pages of the list.
   ...Array.from({ length: 240 }, (_, i) =>
-    event(100 + i, new Date(Date.parse('2026-03-01T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z'), user(CAROL, 'AKIACAROL0000000001'), 'ListClusters', { awsRegion: 'us-west-2', sourceIPAddress: '192.0.2.9' })),
+    event(
+      100 + i,
+      new Date(Date.parse('2026-03-01T00:00:00Z') + i * 60_000).toISOString().replace('.000Z', 'Z'),
+      user(CAROL, 'AKIACAROL0000000001'),
+      'ListClusters',
+      { awsRegion: 'us-west-2', sourceIPAddress: '192.0.2.9' },
+    ),
+  ),
 ];
 
 /** The list's rows as the tests expect them: newest first, time, short identity and action. */
 function expectedRows(match: (r: Rec) => boolean): string[][] {
   return RECORDS.filter(match)
     .sort((a, b) => b.eventTime.localeCompare(a.eventTime))
-    .map((r) => [r.eventTime.replace('T', ' ').replace('Z', ''), shortIdentity({ user_identity_arn: r.userIdentity.arn, user_identity_type: r.userIdentity.type, user_identity_user_name: null, user_identity_invoked_by: null }), r.eventName]);
+    .map((r) => [
+      r.eventTime.replace('T', ' ').replace('Z', ''),
+      shortIdentity({
+        user_identity_arn: r.userIdentity.arn,
+        user_identity_type: r.userIdentity.type,
+        user_identity_user_name: null,
+        user_identity_invoked_by: null,
+      }),
+      r.eventName,
+    ]);
 }
 
 /** The rows on screen: [time, identity, action] of each list line. */
 function screenRows(frame: string): string[][] {
-  return frame.split('\n')
+  return frame
+    .split('\n')
     .filter((line) => /^[› ][ ◆]\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))
     .map((line) => {
       const time = line.slice(2, 21);
@@ -110,14 +169,33 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
 });
 
-const KEYS = { up: '\u001b[A', down: '\u001b[B', enter: '\r', escape: '\u001b', backspace: '\u007f', tab: '\t', pageDown: '\u001b[6~', end: '\u001b[F' };
+const KEYS = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  enter: '\r',
+  escape: '\u001b',
+  backspace: '\u007f',
+  tab: '\t',
+  pageDown: '\u001b[6~',
+  end: '\u001b[F',
+};
 
 function start(props: Partial<AppProps> = {}) {
   const client = createSearchClient(props.dbPath ?? dbPath);
   clients.push(client);
   const app = render(
-    <App client={client} dbPath={dbPath} initialQuery="" history={createMemoryHistory()} theme={{ color: false }} exportDir={dir}
-      size={{ columns: 100, rows: 30 }} debounceMs={5} statusPollMs={60_000} {...props} />,
+    <App
+      client={client}
+      dbPath={dbPath}
+      initialQuery=""
+      history={createMemoryHistory()}
+      theme={{ color: false }}
+      exportDir={dir}
+      size={{ columns: 100, rows: 30 }}
+      debounceMs={5}
+      statusPollMs={60_000}
+      {...props}
+    />,
   );
   const { frame, waitFor, press } = driveApp(app, 500);
   return { app, frame, waitFor, press };
@@ -165,7 +243,9 @@ describe('terminal UI', () => {
     // The newest RunTask is the Admin session's: i = every session of its role, s = this session.
     await press('i');
     await waitFor((f) => f.startsWith(`search: user:${ADMIN_ROLE}\n`) && screenRows(f).length === 2, 'identity pivot');
-    expect(screenRows(frame())).toEqual(expectedRows((r) => r.userIdentity.sessionContext?.sessionIssuer?.arn === ADMIN_ROLE));
+    expect(screenRows(frame())).toEqual(
+      expectedRows((r) => r.userIdentity.sessionContext?.sessionIssuer?.arn === ADMIN_ROLE),
+    );
     await press(KEYS.down, 'p');
     await waitFor((f) => f.startsWith('search: ip:203.0.113.40\n'), 'IP pivot');
     await press('K');
@@ -182,7 +262,10 @@ describe('terminal UI', () => {
     await press('b', 'b', 'b');
     await waitFor((f) => f.startsWith(`search: user:${ADMIN_ROLE}\n`), 'back to the identity pivot');
     await press('b');
-    await waitFor((f) => f.startsWith('search: action:RunTask\n') && screenRows(f).length === 2, 'back to the first query');
+    await waitFor(
+      (f) => f.startsWith('search: action:RunTask\n') && screenRows(f).length === 2,
+      'back to the first query',
+    );
   });
 
   test('Enter on a facet adds it as a filter, - excludes it', async () => {
@@ -193,9 +276,15 @@ describe('terminal UI', () => {
     // Most events first, then by name: RunTask (2), DeleteBucket (1), …
     expect(frame).toMatch(/› {3}RunTask +2\n {4}DeleteBucket +1\n/);
     await press(KEYS.enter);
-    await waitFor((f) => f.startsWith('search: account:111122223333 action:RunTask\n') && f.includes('2 matches'), 'facet filter');
+    await waitFor(
+      (f) => f.startsWith('search: account:111122223333 action:RunTask\n') && f.includes('2 matches'),
+      'facet filter',
+    );
     await press('b');
-    await waitFor((f) => f.startsWith('search: account:111122223333\n') && f.includes('6 matches') && /RunTask +2\n/.test(f), 'back, facets counted');
+    await waitFor(
+      (f) => f.startsWith('search: account:111122223333\n') && f.includes('6 matches') && /RunTask +2\n/.test(f),
+      'back, facets counted',
+    );
     await press(KEYS.down, '-');
     frame = await waitFor((f) => f.includes('5 matches'), 'excluded facet');
     expect(frame.split('\n')[0]).toBe('search: account:111122223333 -action:DeleteBucket');
@@ -227,7 +316,18 @@ describe('terminal UI', () => {
     const history = createMemoryHistory(['region:eu-west-1']);
     const { waitFor, press } = start({ history });
     await waitFor((f) => f.includes('246 matches'), 'all events');
-    await press('action:RunTask', KEYS.enter, '/', KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await press(
+      'action:RunTask',
+      KEYS.enter,
+      '/',
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+      KEYS.backspace,
+    );
     await waitFor((f) => f.startsWith('search› action:█'), 'edited query');
     await press(KEYS.up);
     await waitFor((f) => f.startsWith('search› action:RunTask█'), 'previous query');
@@ -244,11 +344,21 @@ describe('terminal UI', () => {
     await waitFor((f) => f.includes('240 matches'), 'carol');
     await press(KEYS.end);
     let frame = await waitFor((f) => f.includes('event 240 of 240'), 'the last event');
-    expect(frame.split('\n').find((line) => line.startsWith('› '))!.slice(2, 21)).toBe(expected[239]![0]);
+    expect(
+      frame
+        .split('\n')
+        .find((line) => line.startsWith('› '))!
+        .slice(2, 21),
+    ).toBe(expected[239]![0]);
     await press('g', ...Array<string>(12).fill(KEYS.pageDown));
     frame = await waitFor((f) => /event 1\d\d of 240/.test(f), 'paged past the first page');
     const at = Number(/event (\d+) of 240/.exec(frame)![1]);
-    expect(frame.split('\n').find((line) => line.startsWith('› '))!.slice(2, 21)).toBe(expected[at - 1]![0]);
+    expect(
+      frame
+        .split('\n')
+        .find((line) => line.startsWith('› '))!
+        .slice(2, 21),
+    ).toBe(expected[at - 1]![0]);
   });
 
   test('fits 80×24 and redraws to a new size', async () => {
@@ -256,7 +366,19 @@ describe('terminal UI', () => {
     let frame = await waitFor((f) => f.includes('6 matches') && f.includes('WHO'), 'detail');
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
     for (const line of frame.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
-    app.rerender(<App client={clients[0]!} dbPath={dbPath} initialQuery="account:111122223333" history={createMemoryHistory()} theme={{ color: false }} exportDir={dir} size={{ columns: 160, rows: 40 }} debounceMs={5} statusPollMs={60_000} />);
+    app.rerender(
+      <App
+        client={clients[0]!}
+        dbPath={dbPath}
+        initialQuery="account:111122223333"
+        history={createMemoryHistory()}
+        theme={{ color: false }}
+        exportDir={dir}
+        size={{ columns: 160, rows: 40 }}
+        debounceMs={5}
+        statusPollMs={60_000}
+      />,
+    );
     frame = await waitFor((f) => f.split('\n').some((line) => displayWidth(line) > 100), 'wide layout');
     // Wide: the detail sits beside the list, on the header's line.
     expect(frame.split('\n').find((line) => line.includes('time (UTC)'))).toContain('event 1 of 6');
@@ -269,12 +391,21 @@ describe('terminal UI', () => {
     let frame = await waitFor((f) => f.includes('exported 2 events to '), 'NDJSON export');
     const ndjson = readdirSync(dir).find((name) => name.endsWith('.ndjson'))!;
     expect(frame).toContain(`exported 2 events to ${join(dir, ndjson)}`);
-    const lines = readFileSync(join(dir, ndjson), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(lines.map((r) => r.eventID)).toEqual(RECORDS.filter((r) => r.eventName === 'RunTask').sort((a, b) => b.eventTime.localeCompare(a.eventTime)).map((r) => r.eventID));
+    const lines = readFileSync(join(dir, ndjson), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((r) => r.eventID)).toEqual(
+      RECORDS.filter((r) => r.eventName === 'RunTask')
+        .sort((a, b) => b.eventTime.localeCompare(a.eventTime))
+        .map((r) => r.eventID),
+    );
     await press('x', 'c');
     frame = await waitFor((f) => /exported 2 events to .*\.csv/.test(f), 'CSV export');
     const csv = readdirSync(dir).find((name) => name.endsWith('.csv'))!;
-    expect(readFileSync(join(dir, csv), 'utf8').split('\r\n')[0]).toBe('time,account,region,identity_type,identity_arn,access_key,event_source,action,source_ip,user_agent,error,error_message,row_id');
+    expect(readFileSync(join(dir, csv), 'utf8').split('\r\n')[0]).toBe(
+      'time,account,region,identity_type,identity_arn,access_key,event_source,action,source_ip,user_agent,error,error_message,row_id',
+    );
   });
 
   test('the status bar shows the index size, its age, and events a running watcher adds', async () => {
@@ -288,25 +419,34 @@ describe('terminal UI', () => {
     writeFileSync(lock, String(process.pid));
     const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
     await waitFor((f) => f.includes('2 matches') && f.includes('watching: 0 new events'), 'watcher');
-    expect((await waitFor(() => true, 'frame')).split('\n').at(-2)).toMatch(/^(…|\/).*\/watched\.db · watching: 0 new events · 2 events · indexed (just now|\d+ min ago)$/);
+    expect((await waitFor(() => true, 'frame')).split('\n').at(-2)).toMatch(
+      /^(…|\/).*\/watched\.db · watching: 0 new events · 2 events · indexed (just now|\d+ min ago)$/,
+    );
     const second = join(dir, 'second.json');
     writeFileSync(second, JSON.stringify(RECORDS[5]));
     await indexInto([second], { dbPath: own });
     writeFileSync(lock, String(process.pid));
-    await waitFor((f) => f.includes('3 events') && f.includes('watching: 1 new event, 0 matching (r reloads)'), 'one new event');
+    await waitFor(
+      (f) => f.includes('3 events') && f.includes('watching: 1 new event, 0 matching (r reloads)'),
+      'one new event',
+    );
     await press('r');
     await waitFor((f) => f.includes('watching: 0 new events') && f.includes('2 matches'), 'refreshed');
     rmSync(lock, { force: true });
     await waitFor((f) => !f.includes('watching'), 'watcher gone');
   });
 
-  test('the detail names the verdict of trailhound verify on the event\'s file', async () => {
+  test("the detail names the verdict of trailhound verify on the event's file", async () => {
     const own = join(dir, 'verified.db');
     const file = join(dir, 'verified.json');
     writeFileSync(file, JSON.stringify(RECORDS[0]));
     await indexInto([file], { dbPath: own });
     const writer = new Database(own);
-    writer.prepare("INSERT INTO verification(path, kind, verdict, detail, verified_at) VALUES (?, 'log', 'valid', NULL, '2026-03-03T00:00:00Z')").run(file);
+    writer
+      .prepare(
+        "INSERT INTO verification(path, kind, verdict, detail, verified_at) VALUES (?, 'log', 'valid', NULL, '2026-03-03T00:00:00Z')",
+      )
+      .run(file);
     writer.close();
     const { waitFor } = start({ dbPath: own, initialQuery: 'action:RunTask' });
     await waitFor((f) => f.includes(`FILE   ${file} #0  verified`), 'verified file');
@@ -318,8 +458,16 @@ describe('terminal UI', () => {
     [null, 'not verified'],
   ])('verdict %s reads %s', (verdict, text) => {
     const row = { row_id: 1, event_time: null, record: '{}' } as unknown as EventListRow;
-    const lines = detailLines(row, { state: 'loaded', source: { path: '/a.json', sha256: null, verdict, recordIndex: 3 } });
-    expect(lines.find((line) => line[0]?.text.startsWith('FILE'))!.map((segment) => segment.text).join('')).toBe(`FILE   /a.json #3  ${text}`);
+    const lines = detailLines(row, {
+      state: 'loaded',
+      source: { path: '/a.json', sha256: null, verdict, recordIndex: 3 },
+    });
+    expect(
+      lines
+        .find((line) => line[0]?.text.startsWith('FILE'))!
+        .map((segment) => segment.text)
+        .join(''),
+    ).toBe(`FILE   /a.json #3  ${text}`);
   });
 
   test('? shows the key bindings; any other key closes them', async () => {
@@ -375,7 +523,16 @@ describe('search language terms from log values', () => {
   });
 
   test('pivots need the value they pivot on', () => {
-    const row = { event_time: null, user_identity_type: 'AWSService', user_identity_arn: null, user_identity_user_name: null, user_identity_invoked_by: 'ecs.amazonaws.com', user_identity_access_key_id: null, session_issuer_arn: null, source_ip_address: null };
+    const row = {
+      event_time: null,
+      user_identity_type: 'AWSService',
+      user_identity_arn: null,
+      user_identity_user_name: null,
+      user_identity_invoked_by: 'ecs.amazonaws.com',
+      user_identity_access_key_id: null,
+      session_issuer_arn: null,
+      source_ip_address: null,
+    };
     expect(pivotQuery('identity', row)).toEqual({ query: 'type:AWSService ecs.amazonaws.com' });
     expect(pivotQuery('key', row)).toEqual({ reason: 'this event has no access key' });
     expect(pivotQuery('session', row)).toEqual({ reason: 'not a temporary session: no assumed role, no ASIA key' });
@@ -387,7 +544,18 @@ describe('pretty JSON and the timeline strip', () => {
   test('records are re-indented without parsing: big numbers and escapes stay as written', () => {
     const lines = prettyJsonLines('{"a":12345678901234567890,"b":"x\\u001by","c":[],"d":{"e":[1,true,null]}}');
     expect(lines.map((line) => line.map((segment) => segment.text).join(''))).toEqual([
-      '{', '  "a": 12345678901234567890,', '  "b": "x\\u001by",', '  "c": [],', '  "d": {', '    "e": [', '      1,', '      true,', '      null', '    ]', '  }', '}',
+      '{',
+      '  "a": 12345678901234567890,',
+      '  "b": "x\\u001by",',
+      '  "c": [],',
+      '  "d": {',
+      '    "e": [',
+      '      1,',
+      '      true,',
+      '      null',
+      '    ]',
+      '  }',
+      '}',
     ]);
     expect(lines[1]!.map((segment) => segment.kind)).toEqual(['plain', 'key', 'punct', 'number', 'punct']);
   });
@@ -395,15 +563,31 @@ describe('pretty JSON and the timeline strip', () => {
   test('raw control characters inside stored text are escaped, and long lines wrap under their indentation', () => {
     const [, line] = prettyJsonLines('{"ua":"a\u001b[2Jb\u202ec"}');
     expect(line!.map((segment) => segment.text).join('')).toBe('  "ua": "a\\e[2Jb\\u202ec"');
-    const wrapped = wrapStyledLines(prettyJsonLines(`{"k":"${'x'.repeat(30)}"}`), 20).map((l) => l.map((s) => s.text).join(''));
+    const wrapped = wrapStyledLines(prettyJsonLines(`{"k":"${'x'.repeat(30)}"}`), 20).map((l) =>
+      l.map((s) => s.text).join(''),
+    );
     expect(wrapped).toEqual(['{', `  "k": "${'x'.repeat(12)}`, `    ${'x'.repeat(16)}`, '    xx"', '}']);
   });
 
   test('hours are spread over the columns, busiest as a full block', () => {
-    const cells = fitTimeline([{ hour: '2026-03-01T00', count: 1 }, { hour: '2026-03-01T03', count: 8 }], 10)!;
+    const cells = fitTimeline(
+      [
+        { hour: '2026-03-01T00', count: 1 },
+        { hour: '2026-03-01T03', count: 8 },
+      ],
+      10,
+    )!;
     expect(cells.counts).toEqual([1, 0, 0, 8]);
     expect(sparkline(cells.counts)).toBe('▁  █');
-    expect(fitTimeline([{ hour: '2026-03-01T00', count: 1 }, { hour: '2026-03-02T23', count: 2 }], 10)!.hoursPerCell).toBe(5);
+    expect(
+      fitTimeline(
+        [
+          { hour: '2026-03-01T00', count: 1 },
+          { hour: '2026-03-02T23', count: 2 },
+        ],
+        10,
+      )!.hoursPerCell,
+    ).toBe(5);
   });
 });
 

@@ -18,13 +18,19 @@ describe('every UserError has help', () => {
     sites = findUserErrorSites(programOf(root, sourceFiles(src)), src);
   }, 60_000);
 
-  test('the compiler finds every `new UserError(` written in src/, and the subclasses\' super calls', () => {
+  test("the compiler finds every `new UserError(` written in src/, and the subclasses' super calls", () => {
     const written = sourceFiles(src).flatMap((file) =>
-      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/\bnew UserError\(/.test(line) ? [`${relative(src, file)}:${i + 1}`] : [])));
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\bnew UserError\(/.test(line) ? [`${relative(src, file)}:${i + 1}`] : [])),
+    );
     const found = sites.map((site) => site.at);
     expect(found.filter((at) => written.includes(at)).sort()).toEqual(written.sort());
     // The rest are the subclasses' super calls: a query error and a dialect error.
-    expect(found.filter((at) => !written.includes(at)).sort()).toEqual(['dialects/render.ts:36', 'search/compile.ts:18']);
+    expect(found.filter((at) => !written.includes(at)).sort()).toEqual([
+      'dialects/render.ts:36',
+      'search/compile.ts:18',
+    ]);
   });
 
   test('each site has a help that is written out and not empty', () => {
@@ -35,33 +41,56 @@ describe('every UserError has help', () => {
 
   test('a help passed down through parameters is followed to each text that reaches it', () => {
     const limit = sites.find((site) => site.helps.some((help) => help.text === 'use --limit 0 for no limit'));
-    expect(limit?.helps.map((help) => help.text).sort()).toEqual(['use --limit 0 for no limit', 'use --offset 0 (the default) to start from the first match']);
+    expect(limit?.helps.map((help) => help.text).sort()).toEqual([
+      'use --limit 0 for no limit',
+      'use --offset 0 (the default) to start from the first match',
+    ]);
   });
 });
 
 describe('the help check fails where it should', () => {
   const cases: [name: string, body: string, faults: string[]][] = [
     ['no help', "export const e = new UserError({ what: 'x', reason: 'y' } as never);", ['no help']],
-    ['an empty help', "export const e = new UserError({ what: 'x', reason: 'y', help: ' ' });", ['empty help, written at {file}:2']],
-    ['a help of nothing but a value', "export const e = (h: string) => new UserError({ what: 'x', reason: 'y', help: `${h}` });", ['empty help, written at {file}:2']],
+    [
+      'an empty help',
+      "export const e = new UserError({ what: 'x', reason: 'y', help: ' ' });",
+      ['empty help, written at {file}:2'],
+    ],
+    [
+      'a help of nothing but a value',
+      "export const e = (h: string) => new UserError({ what: 'x', reason: 'y', help: `${h}` });",
+      ['empty help, written at {file}:2'],
+    ],
     [
       'a caller that passes an empty help',
       "const make = (help: string) => new UserError({ what: 'x', reason: 'y', help, exitCode: ExitCode.usage });\nexport const a = make('fine');\nexport const b = make('');",
       ['empty help, written at {file}:4'],
     ],
-    ['a caller that passes no help', "const make = (help?: string) => new UserError({ what: 'x', reason: 'y', help: help as string });\nexport const a = make();", ['{file}:3: no help passed']],
+    [
+      'a caller that passes no help',
+      "const make = (help?: string) => new UserError({ what: 'x', reason: 'y', help: help as string });\nexport const a = make();",
+      ['{file}:3: no help passed'],
+    ],
   ];
   // One program for all cases: building one costs seconds.
-  const files = new Map(cases.map(([, body], i) => [join(src, `virtual-site-${i}.ts`), `import { ExitCode, UserError } from './errors.js';\n${body}\n`]));
+  const files = new Map(
+    cases.map(([, body], i) => [
+      join(src, `virtual-site-${i}.ts`),
+      `import { ExitCode, UserError } from './errors.js';\n${body}\n`,
+    ]),
+  );
   let faults: Map<string, string[]>;
   beforeAll(() => {
     const found = findUserErrorSites(programOf(root, [join(src, 'errors.ts')], files), src);
     faults = new Map(found.map((site) => [site.at.replace(/:\d+$/, ''), [...site.faults]]));
   }, 60_000);
 
-  test.each(cases.map(([name, , expected], i) => [name, `virtual-site-${i}.ts`, expected] as const))('%s', (_name, file, expected) => {
-    expect(faults.get(file)).toEqual(expected.map((fault) => fault.replaceAll('{file}', file)));
-  });
+  test.each(cases.map(([name, , expected], i) => [name, `virtual-site-${i}.ts`, expected] as const))(
+    '%s',
+    (_name, file, expected) => {
+      expect(faults.get(file)).toEqual(expected.map((fault) => fault.replaceAll('{file}', file)));
+    },
+  );
 });
 
 describe('the help line as the user reads it (exit code and the whole of stderr)', () => {
@@ -102,10 +131,16 @@ describe('the help line as the user reads it (exit code and the whole of stderr)
     const whole = gzipSync(readFileSync(join(fixtures, 'records-object.json')));
     // Cut right after the 10-byte gzip header: nothing inflates before the end.
     writeFileSync(join(dir, 'cut.json.gz'), whole.subarray(0, 10));
-    for (const name of ['records-object.json', 's3-event-notification.json']) copyFileSync(join(fixtures, name), join(dir, name));
+    for (const name of ['records-object.json', 's3-event-notification.json'])
+      copyFileSync(join(fixtures, name), join(dir, name));
     const result = runCli(['index', dir, '--db', join(dir, 'case.db')]);
     expect(result.status).toBe(0);
-    expect(stabilise(result.stderr, { [dir]: '{tmp}' }).split('\n').slice(3).join('\n')).toBe(
+    expect(
+      stabilise(result.stderr, { [dir]: '{tmp}' })
+        .split('\n')
+        .slice(3)
+        .join('\n'),
+    ).toBe(
       [
         'warning: skipped input (decompress)',
         ' reason: gzip data ends early (truncated file?)',

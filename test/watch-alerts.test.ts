@@ -16,18 +16,32 @@ afterEach(() => {
 
 function event(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    eventVersion: '1.08', eventID: id, eventTime: '2026-03-03T14:14:40Z', eventSource: 'iam.amazonaws.com', eventName: 'ListUsers',
-    awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.23', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ci-deploy' }, ...extra,
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2026-03-03T14:14:40Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'ListUsers',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.23',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ci-deploy' },
+    ...extra,
   };
 }
 
 function watch(args: string[]): { child: ChildProcess; output: () => string; errors: () => string } {
-  const child = spawn(process.execPath, [bin, 'watch', ...args], { env: { ...process.env, TRAILHOUND_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'watch', ...args], {
+    env: { ...process.env, TRAILHOUND_DB: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let text = '';
   let errors = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { errors += chunk; });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk;
+  });
   return { child, output: () => text, errors: () => errors };
 }
 
@@ -37,20 +51,47 @@ describe('watch --alert', () => {
     const logs = join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '03', '03');
     land(logs, 'history.json.gz', [event('old-key', { eventName: 'CreateAccessKey' })]);
     const sink = join(dir, 'alerts.ndjson');
-    const { output } = watch([join(dir, 'AWSLogs'), '--db', join(dir, 'case.db'), '--json-log', '--alert', 'action:CreateAccessKey', '--alert', 'error:AccessDenied*', '--alert-exec', `cat >> '${sink}'`]);
+    const { output } = watch([
+      join(dir, 'AWSLogs'),
+      '--db',
+      join(dir, 'case.db'),
+      '--json-log',
+      '--alert',
+      'action:CreateAccessKey',
+      '--alert',
+      'error:AccessDenied*',
+      '--alert-exec',
+      `cat >> '${sink}'`,
+    ]);
     await until(() => output().includes('"type":"watching"'), 'the catch-up scan');
 
     land(logs, 'new.json.gz', [
-      event('new-key', { eventName: 'CreateAccessKey', responseElements: { accessKey: { accessKeyId: 'AKIAQBACKD00RKEY7X2M' } } }),
+      event('new-key', {
+        eventName: 'CreateAccessKey',
+        responseElements: { accessKey: { accessKeyId: 'AKIAQBACKD00RKEY7X2M' } },
+      }),
       event('quiet', { eventName: 'ListBuckets' }),
       event('denied', { errorCode: 'AccessDenied', userAgent: 'evil\u001b]52;c;cGF5bG9hZA==\u0007agent' }),
     ]);
-    const alerts = () => output().split('\n').filter((line) => line.includes('"type":"alert"')).map((line) => JSON.parse(line));
+    const alerts = () =>
+      output()
+        .split('\n')
+        .filter((line) => line.includes('"type":"alert"'))
+        .map((line) => JSON.parse(line));
     await until(() => alerts().length === 2, 'two alerts');
-    expect(alerts().map((a) => [a.alert, a.record.eventID])).toEqual([['action:CreateAccessKey', 'new-key'], ['error:AccessDenied*', 'denied']]);
+    expect(alerts().map((a) => [a.alert, a.record.eventID])).toEqual([
+      ['action:CreateAccessKey', 'new-key'],
+      ['error:AccessDenied*', 'denied'],
+    ]);
     expect(output()).not.toContain('\u001b');
-    await until(() => existsSync(sink) && readFileSync(sink, 'utf8').trim().split('\n').length === 2, 'the command to receive both');
-    const piped = readFileSync(sink, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    await until(
+      () => existsSync(sink) && readFileSync(sink, 'utf8').trim().split('\n').length === 2,
+      'the command to receive both',
+    );
+    const piped = readFileSync(sink, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(piped.map((a) => a.record.eventID)).toEqual(['new-key', 'denied']);
     expect(piped[1].record.userAgent).toBe('evil\u001b]52;c;cGF5bG9hZA==\u0007agent');
   });
@@ -65,7 +106,9 @@ describe('watch --alert', () => {
     await until(() => errors().startsWith(`watching ${logs}\n`), 'the catch-up scan');
     land(join(logs, 'a'), 'x.json.gz', [event('hostile', { eventName: 'Run\u001b[2JTask\u202e' })]);
     await until(() => output().includes('ALERT'), 'the alert line');
-    expect(output()).toMatch(/^ALERT \[ip:198\.51\.100\.0\/24\] 2026-03-03T14:14:40Z {2}ci-deploy {2}Run.*Task.* {2}198\.51\.100\.23 {2}OK\n$/);
+    expect(output()).toMatch(
+      /^ALERT \[ip:198\.51\.100\.0\/24\] 2026-03-03T14:14:40Z {2}ci-deploy {2}Run.*Task.* {2}198\.51\.100\.23 {2}OK\n$/,
+    );
     expect(output()).not.toMatch(/[\u001b\u202e]/);
 
     const bad = runCli(['watch', logs, '--db', join(dir, 'other.db'), '--alert', 'acton:RunTask']);

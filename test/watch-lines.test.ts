@@ -15,11 +15,18 @@ describe('watch output', () => {
     const dir = tempDir();
     const folder = join(dir, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '03', '02');
     mkdirSync(folder, { recursive: true });
-    const child = spawn(process.execPath, [bin, 'watch', dir, '--db', join(dir, 'case.db'), '--workers', '0'], { env: { ...process.env, NO_COLOR: '1', TRAILHOUND_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'watch', dir, '--db', join(dir, 'case.db'), '--workers', '0'], {
+      env: { ...process.env, NO_COLOR: '1', TRAILHOUND_DB: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text; });
-    child.stdout.setEncoding('utf8').on('data', (text: string) => { stdout += text; });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const waitFor = async (text: string) => {
       const deadline = Date.now() + 60_000;
@@ -30,13 +37,23 @@ describe('watch output', () => {
     };
     await waitFor('watching ');
     const path = join(folder, '111122223333_CloudTrail_us-east-1_20260302T1005Z_pipe.json.gz');
-    const record = { eventVersion: '1.08', eventID: '00000001-0000-4000-8000-000000000001', eventTime: '2026-03-02T10:05:00Z', eventSource: 'ecs.amazonaws.com', eventName: 'RunTask', awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'bob' } };
+    const record = {
+      eventVersion: '1.08',
+      eventID: '00000001-0000-4000-8000-000000000001',
+      eventTime: '2026-03-02T10:05:00Z',
+      eventSource: 'ecs.amazonaws.com',
+      eventName: 'RunTask',
+      awsRegion: 'us-east-1',
+      userIdentity: { type: 'IAMUser', userName: 'bob' },
+    };
     writeFileSync(path, gzipSync(JSON.stringify({ Records: [record] })));
     await waitFor('indexed ');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`watching ${dir}\nindexed ${path}: 1 new event (done)\nstopped: 1 file read, 1 new event, 0 problems\n`);
+    expect(stderr).toBe(
+      `watching ${dir}\nindexed ${path}: 1 new event (done)\nstopped: 1 file read, 1 new event, 0 problems\n`,
+    );
   }, 90_000);
 
   it('on a terminal, an alert is printed above the status line, never into it', () => {
@@ -47,8 +64,13 @@ describe('watch output', () => {
     reporter.printAbove(() => screen.stream.write('ALERT [action:RunTask] 2026-03-02T10:05:00Z  bob  RunTask\n'));
     reporter.printAbove(() => screen.stream.write('ALERT [action:RunTask] 2026-03-02T10:06:00Z  bob  RunTask\n'));
     const lines = screen.lines();
-    expect(lines.slice(0, 2)).toEqual(['ALERT [action:RunTask] 2026-03-02T10:05:00Z  bob  RunTask', 'ALERT [action:RunTask] 2026-03-02T10:06:00Z  bob  RunTask']);
-    expect(lines[2]).toMatch(/^watching \/cases\/acme · 1 file read · 3 new events · 0 problems · last \d\d:\d\d:\d\d a\.json\.gz$/);
+    expect(lines.slice(0, 2)).toEqual([
+      'ALERT [action:RunTask] 2026-03-02T10:05:00Z  bob  RunTask',
+      'ALERT [action:RunTask] 2026-03-02T10:06:00Z  bob  RunTask',
+    ]);
+    expect(lines[2]).toMatch(
+      /^watching \/cases\/acme · 1 file read · 3 new events · 0 problems · last \d\d:\d\d:\d\d a\.json\.gz$/,
+    );
     expect(lines).toHaveLength(3);
     reporter.close();
   });
@@ -71,10 +93,11 @@ class FakeTerminal {
     for (const [, cr, clear, text] of this.written.matchAll(/(\r)|(\x1b\[K)|([^\r\x1b]+)/g)) {
       if (cr) continue; // followed by ESC[K everywhere here
       if (clear) lines[lines.length - 1] = '';
-      else for (const [i, part] of text!.split('\n').entries()) {
-        if (i > 0) lines.push('');
-        lines[lines.length - 1] += part;
-      }
+      else
+        for (const [i, part] of text!.split('\n').entries()) {
+          if (i > 0) lines.push('');
+          lines[lines.length - 1] += part;
+        }
     }
     return lines.filter((line, i) => line !== '' || i < lines.length - 1);
   }

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -42,11 +51,15 @@ class WatchProcess {
     });
     running.add(this);
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => this.onStdout(text));
-    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => { this.stderr += text; });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
-      running.delete(this);
-      resolve(code);
-    }));
+    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      this.stderr += text;
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        running.delete(this);
+        resolve(code);
+      }),
+    );
   }
 
   get pid(): number {
@@ -93,7 +106,8 @@ async function until<T>(probe: () => T, what: string, watcher?: WatchProcess): P
   for (;;) {
     const value = probe();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${watcher ? `; watcher stderr: ${watcher.stderr}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${watcher ? `; watcher stderr: ${watcher.stderr}` : ''}`);
     await sleep(50);
   }
 }
@@ -114,20 +128,30 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
 
 function eventCount(db: string, ids: readonly string[]): number {
   const rows = query<{ n: number; distinct_ids: number }>(
-    db, `SELECT count(*) AS n, count(DISTINCT event_id) AS distinct_ids FROM events WHERE event_id IN (${ids.map(() => '?').join(', ')})`, ...ids,
+    db,
+    `SELECT count(*) AS n, count(DISTINCT event_id) AS distinct_ids FROM events WHERE event_id IN (${ids.map(() => '?').join(', ')})`,
+    ...ids,
   );
   expect(rows[0]!.n).toBe(rows[0]!.distinct_ids);
   return rows[0]!.n;
 }
 
 function eventIds(prefix: number, count: number, first = 0): string[] {
-  return Array.from({ length: count }, (_, i) => `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(first + i).padStart(12, '0')}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${String(prefix).padStart(8, '0')}-0000-4000-8000-${String(first + i).padStart(12, '0')}`,
+  );
 }
 
 function trailEvent(eventID: string): object {
   return {
-    eventVersion: '1.08', eventID, eventTime: '2026-03-02T10:05:00Z', eventSource: 'ecs.amazonaws.com', eventName: 'RunTask',
-    awsRegion: 'us-east-1', sourceIPAddress: '203.0.113.5',
+    eventVersion: '1.08',
+    eventID,
+    eventTime: '2026-03-02T10:05:00Z',
+    eventSource: 'ecs.amazonaws.com',
+    eventName: 'RunTask',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.5',
     userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
     requestParameters: { cluster: 'prod', taskDefinition: 'web:5' },
   };
@@ -155,7 +179,10 @@ async function writeSlowly(path: string, bytes: Buffer, chunks: number, pauseMs:
   }
 }
 
-async function startWatching(dir: string, db = join(tempDir(), 'case.db')): Promise<{ watcher: WatchProcess; db: string }> {
+async function startWatching(
+  dir: string,
+  db = join(tempDir(), 'case.db'),
+): Promise<{ watcher: WatchProcess; db: string }> {
   const watcher = new WatchProcess([dir], db);
   await watcher.ready();
   return { watcher, db };
@@ -173,9 +200,18 @@ describe('trailhound watch', () => {
     // The line is the signal a script waits for: by then another connection finds every event.
     await until(() => watcher.indexedLinesFor(path).length > 0, 'the indexed line', watcher);
     expect(eventCount(db, ids)).toBe(3);
-    const sql = runCli(['sql', 'SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH \'"RunTask"\'', '--db', db, '--format', 'ndjson']);
+    const sql = runCli([
+      'sql',
+      'SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH \'"RunTask"\'',
+      '--db',
+      db,
+      '--format',
+      'ndjson',
+    ]);
     expect(sql).toEqual({ status: 0, stdout: '{"n":3}\n', stderr: '' });
-    expect(watcher.linesOf('indexed')).toEqual([{ type: 'indexed', path, status: 'done', events_read: 3, events_new: 3, problems: 0 }]);
+    expect(watcher.linesOf('indexed')).toEqual([
+      { type: 'indexed', path, status: 'done', events_read: 3, events_new: 3, problems: 0 },
+    ]);
     expect(watcher.linesOf('watching')).toEqual([{ type: 'watching', paths: [dir] }]);
     expect(query(db, 'SELECT path FROM files')).toEqual([{ path }]);
     expect(watcher.isRunning).toBe(true);
@@ -189,7 +225,14 @@ describe('trailhound watch', () => {
     await writeSlowly(path, logFile(ids), 8, 150);
 
     await until(() => watcher.indexedLinesFor(path).length > 0, 'the slowly written file', watcher);
-    expect(watcher.indexedLinesFor(path)[0]).toEqual({ type: 'indexed', path, status: 'done', events_read: 400, events_new: 400, problems: 0 });
+    expect(watcher.indexedLinesFor(path)[0]).toEqual({
+      type: 'indexed',
+      path,
+      status: 'done',
+      events_read: 400,
+      events_new: 400,
+      problems: 0,
+    });
     expect(watcher.linesOf('problem')).toEqual([]);
     await until(() => eventCount(db, ids) === 400, 'its events', watcher);
   });
@@ -290,12 +333,13 @@ describe('trailhound watch', () => {
     writeFileSync(sentinel, logFile(eventIds(7, 1, 9999)));
 
     await until(() => watcher.indexedLinesFor(sentinel).length === 1, 'the file written after the deletions', watcher);
-    const stillPresent = () => query(db, "SELECT path FROM files WHERE path != ? AND status NOT IN ('missing', 'failed')", sentinel);
+    const stillPresent = () =>
+      query(db, "SELECT path FROM files WHERE path != ? AND status NOT IN ('missing', 'failed')", sentinel);
     await until(() => stillPresent().length === 0, 'every deleted file to be missing', watcher);
     expect(watcher.isRunning).toBe(true);
   });
 
-  test('a second writer on the same database is refused with the first one\'s PID', async () => {
+  test("a second writer on the same database is refused with the first one's PID", async () => {
     const dir = tempDir();
     const { watcher, db } = await startWatching(dir);
     const second = runCli(['watch', dir, '--db', db]);
@@ -327,31 +371,42 @@ describe('trailhound watch', () => {
     });
   });
 
-  test.each(['SIGINT', 'SIGTERM'] as const)('%s stops it cleanly: exit 0, database closed and checkpointed', async (signal) => {
-    const dir = tempDir();
-    const { watcher, db } = await startWatching(dir);
-    const path = logPath(dir, signal);
-    writeFileSync(path, logFile(eventIds(8, 3)));
-    await until(() => watcher.indexedLinesFor(path).length === 1, 'the file', watcher);
+  test.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops it cleanly: exit 0, database closed and checkpointed',
+    async (signal) => {
+      const dir = tempDir();
+      const { watcher, db } = await startWatching(dir);
+      const path = logPath(dir, signal);
+      writeFileSync(path, logFile(eventIds(8, 3)));
+      await until(() => watcher.indexedLinesFor(path).length === 1, 'the file', watcher);
 
-    expect(await watcher.kill(signal)).toBe(0);
-    expect(watcher.stderr).toBe('');
-    expect(existsSync(`${db}.lock`)).toBe(false);
-    expect(existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0).toBe(0);
-    expect(eventCount(db, eventIds(8, 3))).toBe(3);
-  });
+      expect(await watcher.kill(signal)).toBe(0);
+      expect(watcher.stderr).toBe('');
+      expect(existsSync(`${db}.lock`)).toBe(false);
+      expect(existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0).toBe(0);
+      expect(eventCount(db, eventIds(8, 3))).toBe(3);
+    },
+  );
 
   test('a burst of 1,000 files is indexed in full, none lost or read twice', async () => {
     const dir = tempDir();
     const { watcher, db } = await startWatching(dir);
-    const paths = Array.from({ length: 1000 }, (_, i) => logPath(dir, `burst${i}`, String(1 + (i % 3)).padStart(2, '0')));
+    const paths = Array.from({ length: 1000 }, (_, i) =>
+      logPath(dir, `burst${i}`, String(1 + (i % 3)).padStart(2, '0')),
+    );
     paths.forEach((path, i) => writeFileSync(path, logFile(eventIds(9, 10, i * 10))));
 
     const total = () => query<{ n: number }>(db, "SELECT count(*) AS n FROM files WHERE status = 'done'")[0]!.n;
     // A file's line is printed once its batch commits, so the last batch's lines may still be in the
     // pipe when the database already shows every file done.
-    await until(() => total() === 1000 && watcher.linesOf('indexed').length >= 1000, '1,000 files done and their lines', watcher);
-    expect(query(db, 'SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events')).toEqual([{ n: 10_000, ids: 10_000 }]);
+    await until(
+      () => total() === 1000 && watcher.linesOf('indexed').length >= 1000,
+      '1,000 files done and their lines',
+      watcher,
+    );
+    expect(query(db, 'SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events')).toEqual([
+      { n: 10_000, ids: 10_000 },
+    ]);
     expect(new Set(watcher.linesOf('indexed').map((line) => line['path']))).toEqual(new Set(paths));
     expect(watcher.linesOf('indexed')).toHaveLength(1000);
   });
@@ -365,7 +420,11 @@ describe('trailhound watch', () => {
     // Kills land during start-up, the catch-up scan, files settling, and batches being stored.
     for (const [round, delayMs] of [0, 150, 400, 700, 1000].entries()) {
       const victim = new WatchProcess([dir], crashed);
-      for (let i = 0; i < 20; i++) writeFileSync(logPath(dir, `r${round}f${i}`, String(1 + round).padStart(2, '0')), logFile(eventIds(10, 50, written++ * 50)));
+      for (let i = 0; i < 20; i++)
+        writeFileSync(
+          logPath(dir, `r${round}f${i}`, String(1 + round).padStart(2, '0')),
+          logFile(eventIds(10, 50, written++ * 50)),
+        );
       await sleep(delayMs);
       await victim.kill('SIGKILL');
       behindAfterKill.push(eventsIfAny(crashed) < written * 50);
@@ -374,8 +433,13 @@ describe('trailhound watch', () => {
 
     const resumed = new WatchProcess([dir], crashed);
     await resumed.ready();
-    const doneFiles = (db: string) => query<{ n: number }>(db, "SELECT count(*) AS n FROM files WHERE status = 'done'")[0]!.n;
-    await until(() => doneFiles(crashed) === written && doneFiles(reference.db) === written, 'both watchers to index every file', resumed);
+    const doneFiles = (db: string) =>
+      query<{ n: number }>(db, "SELECT count(*) AS n FROM files WHERE status = 'done'")[0]!.n;
+    await until(
+      () => doneFiles(crashed) === written && doneFiles(reference.db) === written,
+      'both watchers to index every file',
+      resumed,
+    );
     expect(await resumed.kill('SIGTERM')).toBe(0);
     expect(await reference.watcher.kill('SIGTERM')).toBe(0);
 
@@ -397,7 +461,9 @@ function snapshot(db: string) {
     events: query(db, 'SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM event_rows')[0],
     ftsRows: query(db, 'SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH \'"ecs"\'')[0],
     files: query(db, 'SELECT path, status, kind, events_read, sha256 FROM files ORDER BY path'),
-    eventIds: query<{ event_id: string }>(db, 'SELECT event_id FROM event_rows ORDER BY event_id').map((row) => row.event_id).join(','),
+    eventIds: query<{ event_id: string }>(db, 'SELECT event_id FROM event_rows ORDER BY event_id')
+      .map((row) => row.event_id)
+      .join(','),
     problems: query(db, 'SELECT path, stage, reason FROM problems ORDER BY path'),
   };
 }
@@ -439,7 +505,7 @@ describe('change queue', () => {
     expect(queue.size).toBe(0);
   });
 
-  test('turns are handed out in batches; a rescan\'s offer does not delay a path already waiting', () => {
+  test("turns are handed out in batches; a rescan's offer does not delay a path already waiting", () => {
     let nowMs = 0;
     const queue = new ChangeQueue(500, () => nowMs);
     for (const path of ['/a', '/b', '/c']) queue.push(path, look);
@@ -452,7 +518,7 @@ describe('change queue', () => {
     expect(queue.takeDue(2).map((due) => due.path)).toEqual(['/d']);
   });
 
-  test('a wait ends at a turn, at a deadline, when the watch is stopped, or with the watcher\'s failure', async () => {
+  test("a wait ends at a turn, at a deadline, when the watch is stopped, or with the watcher's failure", async () => {
     const queue = new ChangeQueue(20);
     const stop = new AbortController();
     queue.push('/a', look);
@@ -497,7 +563,10 @@ describe('batch indexer', () => {
       close: () => undefined,
     };
     const batches = new BatchIndexer(new IndexWriter(index.db), new IndexState(index.db), reporter, {
-      limits: DEFAULT_LIMITS, workers: 0, exclude: new Set(), shouldStop: () => false,
+      limits: DEFAULT_LIMITS,
+      workers: 0,
+      exclude: new Set(),
+      shouldStop: () => false,
     });
     return { batches, seen, close: () => index.close(), dir };
   }
@@ -513,8 +582,13 @@ describe('batch indexer', () => {
       writeFileSync(missed, logFile(eventIds(11, 3, 10)));
       const offers: DuePath[] = [];
       expect(await batches.rescan([dir], (path, look) => offers.push({ path, seen: look }) > 0)).toBe(1);
-      expect(offers).toEqual([{ path: missed, seen: { sizeBytes: statSync(missed).size, mtimeMs: Math.floor(statSync(missed).mtimeMs) } }]);
-      expect(await batches.apply(offers)).toEqual({ batch: { previousMaxRowId: 2, maxRowId: 5, eventsNew: 3, catchUp: false }, unsettled: [] });
+      expect(offers).toEqual([
+        { path: missed, seen: { sizeBytes: statSync(missed).size, mtimeMs: Math.floor(statSync(missed).mtimeMs) } },
+      ]);
+      expect(await batches.apply(offers)).toEqual({
+        batch: { previousMaxRowId: 2, maxRowId: 5, eventsNew: 3, catchUp: false },
+        unsettled: [],
+      });
       expect(await batches.rescan([dir], () => true)).toBe(0);
       expect(seen).toEqual([`indexed ${join(dir, 'a.json.gz')} done 2`, `indexed ${missed} done 3`]);
     } finally {
@@ -524,15 +598,26 @@ describe('batch indexer', () => {
 
   test('a batch reads a settled file, hands back one still changing, and marks one gone as missing', async () => {
     const dir = tempDir();
-    const [settled, changing, gone] = ['settled', 'changing', 'gone'].map((name) => join(dir, `${name}.json.gz`)) as [string, string, string];
+    const [settled, changing, gone] = ['settled', 'changing', 'gone'].map((name) => join(dir, `${name}.json.gz`)) as [
+      string,
+      string,
+      string,
+    ];
     [settled, changing, gone].forEach((path, i) => writeFileSync(path, logFile(eventIds(12, 1, i))));
     const { batches, seen, close } = openBatches(dir);
     try {
       await batches.catchUp([dir]);
       seen.length = 0;
       writeFileSync(settled, logFile(eventIds(12, 2, 10)));
-      const lookOf = (path: string) => ({ sizeBytes: statSync(path).size, mtimeMs: Math.floor(statSync(path).mtimeMs) });
-      const due = [{ path: settled, seen: lookOf(settled) }, { path: changing, seen: { sizeBytes: 1, mtimeMs: 1 } }, { path: gone, seen: null }];
+      const lookOf = (path: string) => ({
+        sizeBytes: statSync(path).size,
+        mtimeMs: Math.floor(statSync(path).mtimeMs),
+      });
+      const due = [
+        { path: settled, seen: lookOf(settled) },
+        { path: changing, seen: { sizeBytes: 1, mtimeMs: 1 } },
+        { path: gone, seen: null },
+      ];
       unlinkSync(gone);
       const applied = await batches.apply(due);
       expect(applied.unsettled).toEqual([{ path: changing, seen: lookOf(changing) }]);
@@ -546,25 +631,65 @@ describe('batch indexer', () => {
 describe('reports', () => {
   test('the status line says what is watched, the counts and the last file, escaped', () => {
     const lastFileAt = new Date(2026, 2, 2, 10, 5, 7);
-    expect(formatWatchStatus({ roots: ['/cases/acme'], catchingUp: false, filesRead: 1204, eventsNew: 1, problems: 0, lastFile: '/cases/acme/x\u001b[2J.json.gz', lastFileAt }))
-      .toBe('watching /cases/acme · 1,204 files read · 1 new event · 0 problems · last 10:05:07 x\\e[2J.json.gz');
-    expect(formatWatchStatus({ roots: ['/a', '/b'], catchingUp: true, filesRead: 1, eventsNew: 0, problems: 1, lastFile: null, lastFileAt: null }))
-      .toBe('catching up 2 folders · 1 file read · 0 new events · 1 problem');
+    expect(
+      formatWatchStatus({
+        roots: ['/cases/acme'],
+        catchingUp: false,
+        filesRead: 1204,
+        eventsNew: 1,
+        problems: 0,
+        lastFile: '/cases/acme/x\u001b[2J.json.gz',
+        lastFileAt,
+      }),
+    ).toBe('watching /cases/acme · 1,204 files read · 1 new event · 0 problems · last 10:05:07 x\\e[2J.json.gz');
+    expect(
+      formatWatchStatus({
+        roots: ['/a', '/b'],
+        catchingUp: true,
+        filesRead: 1,
+        eventsNew: 0,
+        problems: 1,
+        lastFile: null,
+        lastFileAt: null,
+      }),
+    ).toBe('catching up 2 folders · 1 file read · 0 new events · 1 problem');
   });
 
   test('--json-log lines carry the column names of the files and problems tables', () => {
     let text = '';
-    const log = createJsonLog({ write: (chunk: string) => { text += chunk; } }, () => new Date('2026-03-02T10:05:00.000Z'));
+    const log = createJsonLog(
+      {
+        write: (chunk: string) => {
+          text += chunk;
+        },
+      },
+      () => new Date('2026-03-02T10:05:00.000Z'),
+    );
     log.watching(['/cases/acme']);
-    log.indexed({ path: '/cases/acme/a.json.gz', status: 'partial', eventsRead: 3, eventsNew: 2, problems: [{ path: '/cases/acme/a.json.gz', position: 'byte 9', stage: 'decompress', reason: 'gzip data ends early' }] });
-    log.problem({ path: '/cases/acme/a.json.gz', position: 'byte 9', stage: 'decompress', reason: 'gzip data ends early' });
+    log.indexed({
+      path: '/cases/acme/a.json.gz',
+      status: 'partial',
+      eventsRead: 3,
+      eventsNew: 2,
+      problems: [
+        { path: '/cases/acme/a.json.gz', position: 'byte 9', stage: 'decompress', reason: 'gzip data ends early' },
+      ],
+    });
+    log.problem({
+      path: '/cases/acme/a.json.gz',
+      position: 'byte 9',
+      stage: 'decompress',
+      reason: 'gzip data ends early',
+    });
     log.missing('/cases/acme/b.json.gz');
-    expect(text).toBe([
-      '{"type":"watching","time":"2026-03-02T10:05:00.000Z","paths":["/cases/acme"]}',
-      '{"type":"indexed","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","status":"partial","events_read":3,"events_new":2,"problems":1}',
-      '{"type":"problem","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","position":"byte 9","stage":"decompress","reason":"gzip data ends early"}',
-      '{"type":"missing","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/b.json.gz"}',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        '{"type":"watching","time":"2026-03-02T10:05:00.000Z","paths":["/cases/acme"]}',
+        '{"type":"indexed","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","status":"partial","events_read":3,"events_new":2,"problems":1}',
+        '{"type":"problem","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","position":"byte 9","stage":"decompress","reason":"gzip data ends early"}',
+        '{"type":"missing","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/b.json.gz"}',
+        '',
+      ].join('\n'),
+    );
   });
 });

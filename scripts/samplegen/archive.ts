@@ -34,19 +34,36 @@ export interface GenerateSummary {
 /** Bumped when the same options write different events, so cached benchmark corpora are made again. 2: the trace chain (issue 20). */
 export const GENERATOR_REVISION = 2;
 
-export const SMALL_SET: Omit<GenerateOptions, 'outDir'> = { seed: 20260302, events: 9000, days: 3, startDate: '2026-03-02', digests: true };
+export const SMALL_SET: Omit<GenerateOptions, 'outDir'> = {
+  seed: 20260302,
+  events: 9000,
+  days: 3,
+  startDate: '2026-03-02',
+  digests: true,
+};
 
-const REGIONS = [['us-east-1', 1], ['eu-west-1', 0.4], ['ap-southeast-2', 0.15]] as const;
+const REGIONS = [
+  ['us-east-1', 1],
+  ['eu-west-1', 0.4],
+  ['ap-southeast-2', 0.15],
+] as const;
 const BUCKET = 'acme-cloudtrail-logs';
 const WINDOW_MS = 5 * 60_000;
 const HOUR_MS = 3_600_000;
 /** Share of working-hours traffic that also happens at night (services, cron jobs). */
 const NIGHT_FACTOR = 0.08;
-const CLUSTERS = [['prod-web', ['api', 'frontend', 'worker']], ['batch', ['etl', 'reports']]] as const;
+const CLUSTERS = [
+  ['prod-web', ['api', 'frontend', 'worker']],
+  ['batch', ['etl', 'reports']],
+] as const;
 
 function accounts(random: Random): { account: Account; weight: number; trail: string }[] {
   return [
-    { account: buildAccount(random, '111122223333', 'acme-prod', 'o-a1b2c3d4e5', '192.0.2.10'), weight: 1, trail: 'acme-org-trail' },
+    {
+      account: buildAccount(random, '111122223333', 'acme-prod', 'o-a1b2c3d4e5', '192.0.2.10'),
+      weight: 1,
+      trail: 'acme-org-trail',
+    },
     { account: buildAccount(random, '444455556666', 'acme-dev', null, '192.0.2.10'), weight: 0.35, trail: 'dev-trail' },
   ];
 }
@@ -55,7 +72,13 @@ function accounts(random: Random): { account: Account; weight: number; trail: st
 export function generateArchive(options: GenerateOptions): GenerateSummary {
   const random = new Random(options.seed);
   const key = options.digests ? loadSigningKey(readFileSync(signingKeyPath(), 'utf8')) : null;
-  const summary: GenerateSummary = { logFiles: 0, digestFiles: 0, events: 0, rawJsonBytes: 0, distinctEventIds: options.events <= 100_000 ? new Set() : null };
+  const summary: GenerateSummary = {
+    logFiles: 0,
+    digestFiles: 0,
+    events: 0,
+    rawJsonBytes: 0,
+    distinctEventIds: options.events <= 100_000 ? new Set() : null,
+  };
   const signatures: Record<string, string> = {};
   const all = accounts(random);
   const totalWeight = all.reduce((sum, a) => sum + a.weight, 0) * REGIONS.reduce((sum, [, w]) => sum + w, 0);
@@ -64,9 +87,31 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
   const traceStory = traceStoryRecords(options.seed, all[0]!.account, all[1]!.account);
   for (const { account, weight, trail } of all) {
     for (const [region, regionWeight] of REGIONS) {
-      const extra = traceStory.filter((record) => record['recipientAccountId'] === account.id && record['awsRegion'] === region);
-      const stream = new RegionStream(random, options, account, region, perWindow * weight * regionWeight, summary, extra);
-      const chain = key ? new DigestChain({ bucket: BUCKET, accountId: account.id, keyPrefix: keyPrefix(account), region, trail, homeRegion: 'us-east-1' }, key) : null;
+      const extra = traceStory.filter(
+        (record) => record['recipientAccountId'] === account.id && record['awsRegion'] === region,
+      );
+      const stream = new RegionStream(
+        random,
+        options,
+        account,
+        region,
+        perWindow * weight * regionWeight,
+        summary,
+        extra,
+      );
+      const chain = key
+        ? new DigestChain(
+            {
+              bucket: BUCKET,
+              accountId: account.id,
+              keyPrefix: keyPrefix(account),
+              region,
+              trail,
+              homeRegion: 'us-east-1',
+            },
+            key,
+          )
+        : null;
       stream.run(chain, signatures);
     }
   }
@@ -76,7 +121,10 @@ export function generateArchive(options: GenerateOptions): GenerateSummary {
 
 /** The PEM sits beside the TypeScript source; the compiled script runs from dist/scripts/. */
 function signingKeyPath(): string {
-  return fileURLToPath(new URL('./test-signing-key.pem', import.meta.url)).replace(`${sep}dist${sep}scripts${sep}`, `${sep}scripts${sep}`);
+  return fileURLToPath(new URL('./test-signing-key.pem', import.meta.url)).replace(
+    `${sep}dist${sep}scripts${sep}`,
+    `${sep}scripts${sep}`,
+  );
 }
 
 function keyPrefix(account: Account): string {
@@ -105,7 +153,9 @@ class RegionStream {
     traceStory: readonly Json[],
   ) {
     const leaked = account.actors.find((actor) => actor.name === 'ci-deploy')!;
-    this.story = storyRecords(random, account, leaked).filter((record) => record['awsRegion'] === region).concat(traceStory);
+    this.story = storyRecords(random, account, leaked)
+      .filter((record) => record['awsRegion'] === region)
+      .concat(traceStory);
   }
 
   run(chain: DigestChain | null, signatures: Record<string, string>): void {
@@ -144,10 +194,18 @@ class RegionStream {
     const context = { account: this.account, region: this.region, time };
     const [cluster, services] = this.random.pick(CLUSTERS);
     const service = this.random.pick(services);
-    const kind = this.random.weighted<'ecs' | 'service' | 'other'>([[5, 'ecs'], [2, 'service'], [5, 'other']]);
-    if (kind === 'service') return buildRecord(this.random, context, this.account.ecsService, ecsServiceCall(this.random, context, cluster));
+    const kind = this.random.weighted<'ecs' | 'service' | 'other'>([
+      [5, 'ecs'],
+      [2, 'service'],
+      [5, 'other'],
+    ]);
+    if (kind === 'service')
+      return buildRecord(this.random, context, this.account.ecsService, ecsServiceCall(this.random, context, cluster));
     const actor = this.pickActor();
-    const spec = kind === 'ecs' ? ecsCall(this.random, context, cluster, service) : backgroundCall(this.random, context, actorArn(this.account, actor));
+    const spec =
+      kind === 'ecs'
+        ? ecsCall(this.random, context, cluster, service)
+        : backgroundCall(this.random, context, actorArn(this.account, actor));
     return buildRecord(this.random, context, actor, spec);
   }
 
@@ -162,10 +220,21 @@ class RegionStream {
     writeGzip(join(this.options.outDir, s3Object), text);
     const times = records.map((record) => String(record['eventTime'])).sort();
     this.count(records, text);
-    return { s3Object, hashValue: createHash('sha256').update(text).digest('hex'), newestEventTime: times[times.length - 1]!, oldestEventTime: times[0]! };
+    return {
+      s3Object,
+      hashValue: createHash('sha256').update(text).digest('hex'),
+      newestEventTime: times[times.length - 1]!,
+      oldestEventTime: times[0]!,
+    };
   }
 
-  private writeDigest(chain: DigestChain, startMs: number, endMs: number, logs: DeliveredLog[], signatures: Record<string, string>): void {
+  private writeDigest(
+    chain: DigestChain,
+    startMs: number,
+    endMs: number,
+    logs: DeliveredLog[],
+    signatures: Record<string, string>,
+  ): void {
     const digest = chain.next(iso(startMs), iso(endMs), logs);
     writeGzip(join(this.options.outDir, digest.s3Object), digest.bytes);
     signatures[digest.s3Object] = digest.signature;
@@ -191,7 +260,8 @@ function within(time: string, windowStart: number): boolean {
 }
 
 function poisson(random: Random, mean: number): number {
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * (random.next() + random.next() + random.next() - 1.5) * 2));
+  if (mean > 30)
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * (random.next() + random.next() + random.next() - 1.5) * 2));
   let count = 0;
   for (let p = random.next(), limit = Math.exp(-mean); p > limit; p *= random.next()) count++;
   return count;

@@ -38,7 +38,16 @@ export function loadSigningKey(pem: string): SigningKey {
   return {
     privateKey,
     fingerprint,
-    publicKeyList: { PublicKeyList: [{ Value: der.toString('base64'), ValidityStartTime: '2026-01-01T00:00:00+00:00', ValidityEndTime: '2027-01-01T00:00:00+00:00', Fingerprint: fingerprint }] },
+    publicKeyList: {
+      PublicKeyList: [
+        {
+          Value: der.toString('base64'),
+          ValidityStartTime: '2026-01-01T00:00:00+00:00',
+          ValidityEndTime: '2027-01-01T00:00:00+00:00',
+          Fingerprint: fingerprint,
+        },
+      ],
+    },
   };
 }
 
@@ -76,7 +85,14 @@ export class DigestChain {
       previousDigestHashValue: previous ? sha256hex(previous.bytes) : null,
       previousDigestHashAlgorithm: previous ? 'SHA-256' : null,
       previousDigestSignature: previous?.signature ?? null,
-      logFiles: logs.map((log) => ({ s3Bucket: this.options.bucket, s3Object: log.s3Object, hashValue: log.hashValue, hashAlgorithm: 'SHA-256', newestEventTime: log.newestEventTime, oldestEventTime: log.oldestEventTime })),
+      logFiles: logs.map((log) => ({
+        s3Bucket: this.options.bucket,
+        s3Object: log.s3Object,
+        hashValue: log.hashValue,
+        hashAlgorithm: 'SHA-256',
+        newestEventTime: log.newestEventTime,
+        oldestEventTime: log.oldestEventTime,
+      })),
     };
     // AWS writes `\/` in keys; the hash and signature cover the exact bytes written.
     const bytes = Buffer.from(JSON.stringify(body).replace(/\//g, '\\/'));

@@ -22,14 +22,28 @@ export interface Account {
 }
 
 export const USER_AGENTS = {
-  cli: ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1.0 exe/x86_64.debian.12 prompt/off command/ecs.describe-services', 'aws-cli/2.17.4 Python/3.11.9 Darwin/23.5.0 exe/x86_64 prompt/off'],
-  boto: ['Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69'],
-  console: ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36'],
-  terraform: ['APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/ecs#1.41.1'],
+  cli: [
+    'aws-cli/2.15.30 Python/3.11.8 Linux/6.1.0 exe/x86_64.debian.12 prompt/off command/ecs.describe-services',
+    'aws-cli/2.17.4 Python/3.11.9 Darwin/23.5.0 exe/x86_64 prompt/off',
+  ],
+  boto: [
+    'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69',
+  ],
+  console: [
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36',
+  ],
+  terraform: [
+    'APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/ecs#1.41.1',
+  ],
   ecsAgent: ['aws-sdk-go/1.51.21 (go1.21.8; linux; amd64) amazon-ecs-agent/1.82.1'],
 } as const;
 
-function iamUser(accountId: string, userName: string, principalId: string, accessKeyId: string): (time: string) => Json {
+function iamUser(
+  accountId: string,
+  userName: string,
+  principalId: string,
+  accessKeyId: string,
+): (time: string) => Json {
   return () => ({
     type: 'IAMUser',
     principalId,
@@ -40,7 +54,14 @@ function iamUser(accountId: string, userName: string, principalId: string, acces
   });
 }
 
-function assumedRole(accountId: string, role: string, session: string, roleId: string, accessKeyId: string, mfa: boolean): (time: string) => Json {
+function assumedRole(
+  accountId: string,
+  role: string,
+  session: string,
+  roleId: string,
+  accessKeyId: string,
+  mfa: boolean,
+): (time: string) => Json {
   return (time) => ({
     type: 'AssumedRole',
     principalId: `${roleId}:${session}`,
@@ -48,7 +69,13 @@ function assumedRole(accountId: string, role: string, session: string, roleId: s
     accountId,
     accessKeyId,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: roleId, arn: `arn:aws:iam::${accountId}:role/${role}`, accountId, userName: role },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: roleId,
+        arn: `arn:aws:iam::${accountId}:role/${role}`,
+        accountId,
+        userName: role,
+      },
       webIdFederationData: {},
       attributes: { creationDate: `${time.slice(0, 11)}08:00:00Z`, mfaAuthenticated: String(mfa) },
     },
@@ -56,7 +83,14 @@ function assumedRole(accountId: string, role: string, session: string, roleId: s
 }
 
 function root(accountId: string, alias: string): (time: string) => Json {
-  return () => ({ type: 'Root', principalId: accountId, arn: `arn:aws:iam::${accountId}:root`, accountId, accessKeyId: '', userName: alias });
+  return () => ({
+    type: 'Root',
+    principalId: accountId,
+    arn: `arn:aws:iam::${accountId}:root`,
+    accountId,
+    accessKeyId: '',
+    userName: alias,
+  });
 }
 
 function federated(accountId: string, name: string, accessKeyId: string): (time: string) => Json {
@@ -67,7 +101,13 @@ function federated(accountId: string, name: string, accessKeyId: string): (time:
     accountId,
     accessKeyId,
     sessionContext: {
-      sessionIssuer: { type: 'IAMUser', principalId: 'AIDA' + accountId.slice(0, 4) + 'FEDBROKER01', arn: `arn:aws:iam::${accountId}:user/fed-broker`, accountId, userName: 'fed-broker' },
+      sessionIssuer: {
+        type: 'IAMUser',
+        principalId: 'AIDA' + accountId.slice(0, 4) + 'FEDBROKER01',
+        arn: `arn:aws:iam::${accountId}:user/fed-broker`,
+        accountId,
+        userName: 'fed-broker',
+      },
       attributes: { creationDate: `${time.slice(0, 11)}07:30:00Z`, mfaAuthenticated: 'false' },
     },
   });
@@ -78,18 +118,67 @@ function awsService(service: string): (time: string) => Json {
 }
 
 /** Stable per-account ids: derived from the PRNG once, so they look real and never change. */
-export function buildAccount(random: Random, id: string, alias: string, orgId: string | null, officeIp: string): Account {
+export function buildAccount(
+  random: Random,
+  id: string,
+  alias: string,
+  orgId: string | null,
+  officeIp: string,
+): Account {
   const key = (prefix: string) => `${prefix}${random.upperAlnum(16)}`;
   const principal = (prefix: string) => `${prefix}${random.upperAlnum(17)}`;
   const actors: Actor[] = [
-    { name: 'alice', userIdentity: assumedRole(id, 'AWSReservedSSO_AdministratorAccess_5f1e2b7c9d0a3e4f', 'alice@example.com', principal('AROA'), key('ASIA'), true), sourceIp: officeIp, userAgents: [...USER_AGENTS.console, ...USER_AGENTS.cli], weight: 3 },
-    { name: 'bob', userIdentity: iamUser(id, 'bob', principal('AIDA'), key('AKIA')), sourceIp: '192.0.2.44', userAgents: USER_AGENTS.cli, weight: 2 },
-    { name: 'ci-deploy', userIdentity: iamUser(id, 'ci-deploy', principal('AIDA'), key('AKIA')), sourceIp: '203.0.113.10', userAgents: USER_AGENTS.terraform, weight: 3 },
-    { name: 'deploy-role', userIdentity: assumedRole(id, 'GitHubActionsDeploy', 'gha-run-8812', principal('AROA'), key('ASIA'), false), sourceIp: '140.82.112.5', userAgents: USER_AGENTS.boto, weight: 2 },
-    { name: 'partner', userIdentity: federated(id, 'partner-auditor', key('ASIA')), sourceIp: '198.51.100.77', userAgents: USER_AGENTS.boto, weight: 1 },
+    {
+      name: 'alice',
+      userIdentity: assumedRole(
+        id,
+        'AWSReservedSSO_AdministratorAccess_5f1e2b7c9d0a3e4f',
+        'alice@example.com',
+        principal('AROA'),
+        key('ASIA'),
+        true,
+      ),
+      sourceIp: officeIp,
+      userAgents: [...USER_AGENTS.console, ...USER_AGENTS.cli],
+      weight: 3,
+    },
+    {
+      name: 'bob',
+      userIdentity: iamUser(id, 'bob', principal('AIDA'), key('AKIA')),
+      sourceIp: '192.0.2.44',
+      userAgents: USER_AGENTS.cli,
+      weight: 2,
+    },
+    {
+      name: 'ci-deploy',
+      userIdentity: iamUser(id, 'ci-deploy', principal('AIDA'), key('AKIA')),
+      sourceIp: '203.0.113.10',
+      userAgents: USER_AGENTS.terraform,
+      weight: 3,
+    },
+    {
+      name: 'deploy-role',
+      userIdentity: assumedRole(id, 'GitHubActionsDeploy', 'gha-run-8812', principal('AROA'), key('ASIA'), false),
+      sourceIp: '140.82.112.5',
+      userAgents: USER_AGENTS.boto,
+      weight: 2,
+    },
+    {
+      name: 'partner',
+      userIdentity: federated(id, 'partner-auditor', key('ASIA')),
+      sourceIp: '198.51.100.77',
+      userAgents: USER_AGENTS.boto,
+      weight: 1,
+    },
     { name: 'root', userIdentity: root(id, alias), sourceIp: officeIp, userAgents: USER_AGENTS.console, weight: 0.1 },
   ];
-  const ecsService: Actor = { name: 'ecs', userIdentity: awsService('ecs.amazonaws.com'), sourceIp: 'ecs.amazonaws.com', userAgents: ['ecs.amazonaws.com'], weight: 2 };
+  const ecsService: Actor = {
+    name: 'ecs',
+    userIdentity: awsService('ecs.amazonaws.com'),
+    sourceIp: 'ecs.amazonaws.com',
+    userAgents: ['ecs.amazonaws.com'],
+    weight: 2,
+  };
   return { id, alias, orgId, actors, ecsService };
 }
 

@@ -62,19 +62,34 @@ export const QUERY_FILE_OPTION = 'query-file';
 
 function readQueryFile(command: string, path: string | undefined): string {
   if (path === undefined) {
-    throw new UserError({ what: 'bad usage', reason: `--${QUERY_FILE_OPTION} needs a file`, help: `trailhound ${command} --${QUERY_FILE_OPTION} iocs.txt, or - for standard input`, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad usage',
+      reason: `--${QUERY_FILE_OPTION} needs a file`,
+      help: `trailhound ${command} --${QUERY_FILE_OPTION} iocs.txt, or - for standard input`,
+      exitCode: ExitCode.usage,
+    });
   }
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UserError({ what: 'bad usage', reason: `cannot read the query from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, help: `give a readable file, or - to read the query from standard input`, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad usage',
+      reason: `cannot read the query from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      help: `give a readable file, or - to read the query from standard input`,
+      exitCode: ExitCode.usage,
+    });
   }
 }
 
 function afterDoubleDash(command: string, rest: readonly string[]): string[] {
   const option = rest.find(isLongOption);
   if (option !== undefined) {
-    throw new UserError({ what: 'bad usage', reason: `"${option}" comes after "--", where everything is the query`, help: `put options before "--": trailhound ${command} ${option} -- QUERY`, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad usage',
+      reason: `"${option}" comes after "--", where everything is the query`,
+      help: `put options before "--": trailhound ${command} ${option} -- QUERY`,
+      exitCode: ExitCode.usage,
+    });
   }
   return [...rest];
 }
@@ -96,7 +111,14 @@ function withAttachedValues(argv: readonly string[], flags: ReadonlySet<string>)
     const arg = argv[i]!;
     if (arg === '--') return [...out, ...argv.slice(i)];
     const next = argv[i + 1];
-    if (isLongOption(arg) && !arg.includes('=') && !flags.has(optionName(arg, flags)) && next !== undefined && next.startsWith('-') && next !== '--') {
+    if (
+      isLongOption(arg) &&
+      !arg.includes('=') &&
+      !flags.has(optionName(arg, flags)) &&
+      next !== undefined &&
+      next.startsWith('-') &&
+      next !== '--'
+    ) {
       out.push(`${arg}=${next}`);
       i++;
     } else {

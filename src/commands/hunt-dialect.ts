@@ -14,28 +14,59 @@ import type { DialectArgs } from './dialect-options.js';
 export function printHuntDialectStatements(
   dialect: Exclude<DialectName, 'sqlite'>,
   rules: readonly HuntRule[],
-  args: DialectArgs & { readonly sql: boolean; readonly filter?: string | undefined; readonly since?: string | undefined; readonly until?: string | undefined },
+  args: DialectArgs & {
+    readonly sql: boolean;
+    readonly filter?: string | undefined;
+    readonly since?: string | undefined;
+    readonly until?: string | undefined;
+  },
 ): number {
-  if (!args.sql) throw new UserError({ what: '--dialect needs --sql', reason: `trailhound hunts on its own index; --dialect ${dialect} only writes the statements for that engine`, help: `add --sql: trailhound hunt --sql --dialect ${dialect}`, exitCode: ExitCode.usage });
+  if (!args.sql)
+    throw new UserError({
+      what: '--dialect needs --sql',
+      reason: `trailhound hunts on its own index; --dialect ${dialect} only writes the statements for that engine`,
+      help: `add --sql: trailhound hunt --sql --dialect ${dialect}`,
+      exitCode: ExitCode.usage,
+    });
   const filter = filterPredicate(dialect, args);
   let printed = 0;
   for (const rule of rules) {
     try {
       const predicate = and([huntToPredicate(rule.predicate, rule.aggregation, { dialect, rule: rule.id }), ...filter]);
-      process.stdout.write(`${renderPredicateStatement(dialect, predicate, { query: `${rule.title} (${rule.id})`, command: 'hunt rule', from: args.from, table: args.table, sort: 'oldest', limit: 0 })}\n`);
+      process.stdout.write(
+        `${renderPredicateStatement(dialect, predicate, { query: `${rule.title} (${rule.id})`, command: 'hunt rule', from: args.from, table: args.table, sort: 'oldest', limit: 0 })}\n`,
+      );
       printed++;
     } catch (error) {
       if (!(error instanceof DialectError)) throw error;
       process.stderr.write(`warning: ${escapeForTerminal(error.reason)}\n`);
     }
   }
-  if (printed === 0) throw new UserError({ what: `no rule could be written for --dialect ${dialect}`, reason: `${rules.length} rule(s), none translatable`, help: 'see the warnings above' });
+  if (printed === 0)
+    throw new UserError({
+      what: `no rule could be written for --dialect ${dialect}`,
+      reason: `${rules.length} rule(s), none translatable`,
+      help: 'see the warnings above',
+    });
   return ExitCode.done;
 }
 
 /** --filter, --since and --until, with the search language's meaning. */
-function filterPredicate(dialect: Exclude<DialectName, 'sqlite'>, args: { readonly filter?: string | undefined; readonly since?: string | undefined; readonly until?: string | undefined }): Predicate[] {
+function filterPredicate(
+  dialect: Exclude<DialectName, 'sqlite'>,
+  args: {
+    readonly filter?: string | undefined;
+    readonly since?: string | undefined;
+    readonly until?: string | undefined;
+  },
+): Predicate[] {
   const now = new Date();
-  const parts = [args.filter?.trim() ? args.filter : null, args.since ? `since:${args.since}` : null, args.until ? `until:${args.until}` : null];
-  return parts.filter((part): part is string => part !== null).map((query) => queryToPredicate(query, { now, dialect }));
+  const parts = [
+    args.filter?.trim() ? args.filter : null,
+    args.since ? `since:${args.since}` : null,
+    args.until ? `until:${args.until}` : null,
+  ];
+  return parts
+    .filter((part): part is string => part !== null)
+    .map((query) => queryToPredicate(query, { now, dialect }));
 }

@@ -14,15 +14,22 @@ export interface KeyFilterArgs {
 /** `--since`, `--until`, `--account`, `--region` for `index` and `watch`: files outside are never opened. */
 export function withKeyFilter<T>(yargs: Argv<T>) {
   return yargs
-    .option('since', { type: 'string', describe: 'skip log files delivered before this (7d, 2026-03-01, 2026-03-01T12:00Z), judged by their S3 key' })
-    .option('until', { type: 'string', describe: 'skip log files delivered more than 6 hours after this (late deliveries), judged by their S3 key' })
-    .option('account', { type: 'string', array: true, describe: 'read only these accounts\' folders (repeatable)' })
-    .option('region', { type: 'string', array: true, describe: 'read only these regions\' folders (repeatable)' });
+    .option('since', {
+      type: 'string',
+      describe: 'skip log files delivered before this (7d, 2026-03-01, 2026-03-01T12:00Z), judged by their S3 key',
+    })
+    .option('until', {
+      type: 'string',
+      describe: 'skip log files delivered more than 6 hours after this (late deliveries), judged by their S3 key',
+    })
+    .option('account', { type: 'string', array: true, describe: "read only these accounts' folders (repeatable)" })
+    .option('region', { type: 'string', array: true, describe: "read only these regions' folders (repeatable)" });
 }
 
 /** The filter, or undefined when no option asks for one. Times take the search language's since:/until: forms. */
 export function keyFilterFrom(args: KeyFilterArgs, now = new Date()): KeyFilter | undefined {
-  if (args.since === undefined && args.until === undefined && !args.account?.length && !args.region?.length) return undefined;
+  if (args.since === undefined && args.until === undefined && !args.account?.length && !args.region?.length)
+    return undefined;
   return {
     sinceMs: args.since === undefined ? undefined : timeOption(args.since, 'since', now),
     untilMs: args.until === undefined ? undefined : timeOption(args.until, 'until', now),
@@ -35,7 +42,13 @@ function timeOption(value: string, bound: 'since' | 'until', now: Date): number 
   try {
     return Date.parse(parseTimeBound(value, bound, now));
   } catch (error) {
-    if (error instanceof BadValueError) throw new UserError({ what: `bad --${bound}`, reason: error.message, help: `for example --${bound} 7d or --${bound} 2026-03-01`, exitCode: ExitCode.usage });
+    if (error instanceof BadValueError)
+      throw new UserError({
+        what: `bad --${bound}`,
+        reason: error.message,
+        help: `for example --${bound} 7d or --${bound} 2026-03-01`,
+        exitCode: ExitCode.usage,
+      });
     throw error;
   }
 }
@@ -51,6 +64,8 @@ const REASON_TEXT: Record<SkipReason, string> = {
 export function describeSkipped(skipped: Record<SkipReason, number>): string | null {
   const total = SKIP_REASONS.reduce((sum, reason) => sum + skipped[reason], 0);
   if (total === 0) return null;
-  const parts = SKIP_REASONS.filter((reason) => skipped[reason] > 0).map((reason) => `${skipped[reason]} ${REASON_TEXT[reason]}`);
+  const parts = SKIP_REASONS.filter((reason) => skipped[reason] > 0).map(
+    (reason) => `${skipped[reason]} ${REASON_TEXT[reason]}`,
+  );
   return `skipped unopened, by S3 key: ${total} files (${parts.join(', ')})`;
 }

@@ -36,11 +36,21 @@ export function withDatabase<T>(yargs: Argv<T>) {
 export function checkDatabasePath(path: string): string {
   const kind = kindOf(path);
   if (kind === 'folder') {
-    throw new UserError({ what: 'bad --db', reason: `${path} is a folder, not a database file`, help: `name a file in it: --db ${join(path, DEFAULT_DB)}`, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad --db',
+      reason: `${path} is a folder, not a database file`,
+      help: `name a file in it: --db ${join(path, DEFAULT_DB)}`,
+      exitCode: ExitCode.usage,
+    });
   }
   const folder = dirname(resolve(path));
   if (kind === 'missing' && kindOf(folder) !== 'folder') {
-    throw new UserError({ what: 'bad --db', reason: `the folder ${folder} does not exist`, help: `create it first (mkdir -p ${folder}), or give --db a file in an existing folder`, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad --db',
+      reason: `the folder ${folder} does not exist`,
+      help: `create it first (mkdir -p ${folder}), or give --db a file in an existing folder`,
+      exitCode: ExitCode.usage,
+    });
   }
   return path;
 }

@@ -16,10 +16,12 @@ export function compileCommandQuery(query: string, options: { now?: Date } = {})
 
 function warnAboutOperatorWords(query: string, hints: readonly OperatorHint[]): void {
   for (const hint of hints) {
-    process.stderr.write(formatUserMessage('warning', {
-      headline: `"${hint.word}" was searched as a word`,
-      where: `${query}\n${' '.repeat(hint.at)}${'^'.repeat(hint.word.length)}`,
-      help: `write ${hint.word.toUpperCase()} in upper case to use it as an operator, or "${hint.word}" in quotes to keep it a word without this note`,
-    }));
+    process.stderr.write(
+      formatUserMessage('warning', {
+        headline: `"${hint.word}" was searched as a word`,
+        where: `${query}\n${' '.repeat(hint.at)}${'^'.repeat(hint.word.length)}`,
+        help: `write ${hint.word.toUpperCase()} in upper case to use it as an operator, or "${hint.word}" in quotes to keep it a word without this note`,
+      }),
+    );
   }
 }

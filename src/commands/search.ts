@@ -36,16 +36,36 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   command: 'search [query]',
   describe: 'Find events with the search language: who did what, when, from where',
   builder: (yargs) =>
-    withSqlOption(withDialect(withFormat(withQueryFile(withDatabase(yargs as Argv<object>))))
-      .positional('query', { type: 'string', default: '', describe: 'free text, "phrases" and field:value filters; - or NOT negates, AND is implied, OR and ( ) group' })
-      .option('limit', { type: 'number', default: 50, describe: 'events per page (0: all)' })
-      .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
-      .option('sort', { choices: ['newest', 'time', 'oldest'] as const, default: 'newest' as const, describe: 'newest first, or oldest first (time, oldest)' })
-      .option('count', { type: 'boolean', default: false, describe: 'print only the number of matches' })
-      .option('facets', { type: 'boolean', default: false, describe: 'counts by action, identity, source IP, region, account and error code' }))
+    withSqlOption(
+      withDialect(withFormat(withQueryFile(withDatabase(yargs as Argv<object>))))
+        .positional('query', {
+          type: 'string',
+          default: '',
+          describe: 'free text, "phrases" and field:value filters; - or NOT negates, AND is implied, OR and ( ) group',
+        })
+        .option('limit', { type: 'number', default: 50, describe: 'events per page (0: all)' })
+        .option('offset', { type: 'number', default: 0, describe: 'skip this many matches (paging)' })
+        .option('sort', {
+          choices: ['newest', 'time', 'oldest'] as const,
+          default: 'newest' as const,
+          describe: 'newest first, or oldest first (time, oldest)',
+        })
+        .option('count', { type: 'boolean', default: false, describe: 'print only the number of matches' })
+        .option('facets', {
+          type: 'boolean',
+          default: false,
+          describe: 'counts by action, identity, source IP, region, account and error code',
+        }),
+    )
       .example('$0 search "action:RunTask since:7d"', 'tasks started in the last week')
-      .example('$0 search "key:AKIAQ* -error:*" --format ndjson | jq .requestParameters', 'successful calls by a key, as original records')
-      .example('$0 search "ip:198.51.100.0/24 (action:Create* OR action:Delete*)" --sort time', 'an incident, oldest first')
+      .example(
+        '$0 search "key:AKIAQ* -error:*" --format ndjson | jq .requestParameters',
+        'successful calls by a key, as original records',
+      )
+      .example(
+        '$0 search "ip:198.51.100.0/24 (action:Create* OR action:Delete*)" --sort time',
+        'an incident, oldest first',
+      )
       .example('$0 search "error:AccessDenied*" --facets', 'who is being denied, and where')
       .epilog(fieldsHelp()) as unknown as Argv<SearchArgs>,
   handler: async (args) => {
@@ -54,8 +74,10 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
 };
 
 function fieldsHelp(): string {
-  return `Fields (case-insensitive, * wildcards where it makes sense):\n${FIELDS.map((field) => `  ${`${field.name}:`.padEnd(10)} ${field.help}`).join('\n')}\n` +
-    'json and ndjson print the original records; csv neutralises formulas; table escapes control characters.';
+  return (
+    `Fields (case-insensitive, * wildcards where it makes sense):\n${FIELDS.map((field) => `  ${`${field.name}:`.padEnd(10)} ${field.help}`).join('\n')}\n` +
+    'json and ndjson print the original records; csv neutralises formulas; table escapes control characters.'
+  );
 }
 
 export async function runSearchCommand(args: SearchArgs): Promise<number> {
@@ -72,7 +94,10 @@ export async function runSearchCommand(args: SearchArgs): Promise<number> {
     if (args.count) return printCount(countMatches(db, compiled), args.format);
     if (args.facets) return await printFacets(db, compiled, args.format);
     const json = args.format === 'json' || args.format === 'ndjson';
-    const rows = limit === null ? allMatches(db, compiled, sort, 1_000, { withRecord: json, offset }) : runSearch(db, compiled, page, { withRecord: json });
+    const rows =
+      limit === null
+        ? allMatches(db, compiled, sort, 1_000, { withRecord: json, offset })
+        : runSearch(db, compiled, page, { withRecord: json });
     const shown = { count: 0 };
     await writeResults(counted(rows, shown), args.format);
     process.stderr.write(describeShown(shown.count, { limit, offset }, () => countMatches(db, compiled)));
@@ -84,10 +109,23 @@ export async function runSearchCommand(args: SearchArgs): Promise<number> {
 
 async function writeResults(rows: Iterable<EventListRow>, format: OutputFormat): Promise<void> {
   const write = createBackpressuredWriter(process.stdout);
-  if (format === 'ndjson') await writeRawJsonLines(mapRows(rows, (row) => row.record!), write);
-  else if (format === 'json') await writeRawJsonArray(mapRows(rows, (row) => row.record!), write);
-  else if (format === 'csv') await writeRows('csv', mapRows(rows, toCsvRow), CSV_LABELS, process.stdout, { maxWidth: Infinity });
-  else await writeRows('table', mapRows(rows, toListRow), LIST_LABELS, process.stdout, { maxWidth: terminalWidth(), onColumnsLeftOut: noteColumnsLeftOut });
+  if (format === 'ndjson')
+    await writeRawJsonLines(
+      mapRows(rows, (row) => row.record!),
+      write,
+    );
+  else if (format === 'json')
+    await writeRawJsonArray(
+      mapRows(rows, (row) => row.record!),
+      write,
+    );
+  else if (format === 'csv')
+    await writeRows('csv', mapRows(rows, toCsvRow), CSV_LABELS, process.stdout, { maxWidth: Infinity });
+  else
+    await writeRows('table', mapRows(rows, toListRow), LIST_LABELS, process.stdout, {
+      maxWidth: terminalWidth(),
+      onColumnsLeftOut: noteColumnsLeftOut,
+    });
 }
 
 function* counted<T>(rows: Iterable<T>, shown: { count: number }): IterableIterator<T> {
@@ -105,7 +143,10 @@ function describeShown(shown: number, page: { limit: number | null; offset: numb
   if (page.limit !== null && shown === page.limit) {
     const total = countAll();
     if (total > page.offset + shown) {
-      const range = page.offset === 0 ? `${shown.toLocaleString('en-US')}` : `${(page.offset + 1).toLocaleString('en-US')}-${(page.offset + shown).toLocaleString('en-US')}`;
+      const range =
+        page.offset === 0
+          ? `${shown.toLocaleString('en-US')}`
+          : `${(page.offset + 1).toLocaleString('en-US')}-${(page.offset + shown).toLocaleString('en-US')}`;
       return formatUserMessage('warning', {
         headline: `showing ${range} of ${total.toLocaleString('en-US')} matches`,
         reason: `--limit ${page.limit} stopped the output`,
@@ -114,7 +155,9 @@ function describeShown(shown: number, page: { limit: number | null; offset: numb
     }
   }
   if (shown > 0) return '';
-  return page.offset > 0 ? `0 matches after skipping ${page.offset.toLocaleString('en-US')} (--offset)\n` : '0 matches\n';
+  return page.offset > 0
+    ? `0 matches after skipping ${page.offset.toLocaleString('en-US')} (--offset)\n`
+    : '0 matches\n';
 }
 
 function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
@@ -122,18 +165,31 @@ function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator
 }
 
 function printCount(count: number, format: OutputFormat): number {
-  process.stdout.write(format === 'json' || format === 'ndjson' ? `${JSON.stringify({ count })}\n` : format === 'csv' ? `count\n${count}\n` : `${count}\n`);
+  process.stdout.write(
+    format === 'json' || format === 'ndjson'
+      ? `${JSON.stringify({ count })}\n`
+      : format === 'csv'
+        ? `count\n${count}\n`
+        : `${count}\n`,
+  );
   return ExitCode.done;
 }
 
-async function printFacets(db: Parameters<typeof countFacets>[0], compiled: CompiledQuery, format: OutputFormat): Promise<number> {
+async function printFacets(
+  db: Parameters<typeof countFacets>[0],
+  compiled: CompiledQuery,
+  format: OutputFormat,
+): Promise<number> {
   const result = countFacets(db, compiled);
-  const rows = Object.entries(result.facets).flatMap(([facet, values]) => values.map(({ value, count }) => ({ facet, value, count })));
+  const rows = Object.entries(result.facets).flatMap(([facet, values]) =>
+    values.map(({ value, count }) => ({ facet, value, count })),
+  );
   if (format === 'json' || format === 'ndjson') {
     process.stdout.write(`${escapeJsonForTerminal(JSON.stringify(result))}\n`);
   } else {
     await writeRows(format, rows, ['facet', 'value', 'count'], process.stdout, { maxWidth: terminalWidth() });
   }
-  if (!result.complete && format === 'table') process.stderr.write(`counts cover the newest ${result.counted} matches\n`);
+  if (!result.complete && format === 'table')
+    process.stderr.write(`counts cover the newest ${result.counted} matches\n`);
   return ExitCode.done;
 }

@@ -5,7 +5,11 @@ import type { SqlPart } from '../search/sql-part.js';
 
 /** `--sql`, the same on every command that runs a statement over the index (STYLE.md). */
 export function withSqlOption<T>(yargs: Argv<T>) {
-  return yargs.option('sql', { type: 'boolean', default: false, describe: 'print the SQL statement and its parameters instead of running it' });
+  return yargs.option('sql', {
+    type: 'boolean',
+    default: false,
+    describe: 'print the SQL statement and its parameters instead of running it',
+  });
 }
 
 /**
@@ -14,7 +18,11 @@ export function withSqlOption<T>(yargs: Argv<T>) {
  * `--params` value, quoted for a POSIX shell.
  */
 export function printStatement(statement: SqlPart, format: OutputFormat): number {
-  if (format === 'json' || format === 'ndjson') process.stdout.write(`${JSON.stringify({ sql: statement.sql, params: statement.params })}\n`);
-  else process.stdout.write(`${statement.sql};\n-- --params '${JSON.stringify(statement.params).replace(/'/g, "'\\''")}'\n`);
+  if (format === 'json' || format === 'ndjson')
+    process.stdout.write(`${JSON.stringify({ sql: statement.sql, params: statement.params })}\n`);
+  else
+    process.stdout.write(
+      `${statement.sql};\n-- --params '${JSON.stringify(statement.params).replace(/'/g, "'\\''")}'\n`,
+    );
   return ExitCode.done;
 }

@@ -19,11 +19,23 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
   describe: 'Run one read-only SQL statement over the index (tables: events, files, problems, digests)',
   builder: (yargs) =>
     withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
-      .positional('query', { type: 'string', demandOption: true, describe: 'one SELECT, WITH, VALUES, EXPLAIN or schema PRAGMA' })
-      .option('params', { type: 'string', describe: 'values for the ?s of the statement, as a JSON array (what trailhound search --sql prints)' })
+      .positional('query', {
+        type: 'string',
+        demandOption: true,
+        describe: 'one SELECT, WITH, VALUES, EXPLAIN or schema PRAGMA',
+      })
+      .option('params', {
+        type: 'string',
+        describe: 'values for the ?s of the statement, as a JSON array (what trailhound search --sql prints)',
+      })
       .example('$0 sql "SELECT event_name, count(*) n FROM events GROUP BY 1 ORDER BY n DESC LIMIT 10"', 'top actions')
-      .example(`$0 sql "SELECT json_extract(record, '$.requestParameters.cluster') FROM events WHERE event_source = 'ecs.amazonaws.com'" --format csv`, 'any record field')
-      .epilog('The database is opened read-only: writes, ATTACH and pragmas that change state are refused.') as unknown as Argv<SqlArgs>,
+      .example(
+        `$0 sql "SELECT json_extract(record, '$.requestParameters.cluster') FROM events WHERE event_source = 'ecs.amazonaws.com'" --format csv`,
+        'any record field',
+      )
+      .epilog(
+        'The database is opened read-only: writes, ATTACH and pragmas that change state are refused.',
+      ) as unknown as Argv<SqlArgs>,
   handler: async (args) => {
     process.exitCode = await runSql(args);
   },
@@ -62,10 +74,23 @@ function parseParams(text: string | undefined): unknown[] {
   try {
     params = JSON.parse(text);
   } catch (error) {
-    throw new UserError({ what: 'bad --params', reason: `not JSON: ${messageOf(error)}`, help: 'give a JSON array, one value per ?: --params \'["a", 1]\'', exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'bad --params',
+      reason: `not JSON: ${messageOf(error)}`,
+      help: 'give a JSON array, one value per ?: --params \'["a", 1]\'',
+      exitCode: ExitCode.usage,
+    });
   }
-  if (!Array.isArray(params) || !params.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) {
-    throw new UserError({ what: 'bad --params', reason: 'expected a JSON array of strings, numbers, booleans or nulls', help: 'give a JSON array, one value per ?: --params \'["a", 1]\'', exitCode: ExitCode.usage });
+  if (
+    !Array.isArray(params) ||
+    !params.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))
+  ) {
+    throw new UserError({
+      what: 'bad --params',
+      reason: 'expected a JSON array of strings, numbers, booleans or nulls',
+      help: 'give a JSON array, one value per ?: --params \'["a", 1]\'',
+      exitCode: ExitCode.usage,
+    });
   }
   return params.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }

@@ -29,14 +29,22 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
   command: 'timeline <query>',
   describe: 'An incident in order: matching events oldest first, one condensed line each',
   builder: (yargs) =>
-    withSqlOption(withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
-      .positional('query', { type: 'string', demandOption: true, describe: 'the search language, as trailhound search takes it ("" for all events)' })
-      .option('limit', { type: 'number', default: 1000, describe: 'at most this many events, the oldest (0: all)' }))
+    withSqlOption(
+      withFormat(withQueryFile(withDatabase(yargs as Argv<object>)))
+        .positional('query', {
+          type: 'string',
+          demandOption: true,
+          describe: 'the search language, as trailhound search takes it ("" for all events)',
+        })
+        .option('limit', { type: 'number', default: 1000, describe: 'at most this many events, the oldest (0: all)' }),
+    )
       .example('$0 timeline "ip:198.51.100.23"', 'what an address did, step by step')
-      .example('$0 timeline "key:AKIA4ZPBI2O6T4AHRAEB since:2026-03-03" --format csv', 'a key\'s use, for a report')
+      .example('$0 timeline "key:AKIA4ZPBI2O6T4AHRAEB since:2026-03-03" --format csv', "a key's use, for a report")
       .example('$0 timeline "ip:198.51.100.23" --sql', 'the statement, to run with trailhound sql or change')
-      .epilog('Columns: time, identity (short form), action (service:Action), target (the cluster, bucket, user, role … named in the request, or the first resource ARN), source_ip, result (OK or the error code).\n' +
-        'With --sql: the same events in the same order, with the columns the lines are made of (identity columns, request_parameters, first_resource_arn, error_code).') as unknown as Argv<TimelineArgs>,
+      .epilog(
+        'Columns: time, identity (short form), action (service:Action), target (the cluster, bucket, user, role … named in the request, or the first resource ARN), source_ip, result (OK or the error code).\n' +
+          'With --sql: the same events in the same order, with the columns the lines are made of (identity columns, request_parameters, first_resource_arn, error_code).',
+      ) as unknown as Argv<TimelineArgs>,
   handler: async (args) => {
     process.exitCode = await runTimelineCommand(args);
   },
@@ -50,9 +58,21 @@ export async function runTimelineCommand(args: TimelineArgs): Promise<number> {
   try {
     const timeline = buildTimeline(db, compiled, { limit });
     const table = args.format === 'table';
-    await writeRows(args.format, mapRows(timeline.rows, toTimelineRow), table ? TABLE_COLUMNS : DATA_COLUMNS, process.stdout, { maxWidth: table ? terminalWidth() : Infinity, onColumnsLeftOut: noteColumnsLeftOut });
+    await writeRows(
+      args.format,
+      mapRows(timeline.rows, toTimelineRow),
+      table ? TABLE_COLUMNS : DATA_COLUMNS,
+      process.stdout,
+      { maxWidth: table ? terminalWidth() : Infinity, onColumnsLeftOut: noteColumnsLeftOut },
+    );
     if (timeline.truncated) {
-      process.stderr.write(formatUserMessage('warning', { headline: `showing the oldest ${limit} matching events`, reason: 'more events match', help: 'raise --limit (0 for all), or narrow the query with since: and until:' }));
+      process.stderr.write(
+        formatUserMessage('warning', {
+          headline: `showing the oldest ${limit} matching events`,
+          reason: 'more events match',
+          help: 'raise --limit (0 for all), or narrow the query with since: and until:',
+        }),
+      );
     }
     return ExitCode.done;
   } finally {

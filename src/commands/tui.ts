@@ -15,17 +15,27 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
   describe: 'Browse and search interactively: results as you type, event detail, facets, pivots (the default command)',
   builder: (yargs) =>
     withQueryFile(withDatabase(yargs as Argv<object>))
-      .positional('query', { type: 'string', default: '', describe: 'the search to start with, in the language of trailhound search' })
+      .positional('query', {
+        type: 'string',
+        default: '',
+        describe: 'the search to start with, in the language of trailhound search',
+      })
       // As the default command, `trailhound WORD` would search for WORD: a mistyped command must stay an error.
       .check((argv) => {
-        if (argv._[0] !== 'tui' && argv.query) throw new UserError({ what: 'bad usage', reason: `Unknown argument: ${argv.query}`, help: 'see trailhound --help', exitCode: ExitCode.usage });
+        if (argv._[0] !== 'tui' && argv.query)
+          throw new UserError({
+            what: 'bad usage',
+            reason: `Unknown argument: ${argv.query}`,
+            help: 'see trailhound --help',
+            exitCode: ExitCode.usage,
+          });
         return true;
       })
       .example('$0 tui --db acme.db', 'open the index; type a query, ↑↓ to move, Enter for detail, ? for keys')
       .example('$0 tui "error:AccessDenied*" --db acme.db', 'start from a search')
       .epilog(
         'Queries typed are kept in ~/.trailhound_history ($TRAILHOUND_HISTORY names another file; set it empty to keep none). ' +
-        'NO_COLOR turns colour off. Exports (x) go to the current folder.',
+          'NO_COLOR turns colour off. Exports (x) go to the current folder.',
       ) as unknown as Argv<TuiArgs>,
   handler: async (args) => {
     process.exitCode = await runTuiCommand(args);
@@ -34,7 +44,12 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
 
 export async function runTuiCommand(args: TuiArgs): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError({ what: 'cannot start the terminal UI', reason: 'standard input and output must be a terminal', help: 'scripts use trailhound search QUERY --db FILE', exitCode: ExitCode.usage });
+    throw new UserError({
+      what: 'cannot start the terminal UI',
+      reason: 'standard input and output must be a terminal',
+      help: 'scripts use trailhound search QUERY --db FILE',
+      exitCode: ExitCode.usage,
+    });
   }
   // A database that cannot be opened is reported by the CLI's error handler, before the screen changes.
   openReadOnly(args.db).close();

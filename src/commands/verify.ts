@@ -31,13 +31,33 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
   describe: 'Verify a downloaded CloudTrail archive offline: digest signatures, digest chains and log file hashes',
   builder: (yargs) =>
     withDatabase(yargs as Argv<object>)
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders and files of the archive, walked recursively' })
-      .option('public-keys', { type: 'string', array: true, describe: 'output of aws cloudtrail list-public-keys (repeat for several regions or periods)' })
-      .option('signature', { type: 'string', array: true, describe: "DIGEST_KEY=HEX: a digest's signature from its S3 metadata (x-amz-meta-signature); repeatable" })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'folders and files of the archive, walked recursively',
+      })
+      .option('public-keys', {
+        type: 'string',
+        array: true,
+        describe: 'output of aws cloudtrail list-public-keys (repeat for several regions or periods)',
+      })
+      .option('signature', {
+        type: 'string',
+        array: true,
+        describe: "DIGEST_KEY=HEX: a digest's signature from its S3 metadata (x-amz-meta-signature); repeatable",
+      })
       .option('signatures', { type: 'string', describe: 'JSON file mapping digest keys to hex signatures' })
-      .option('format', { choices: VERIFY_FORMATS, default: 'table' as const, describe: 'table for people, json (summary and results) for programs' })
+      .option('format', {
+        choices: VERIFY_FORMATS,
+        default: 'table' as const,
+        describe: 'table for people, json (summary and results) for programs',
+      })
       .example('$0 verify ./AWSLogs --public-keys keys.json', 'check everything; the newest digest needs its signature')
-      .example('$0 verify ./AWSLogs --public-keys keys.json --signature AWSLogs/1/CloudTrail-Digest/…json.gz=ab12…', 'also prove the newest digest')
+      .example(
+        '$0 verify ./AWSLogs --public-keys keys.json --signature AWSLogs/1/CloudTrail-Digest/…json.gz=ab12…',
+        'also prove the newest digest',
+      )
       .epilog(
         'Exit 0: everything proven (log files delivered after the newest digest aside: their digest is not written yet). 3: something was modified, is missing or breaks a chain. 4: nothing tampered, but something could not be proven; the summary on stderr says exactly what. Verdicts are stored in the verification table of --db when that database exists.',
       ) as unknown as Argv<VerifyArgs>,
@@ -56,10 +76,18 @@ export async function runVerify(args: VerifyArgs): Promise<number> {
     exclude: databaseFiles(args.db),
   });
   if (report.rows.length === 0) {
-    throw new UserError({ what: 'nothing to verify', reason: `no CloudTrail digest or log files under ${args.paths.join(', ')}`, help: 'give the folder that holds AWSLogs/<account>/CloudTrail-Digest/ and CloudTrail/' });
+    throw new UserError({
+      what: 'nothing to verify',
+      reason: `no CloudTrail digest or log files under ${args.paths.join(', ')}`,
+      help: 'give the folder that holds AWSLogs/<account>/CloudTrail-Digest/ and CloudTrail/',
+    });
   }
   await (args.format === 'json' ? writeJson(report) : writeTable(report.rows));
-  process.stderr.write(formatVerifySummary(report.summary).map((line) => `${escapeForTerminal(line)}\n`).join(''));
+  process.stderr.write(
+    formatVerifySummary(report.summary)
+      .map((line) => `${escapeForTerminal(line)}\n`)
+      .join(''),
+  );
   process.stderr.write(storeVerdicts(args.db, report.rows, new Date().toISOString()));
   return report.summary.exitCode;
 }
@@ -68,8 +96,13 @@ const TABLE_COLUMNS = ['verdict', 'kind', 'path', 'detail'] as const;
 const JSON_COLUMNS = ['path', 'kind', 'verdict', 'detail', 'effect', 'cause'] as const;
 
 async function writeTable(rows: readonly VerdictRow[]): Promise<void> {
-  const cells = rows.map((row) => ({ verdict: row.verdict, kind: row.kind, path: displayPath(row.path), detail: row.detail }));
-  const maxWidth = process.stdout.isTTY ? process.stdout.columns ?? 80 : Number.POSITIVE_INFINITY;
+  const cells = rows.map((row) => ({
+    verdict: row.verdict,
+    kind: row.kind,
+    path: displayPath(row.path),
+    detail: row.detail,
+  }));
+  const maxWidth = process.stdout.isTTY ? (process.stdout.columns ?? 80) : Number.POSITIVE_INFINITY;
   await writeRows('table', cells, TABLE_COLUMNS, process.stdout, { maxWidth });
 }
 
@@ -96,14 +129,19 @@ function displayPath(path: string): string {
  * Only an existing index is written to: verify reads archives, it does not create databases.
  */
 function storeVerdicts(dbPath: string, rows: readonly VerdictRow[], verifiedAt: string): string {
-  if (!existsSync(dbPath)) return `results not stored: no index at ${escapeForTerminal(dbPath)} (trailhound index PATH --db FILE makes one)\n`;
+  if (!existsSync(dbPath))
+    return `results not stored: no index at ${escapeForTerminal(dbPath)} (trailhound index PATH --db FILE makes one)\n`;
   let index;
   try {
     index = openIndex(dbPath);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     // The verdicts are printed above; only their copy in the database is lost, and the warning says so.
-    return formatUserMessage('warning', { headline: 'results not stored in the database', reason: `${error.what}: ${error.reason}`, help: error.help });
+    return formatUserMessage('warning', {
+      headline: 'results not stored in the database',
+      reason: `${error.what}: ${error.reason}`,
+      help: error.help,
+    });
   }
   try {
     saveVerdicts(index.db, rows, verifiedAt);

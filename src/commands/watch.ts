@@ -32,7 +32,12 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
   describe: 'Index CloudTrail archives, then keep the index current as files land (aws s3 sync in a loop)',
   builder: (yargs) =>
     withKeyFilter(withWorkers(withDatabase(yargs as Argv<object>)))
-      .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'folders to watch, recursively, new subfolders included' })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'folders to watch, recursively, new subfolders included',
+      })
       .option('json-log', {
         type: 'boolean',
         default: false,
@@ -41,25 +46,37 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .option('alert', {
         type: 'string',
         array: true,
-        describe: 'a search (the search language) to alert on: each newly indexed matching event is printed (repeatable)',
+        describe:
+          'a search (the search language) to alert on: each newly indexed matching event is printed (repeatable)',
       })
       .option('alert-rules', {
         type: 'string',
         array: true,
-        describe: 'Sigma rule files or folders (as trailhound hunt takes them): each newly indexed event a rule matches is alerted on, like --alert (repeatable)',
+        describe:
+          'Sigma rule files or folders (as trailhound hunt takes them): each newly indexed event a rule matches is alerted on, like --alert (repeatable)',
       })
       .option('alert-exec', {
         type: 'string',
-        describe: 'a shell command that receives every alert match on stdin, one JSON line each ({"type": "alert", "alert", "row_id", "source_file", "record"})',
+        describe:
+          'a shell command that receives every alert match on stdin, one JSON line each ({"type": "alert", "alert", "row_id", "source_file", "record"})',
       })
-      .example('$0 watch AWSLogs --alert "action:CreateAccessKey" --alert "error:AccessDenied* type:Root"', 'print matches as they land')
-      .example(`$0 watch AWSLogs --alert "action:DeleteTrail" --alert-exec 'jq -c .record >> alerts.ndjson'`, 'pipe matches into a command')
-      .example('$0 watch AWSLogs --alert-rules ~/src/sigma/rules/cloud/aws', 'alert on events that SigmaHQ\'s AWS rules match')
+      .example(
+        '$0 watch AWSLogs --alert "action:CreateAccessKey" --alert "error:AccessDenied* type:Root"',
+        'print matches as they land',
+      )
+      .example(
+        `$0 watch AWSLogs --alert "action:DeleteTrail" --alert-exec 'jq -c .record >> alerts.ndjson'`,
+        'pipe matches into a command',
+      )
+      .example(
+        '$0 watch AWSLogs --alert-rules ~/src/sigma/rules/cloud/aws',
+        "alert on events that SigmaHQ's AWS rules match",
+      )
       .example('$0 watch ~/cases/acme/AWSLogs --db acme.db', 'index, then follow a folder that aws s3 sync fills')
       .epilog(
         'Files are read once they stop growing; temporary download names (aws s3 sync, rsync, rclone) are skipped. ' +
-        'Deleted files keep their events and are marked missing in the files table. ' +
-        'Alerts fire for events indexed after the catch-up scan. Search meanwhile with trailhound search or sql; stop with Ctrl-C or SIGTERM.',
+          'Deleted files keep their events and are marked missing in the files table. ' +
+          'Alerts fire for events indexed after the catch-up scan. Search meanwhile with trailhound search or sql; stop with Ctrl-C or SIGTERM.',
       ) as unknown as Argv<WatchArgs>,
   handler: async (args) => {
     process.exitCode = await runWatch(args);
@@ -71,13 +88,31 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   for (const root of roots) requireExisting(root);
   const rules = alertRules(args['alert-rules'] ?? []);
   if (args['alert-exec'] !== undefined && (args.alert ?? []).length === 0 && rules.length === 0) {
-    throw new UserError({ what: '--alert-exec needs --alert', reason: 'no query says which events to send to the command', help: 'add --alert QUERY or --alert-rules DIR', exitCode: ExitCode.usage });
+    throw new UserError({
+      what: '--alert-exec needs --alert',
+      reason: 'no query says which events to send to the command',
+      help: 'add --alert QUERY or --alert-rules DIR',
+      exitCode: ExitCode.usage,
+    });
   }
   for (const query of args.alert ?? []) compileCommandQuery(query);
   const stderr = createStderrReporter(process.stderr, { roots, lines: !args['json-log'] });
   // On a terminal, an alert line is printed above the status line, never into it.
-  const out = { write: (text: string) => { stderr.printAbove(() => process.stdout.write(text)); return true; } };
-  const alerts = new Alerts({ dbPath: args.db, queries: args.alert ?? [], rules, execCommand: args['alert-exec'], json: args['json-log'], out, errors: process.stderr });
+  const out = {
+    write: (text: string) => {
+      stderr.printAbove(() => process.stdout.write(text));
+      return true;
+    },
+  };
+  const alerts = new Alerts({
+    dbPath: args.db,
+    queries: args.alert ?? [],
+    rules,
+    execCommand: args['alert-exec'],
+    json: args['json-log'],
+    out,
+    errors: process.stderr,
+  });
   const index = openIndex(args.db);
   const reporter = args['json-log'] ? combineReporters([createJsonLog(process.stdout), stderr]) : stderr;
   const stop = new AbortController();
@@ -117,12 +152,32 @@ function alertRules(paths: readonly string[]): HuntRule[] {
   if (paths.length === 0) return [];
   const loaded = loadRules(paths);
   const counting = loaded.rules.filter((rule) => rule.aggregation !== null);
-  const skipped = [...loaded.skipped, ...counting.map((rule) => ({ file: rule.file, line: null, rule: rule.title, reason: 'counts events over a timeframe: run trailhound hunt for it' }))];
+  const skipped = [
+    ...loaded.skipped,
+    ...counting.map((rule) => ({
+      file: rule.file,
+      line: null,
+      rule: rule.title,
+      reason: 'counts events over a timeframe: run trailhound hunt for it',
+    })),
+  ];
   for (const skip of skipped) {
-    process.stderr.write(formatUserMessage('warning', { headline: `alert rule skipped: ${skip.rule}`, reason: skip.reason, where: skip.line === null ? skip.file : `${skip.file}, line ${skip.line}` }));
+    process.stderr.write(
+      formatUserMessage('warning', {
+        headline: `alert rule skipped: ${skip.rule}`,
+        reason: skip.reason,
+        where: skip.line === null ? skip.file : `${skip.file}, line ${skip.line}`,
+      }),
+    );
   }
   const rules = loaded.rules.filter((rule) => rule.aggregation === null);
-  if (rules.length === 0) throw new UserError({ what: 'no alert rule to run', reason: `none of the rules under ${paths.join(', ')} can alert`, help: 'see the reasons above', exitCode: ExitCode.usage });
+  if (rules.length === 0)
+    throw new UserError({
+      what: 'no alert rule to run',
+      reason: `none of the rules under ${paths.join(', ')} can alert`,
+      help: 'see the reasons above',
+      exitCode: ExitCode.usage,
+    });
   return rules;
 }
 
@@ -131,6 +186,10 @@ function requireExisting(path: string): void {
   try {
     statSync(path);
   } catch {
-    throw new UserError({ what: `cannot watch ${path}`, reason: 'no such file or folder', help: 'check the path, or create the folder first (mkdir -p)' });
+    throw new UserError({
+      what: `cannot watch ${path}`,
+      reason: 'no such file or folder',
+      help: 'check the path, or create the folder first (mkdir -p)',
+    });
   }
 }

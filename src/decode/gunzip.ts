@@ -63,15 +63,21 @@ export async function* gunzipTolerant(compressed: AsyncIterable<Buffer>, maxByte
   }
   yield* ready.splice(0);
   if (trailingError !== null) {
-    const reason = total === 0
-      ? `gzip data is corrupt (${trailingError})`
-      : `gzip data is corrupt or followed by bytes that are not gzip (${trailingError}); the ${total} bytes before were read`;
+    const reason =
+      total === 0
+        ? `gzip data is corrupt (${trailingError})`
+        : `gzip data is corrupt or followed by bytes that are not gzip (${trailingError}); the ${total} bytes before were read`;
     throw new InputError('decompress', reason, `after ${total} decompressed bytes`, INPUT_HELP.downloadAgain);
   }
 }
 
 function capExceeded(maxBytes: number): InputError {
-  return new InputError('decompress', `decompressed data exceeds the ${maxBytes}-byte limit (a gzip bomb?); the rest of the file was not read`, null, INPUT_HELP.raiseCap);
+  return new InputError(
+    'decompress',
+    `decompressed data exceeds the ${maxBytes}-byte limit (a gzip bomb?); the rest of the file was not read`,
+    null,
+    INPUT_HELP.raiseCap,
+  );
 }
 
 function toDecompressError(error: unknown, total: number): unknown {
@@ -79,6 +85,7 @@ function toDecompressError(error: unknown, total: number): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const position = `after ${total} decompressed bytes`;
   if (TRAILING_DATA_ERRORS.has(message)) return new TrailingDataError(message);
-  if (message === 'unexpected end of file') return new InputError('decompress', 'gzip data ends early (truncated file?)', position, INPUT_HELP.downloadAgain);
+  if (message === 'unexpected end of file')
+    return new InputError('decompress', 'gzip data ends early (truncated file?)', position, INPUT_HELP.downloadAgain);
   return new InputError('decompress', `gzip data is corrupt (${message})`, position, INPUT_HELP.downloadAgain);
 }

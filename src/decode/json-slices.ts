@@ -4,7 +4,17 @@
  * (which turns 12345678901234567890123 into 1.2345678901234568e+22, 1e400 into null, 1.0 into 1 and
  * drops duplicate keys; issue 13). Iterative: depth costs no stack.
  */
-import { QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, isWhitespace } from './json-bytes.js';
+import {
+  QUOTE,
+  BACKSLASH,
+  OPEN_BRACE,
+  CLOSE_BRACE,
+  OPEN_BRACKET,
+  CLOSE_BRACKET,
+  COMMA,
+  COLON,
+  isWhitespace,
+} from './json-bytes.js';
 
 /** A value's bytes: `[start, end)` in the document. */
 export interface Slice {
@@ -28,7 +38,10 @@ export class JsonSlicer {
     let slice: Slice | null = { start: skipWhitespace(this.bytes, 0), end: this.bytes.length };
     for (let i = 0; i < path.length && slice !== null; i++) {
       const step = path[i]!;
-      slice = typeof step === 'number' ? this.elementsOf(slice, path.slice(0, i)).at(step) ?? null : memberOf(this.bytes, slice, step);
+      slice =
+        typeof step === 'number'
+          ? (this.elementsOf(slice, path.slice(0, i)).at(step) ?? null)
+          : memberOf(this.bytes, slice, step);
     }
     return slice === null ? null : { start: slice.start, end: valueEnd(this.bytes, slice.start) };
   }
@@ -55,7 +68,14 @@ export function valueEnd(bytes: Buffer, start: number): number {
   if (first === QUOTE) return stringEnd(bytes, start);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     let i = start;
-    while (i < bytes.length && !isWhitespace(bytes[i]!) && bytes[i] !== COMMA && bytes[i] !== CLOSE_BRACE && bytes[i] !== CLOSE_BRACKET) i++;
+    while (
+      i < bytes.length &&
+      !isWhitespace(bytes[i]!) &&
+      bytes[i] !== COMMA &&
+      bytes[i] !== CLOSE_BRACE &&
+      bytes[i] !== CLOSE_BRACKET
+    )
+      i++;
     return i;
   }
   let depth = 0;

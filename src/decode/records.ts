@@ -1,5 +1,16 @@
 import { InputError } from '../errors.js';
-import { QUOTE, BACKSLASH, NEWLINE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON, isWhitespace } from './json-bytes.js';
+import {
+  QUOTE,
+  BACKSLASH,
+  NEWLINE,
+  OPEN_BRACE,
+  CLOSE_BRACE,
+  OPEN_BRACKET,
+  CLOSE_BRACKET,
+  COMMA,
+  COLON,
+  isWhitespace,
+} from './json-bytes.js';
 
 /**
  * How the values of a file were laid out: one `{"Records":[…]}` object, a bare array, several
@@ -239,7 +250,8 @@ export class RecordSplitter {
 
   private closeContainer(chunk: Buffer, i: number): void {
     if (this.firstKey !== 'none') this.firstKey = 'none';
-    if (this.depth === 0) throw new InputError('decode', `unexpected "${String.fromCharCode(chunk[i]!)}"`, `byte ${this.chunkBase + i}`);
+    if (this.depth === 0)
+      throw new InputError('decode', `unexpected "${String.fromCharCode(chunk[i]!)}"`, `byte ${this.chunkBase + i}`);
     this.depth--;
     if (this.depth === this.recordDepth && this.valueStart >= 0) {
       this.finishValue(chunk, i + 1);
@@ -254,7 +266,11 @@ export class RecordSplitter {
     if (isWhitespace(byte)) return;
     if (this.firstKey !== 'none') this.firstKey = 'none';
     if (this.depth === 0 && !isScalarStart(byte)) {
-      throw new InputError('decode', `not JSON: unexpected byte 0x${byte.toString(16).padStart(2, '0')}`, `byte ${this.chunkBase + i}`);
+      throw new InputError(
+        'decode',
+        `not JSON: unexpected byte 0x${byte.toString(16).padStart(2, '0')}`,
+        `byte ${this.chunkBase + i}`,
+      );
     }
     if (this.depth === 0) this.topLevelValues++;
     if (this.depth === this.recordDepth && this.valueStart < 0) this.startValue(i, 'scalar');
@@ -302,7 +318,10 @@ export class RecordSplitter {
     const position = { index, line: this.valueLine, byteOffset: start };
     const sizeBytes = this.chunkBase + endInChunk - start;
     if (this.valueOversize || sizeBytes > this.options.maxValueBytes) {
-      this.options.onSkipped({ ...position, reason: `record of ${sizeBytes} bytes exceeds the ${this.options.maxValueBytes}-byte limit` });
+      this.options.onSkipped({
+        ...position,
+        reason: `record of ${sizeBytes} bytes exceeds the ${this.options.maxValueBytes}-byte limit`,
+      });
     } else if (this.valueTooDeep) {
       this.options.onSkipped({ ...position, reason: `record nested deeper than ${MAX_VALUE_DEPTH} levels` });
     } else {

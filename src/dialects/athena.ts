@@ -12,7 +12,8 @@ import { requiredTimeRange } from './predicate.js';
 export const DEFAULT_TABLE = 'cloudtrail_logs';
 
 /** A field path resolved against the table: a column expression, or JSON text and a path inside it. */
-type Resolved = { readonly expr: string; readonly type: ColumnType } | { readonly expr: string; readonly jsonPath: string };
+type Resolved =
+  { readonly expr: string; readonly type: ColumnType } | { readonly expr: string; readonly jsonPath: string };
 
 function resolve(path: string, dialect: DialectName): Resolved {
   const segments = pathSegments(path, dialect);
@@ -20,20 +21,37 @@ function resolve(path: string, dialect: DialectName): Resolved {
   let expr = '';
   for (const [index, segment] of segments.entries()) {
     const column = columns.find((candidate) => candidate.name.toLowerCase() === segment.toLowerCase());
-    if (!column) throw new DialectError(dialect, `"${path}" is not a field of the CloudTrail table`, 'trailhound athena-table prints the table and its columns');
+    if (!column)
+      throw new DialectError(
+        dialect,
+        `"${path}" is not a field of the CloudTrail table`,
+        'trailhound athena-table prints the table and its columns',
+      );
     expr = expr === '' ? column.name.toLowerCase() : `${expr}.${column.name.toLowerCase()}`;
     const rest = segments.slice(index + 1);
     if (rest.length === 0) return { expr, type: column.type };
-    if (column.type.kind === 'json') return { expr, jsonPath: `$${rest.map((key) => (key.includes('-') ? `["${key}"]` : `.${key}`)).join('')}` };
-    if (column.type.kind !== 'struct') throw new DialectError(dialect, `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`, `name ${segments.slice(0, index + 1).join('.')} itself; trailhound athena-table prints the table and its columns`);
+    if (column.type.kind === 'json')
+      return { expr, jsonPath: `$${rest.map((key) => (key.includes('-') ? `["${key}"]` : `.${key}`)).join('')}` };
+    if (column.type.kind !== 'struct')
+      throw new DialectError(
+        dialect,
+        `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`,
+        `name ${segments.slice(0, index + 1).join('.')} itself; trailhound athena-table prints the table and its columns`,
+      );
     columns = column.type.fields;
   }
-  throw new DialectError(dialect, `"${path}" names no field`, 'give a field path such as eventName or userIdentity.arn');
+  throw new DialectError(
+    dialect,
+    `"${path}" names no field`,
+    'give a field path such as eventName or userIdentity.arn',
+  );
 }
 
 function textOf(resolved: Resolved): string {
   if ('jsonPath' in resolved) return `json_extract_scalar(${resolved.expr}, ${trinoString(resolved.jsonPath)})`;
-  return resolved.type.kind === 'struct' || resolved.type.kind === 'array' ? `json_format(CAST(${resolved.expr} AS JSON))` : resolved.expr;
+  return resolved.type.kind === 'struct' || resolved.type.kind === 'array'
+    ? `json_format(CAST(${resolved.expr} AS JSON))`
+    : resolved.expr;
 }
 
 function jsonOf(resolved: Resolved): string {
@@ -52,7 +70,8 @@ function trinoSyntax(name: 'athena' | 'trino'): DialectSyntax {
     recordText: `concat_ws(' ', ${CLOUDTRAIL_COLUMNS.map((column) => textOf({ expr: column.name.toLowerCase(), type: column.type })).join(', ')})`,
     flagText: (path) => `lower(${textOf(resolve(path, name))})`,
     // Trino's own CIDR test; TRY_CAST leaves service names ("ecs.amazonaws.com") as NULL, not an error.
-    ipv4InRange: (_first, _last, cidr) => `contains(${trinoString(cidr)}, TRY_CAST(trim(split_part(sourceipaddress, ',', 1)) AS IPADDRESS))`,
+    ipv4InRange: (_first, _last, cidr) =>
+      `contains(${trinoString(cidr)}, TRY_CAST(trim(split_part(sourceipaddress, ',', 1)) AS IPADDRESS))`,
     likeInsensitive: (expr, pattern) => `lower(${expr}) LIKE ${trinoString(pattern.toLowerCase())} ESCAPE '\\'`,
     regexMatch: (expr, regex) => `regexp_like(${expr}, ${trinoString(regex)})`,
     withoutVersion: (expr) => `regexp_replace(${expr}, '^([A-Za-z]+?)[0-9][0-9v_]*$', '$1')`,
@@ -62,7 +81,6 @@ function trinoSyntax(name: 'athena' | 'trino'): DialectSyntax {
 
 export const athenaSyntax = trinoSyntax('athena');
 export const trinoDialectSyntax = trinoSyntax('trino');
-
 
 /**
  * The days to read, as conditions on the projected `timestamp` partition (`yyyy/MM/dd`, the day a
@@ -78,7 +96,12 @@ export function partitionFilter(predicate: Predicate): string[] {
   return conditions;
 }
 
-export function trinoStatement(engine: 'Athena' | 'Trino', predicate: Predicate, where: string, options: StatementOptions): string {
+export function trinoStatement(
+  engine: 'Athena' | 'Trino',
+  predicate: Predicate,
+  where: string,
+  options: StatementOptions,
+): string {
   const syntax = engine === 'Athena' ? athenaSyntax : trinoDialectSyntax;
   const columns = LIST_FIELDS.map(({ alias, path }) => `  ${syntax.text(path)} AS ${alias}`).join(',\n');
   const conditions = [...partitionFilter(predicate), where];

@@ -30,10 +30,19 @@ export const clickhouseSyntax: DialectSyntax = {
 
 /** `file()` for a local folder or glob; `s3()` for an `s3://bucket/prefix` (path-style HTTPS URL, credentials from the server's settings). */
 export function clickhouseSource(from: string | undefined): string {
-  if (!from) throw new UserError({ what: '--dialect clickhouse needs the files to read', reason: 'no --from PATH given', help: 'add --from ~/cases/acme/AWSLogs, a glob of .json.gz files, or s3://bucket/prefix/AWSLogs', exitCode: ExitCode.usage });
+  if (!from)
+    throw new UserError({
+      what: '--dialect clickhouse needs the files to read',
+      reason: 'no --from PATH given',
+      help: 'add --from ~/cases/acme/AWSLogs, a glob of .json.gz files, or s3://bucket/prefix/AWSLogs',
+      exitCode: ExitCode.usage,
+    });
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(from);
   const location = s3 ? `https://${s3[1]}.s3.amazonaws.com/${s3[2]}` : from;
-  const files = /[*?{]/.test(location) || /\.json(\.gz)?$/.test(location) ? location : `${location.replace(/\/+$/, '')}/**/CloudTrail/*/*/*/*/*.json.gz`;
+  const files =
+    /[*?{]/.test(location) || /\.json(\.gz)?$/.test(location)
+      ? location
+      : `${location.replace(/\/+$/, '')}/**/CloudTrail/*/*/*/*/*.json.gz`;
   return `${s3 ? 's3' : 'file'}(${clickhouseString(files)}, 'JSONAsString', 'json String')`;
 }
 

@@ -5,7 +5,12 @@ import type { DialectSyntax } from './render.js';
 import type { StatementOptions } from './statement-parts.js';
 import { LIST_FIELDS, headerComment, orderAndLimit } from './statement-parts.js';
 
-const jsonPath = (path: string): string => duckdbString(`$.${pathSegments(path, 'duckdb').map((key) => (key.includes('-') ? `"${key}"` : key)).join('.')}`);
+const jsonPath = (path: string): string =>
+  duckdbString(
+    `$.${pathSegments(path, 'duckdb')
+      .map((key) => (key.includes('-') ? `"${key}"` : key))
+      .join('.')}`,
+  );
 
 /** DuckDB over `read_json`: each record is a JSON value, reached with `->>` JSON paths. */
 export const duckdbSyntax: DialectSyntax = {
@@ -27,7 +32,13 @@ export const duckdbSyntax: DialectSyntax = {
  * (digests and Insights live beside them and are not events); a glob or file is taken as written.
  */
 export function duckdbFiles(from: string | undefined): string {
-  if (!from) throw new UserError({ what: '--dialect duckdb needs the files to read', reason: 'no --from PATH given', help: 'add --from ~/cases/acme/AWSLogs (a folder synced from the trail bucket) or a glob of .json.gz files', exitCode: ExitCode.usage });
+  if (!from)
+    throw new UserError({
+      what: '--dialect duckdb needs the files to read',
+      reason: 'no --from PATH given',
+      help: 'add --from ~/cases/acme/AWSLogs (a folder synced from the trail bucket) or a glob of .json.gz files',
+      exitCode: ExitCode.usage,
+    });
   if (/[*?[]/.test(from) || /\.json(\.gz)?$/.test(from)) return from;
   return `${from.replace(/\/+$/, '')}/**/CloudTrail/*/*/*/*/*.json.gz`;
 }

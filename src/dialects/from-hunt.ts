@@ -9,7 +9,11 @@ import type { DialectName } from './render.js';
  * A compiled Sigma rule (hunt/predicate.ts) as a dialect predicate tree. Constructs with no
  * translation yet are errors naming the dialect, the rule and the construct.
  */
-export function huntToPredicate(predicate: HuntPredicate, aggregation: Aggregation | null, context: { dialect: DialectName; rule: string }): Predicate {
+export function huntToPredicate(
+  predicate: HuntPredicate,
+  aggregation: Aggregation | null,
+  context: { dialect: DialectName; rule: string },
+): Predicate {
   if (aggregation) throw unsupported(context, '`| count() … by` aggregation with a timeframe');
   return convert(predicate, context);
 }
@@ -22,15 +26,29 @@ function convert(predicate: HuntPredicate, context: { dialect: DialectName; rule
       return { kind: 'compare', path: predicate.field.name, op: 'like', value: likePattern(predicate.pattern) };
     case 'regex':
       // DuckDB and ClickHouse use RE2, which has no lookaround or backreferences; Trino's Joni has both.
-      if ((context.dialect === 'duckdb' || context.dialect === 'clickhouse') && /\(\?<?[=!]|\\[1-9]/.test(predicate.source)) {
+      if (
+        (context.dialect === 'duckdb' || context.dialect === 'clickhouse') &&
+        /\(\?<?[=!]|\\[1-9]/.test(predicate.source)
+      ) {
         throw unsupported(context, `|re with lookaround or a backreference on ${predicate.field.name} (RE2)`);
       }
-      return { kind: 'compare', path: predicate.field.name, op: 'regex', value: predicate.flags === '' ? predicate.source : `(?${predicate.flags})${predicate.source}` };
+      return {
+        kind: 'compare',
+        path: predicate.field.name,
+        op: 'regex',
+        value: predicate.flags === '' ? predicate.source : `(?${predicate.flags})${predicate.source}`,
+      };
     case 'exists':
       return { kind: 'compare', path: predicate.field.name, op: 'present', value: '' };
     case 'cidr':
-      if (predicate.field.name !== 'sourceIPAddress') throw unsupported(context, `|cidr on ${predicate.field.name} (only sourceIPAddress)`);
-      return { kind: 'ipv4Range', first: predicate.first, last: predicate.last, cidr: `${intToIpv4(predicate.first)}/${32 - Math.log2(predicate.last - predicate.first + 1)}` };
+      if (predicate.field.name !== 'sourceIPAddress')
+        throw unsupported(context, `|cidr on ${predicate.field.name} (only sourceIPAddress)`);
+      return {
+        kind: 'ipv4Range',
+        first: predicate.first,
+        last: predicate.last,
+        cidr: `${intToIpv4(predicate.first)}/${32 - Math.log2(predicate.last - predicate.first + 1)}`,
+      };
     case 'and':
       return and(predicate.items.map((item) => convert(item, context)));
     case 'or':
@@ -49,7 +67,9 @@ function convert(predicate: HuntPredicate, context: { dialect: DialectName; rule
 }
 
 function likePattern(pattern: Pattern): string {
-  return pattern.map((part) => (part.kind === 'text' ? escapeLike(part.text) : part.kind === 'any' ? '%' : '_')).join('');
+  return pattern
+    .map((part) => (part.kind === 'text' ? escapeLike(part.text) : part.kind === 'any' ? '%' : '_'))
+    .join('');
 }
 
 function intToIpv4(value: number): string {
@@ -57,5 +77,9 @@ function intToIpv4(value: number): string {
 }
 
 function unsupported(context: { dialect: DialectName; rule: string }, construct: string): DialectError {
-  return new DialectError(context.dialect, `rule ${context.rule}: ${construct} has no translation`, 'run it on the index: trailhound hunt, without --dialect');
+  return new DialectError(
+    context.dialect,
+    `rule ${context.rule}: ${construct} has no translation`,
+    'run it on the index: trailhound hunt, without --dialect',
+  );
 }

@@ -11,12 +11,22 @@ import type { FieldPath, Predicate } from './predicate.js';
 
 /** The record fields `user:` looks in, in the order of search/fields.ts IDENTITY_COLUMNS. */
 const IDENTITY_PATHS = [
-  'userIdentity.arn', 'userIdentity.userName', 'userIdentity.principalId', 'userIdentity.invokedBy',
-  'userIdentity.sessionContext.sessionIssuer.arn', 'userIdentity.sessionContext.sessionIssuer.userName',
+  'userIdentity.arn',
+  'userIdentity.userName',
+  'userIdentity.principalId',
+  'userIdentity.invokedBy',
+  'userIdentity.sessionContext.sessionIssuer.arn',
+  'userIdentity.sessionContext.sessionIssuer.userName',
 ];
 
 /** Where `resource:` looks: the fields behind the request, response and resources full-text columns. */
-const RESOURCE_PATHS = ['requestParameters', 'additionalEventData', 'responseElements', 'serviceEventDetails', 'resources'];
+const RESOURCE_PATHS = [
+  'requestParameters',
+  'additionalEventData',
+  'responseElements',
+  'serviceEventDetails',
+  'resources',
+];
 
 /** What the full-text index splits words on (search/fts.ts TOKEN). */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -46,15 +56,24 @@ function translate(node: QueryNode, query: string, options: { now: Date; dialect
     case 'field': {
       const name = findField(node.field)!.name;
       const field = FIELD_PREDICATES[name];
-      if (!field) throw new QueryError(query, `"${node.field}:" has no translation for --dialect ${options.dialect}`, node.at, node.field.length + 1, 'use trailhound search on an index, or --dialect sqlite');
+      if (!field)
+        throw new QueryError(
+          query,
+          `"${node.field}:" has no translation for --dialect ${options.dialect}`,
+          node.at,
+          node.field.length + 1,
+          'use trailhound search on an index, or --dialect sqlite',
+        );
       return field(node.value, options.now);
     }
   }
 }
 
 const FIELD_PREDICATES: Record<string, (value: string, now: Date) => Predicate> = {
-  action: (value) => compareText('eventName', value.includes('*') ? value : baseEventName(value), { stripVersion: true }),
-  source: (value) => compareText('eventSource', value.includes('.') || value.includes('*') ? value : `${value}.amazonaws.com`),
+  action: (value) =>
+    compareText('eventName', value.includes('*') ? value : baseEventName(value), { stripVersion: true }),
+  source: (value) =>
+    compareText('eventSource', value.includes('.') || value.includes('*') ? value : `${value}.amazonaws.com`),
   user: userPredicate,
   type: (value) => compareText('userIdentity.type', value),
   key: (value) => compareText('userIdentity.accessKeyId', value),
@@ -90,7 +109,10 @@ function userPredicate(value: string): Predicate {
 
 /** Whether a `*` pattern of the search language matches `text`, ignoring ASCII case. */
 function wildcardMatches(pattern: string, text: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`, 'i').test(text);
 }
 

@@ -52,7 +52,9 @@ export function clickhouseString(value: string): string {
   const body = value
     .replace(/\\/g, '\\\\')
     .replace(/'/g, "\\'")
-    .replace(INVISIBLE_GLOBAL, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    .replace(INVISIBLE_GLOBAL, (char) =>
+      [...Buffer.from(char, 'utf8')].map((byte) => `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    );
   return `'${body}'`;
 }
 

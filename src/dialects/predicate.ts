@@ -23,7 +23,13 @@ export type Predicate =
    * version suffix (`UpdateFunctionCode20150331v2` → `UpdateFunctionCode`), as `action:` does.
    * `wildcard` values use `*` for any run of characters.
    */
-  | { readonly kind: 'compare'; readonly path: FieldPath; readonly op: CompareOp; readonly value: string; readonly stripVersion?: boolean }
+  | {
+      readonly kind: 'compare';
+      readonly path: FieldPath;
+      readonly op: CompareOp;
+      readonly value: string;
+      readonly stripVersion?: boolean;
+    }
   /** The first address of `sourceIPAddress`, as an IPv4 integer, within an inclusive range (a CIDR block). */
   | { readonly kind: 'ipv4Range'; readonly first: number; readonly last: number; readonly cidr: string }
   /** `eventTime` (ISO-8601 UTC seconds, as CloudTrail writes it) against a bound, inclusive. */
@@ -35,7 +41,13 @@ export type Predicate =
    * record (`'record'`). `wordStart`/`wordEnd`: the first and last word must start and end on a word
    * boundary (false for a word cut by a wildcard, `deploy*`).
    */
-  | { readonly kind: 'words'; readonly scope: readonly FieldPath[] | 'record'; readonly words: readonly string[]; readonly wordStart: boolean; readonly wordEnd: boolean };
+  | {
+      readonly kind: 'words';
+      readonly scope: readonly FieldPath[] | 'record';
+      readonly words: readonly string[];
+      readonly wordStart: boolean;
+      readonly wordEnd: boolean;
+    };
 
 export const all: Predicate = { kind: 'all' };
 

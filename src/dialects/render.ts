@@ -52,7 +52,12 @@ export function renderPredicate(predicate: Predicate, syntax: DialectSyntax): st
       // NULL-safe, as compile.ts: "-error:*" keeps the events that have no error code.
       return `NOT coalesce(${renderPredicate(predicate.item, syntax)}, FALSE)`;
     case 'compare':
-      return renderCompare(predicate.op, predicate.stripVersion ? syntax.withoutVersion(syntax.text(predicate.path)) : syntax.text(predicate.path), predicate.value, syntax);
+      return renderCompare(
+        predicate.op,
+        predicate.stripVersion ? syntax.withoutVersion(syntax.text(predicate.path)) : syntax.text(predicate.path),
+        predicate.value,
+        syntax,
+      );
     case 'ipv4Range':
       return syntax.ipv4InRange(predicate.first, predicate.last, predicate.cidr);
     case 'time':
@@ -60,7 +65,10 @@ export function renderPredicate(predicate: Predicate, syntax: DialectSyntax): st
     case 'flag':
       return `${syntax.flagText(predicate.path)} = ${syntax.quote(predicate.value ? 'true' : 'false')}`;
     case 'words': {
-      const text = predicate.scope === 'record' ? syntax.recordText : concatenated(predicate.scope.map((path) => syntax.json(path)));
+      const text =
+        predicate.scope === 'record'
+          ? syntax.recordText
+          : concatenated(predicate.scope.map((path) => syntax.json(path)));
       return syntax.regexMatch(text, wordsRegex(predicate.words, predicate.wordStart, predicate.wordEnd));
     }
   }
@@ -100,7 +108,11 @@ function wordsRegex(words: readonly string[], wordStart: boolean, wordEnd: boole
 export function pathSegments(path: FieldPath, dialect: DialectName): string[] {
   const segments = path.split('.');
   if (!segments.every((segment) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment))) {
-    throw new DialectError(dialect, `field "${path}" is not a plain dotted path`, 'field names are letters, digits, _ and - separated by dots: requestParameters.bucketName');
+    throw new DialectError(
+      dialect,
+      `field "${path}" is not a plain dotted path`,
+      'field names are letters, digits, _ and - separated by dots: requestParameters.bucketName',
+    );
   }
   return segments;
 }

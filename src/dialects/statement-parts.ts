@@ -35,8 +35,9 @@ export const LIST_FIELDS: readonly { readonly alias: string; readonly path: stri
 export function headerComment(engine: string, options: StatementOptions): string {
   const query = options.query.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
   const lines = [`-- trailhound ${options.command ?? 'search'} ${JSON.stringify(query)}, for ${engine}`];
-  if (options.scansText) lines.push('-- free text and resource: are matched in the JSON text of every record: a full scan');
-  lines.push('-- an event delivered twice is returned twice; trailhound\'s own index keeps one copy');
+  if (options.scansText)
+    lines.push('-- free text and resource: are matched in the JSON text of every record: a full scan');
+  lines.push("-- an event delivered twice is returned twice; trailhound's own index keeps one copy");
   return `${lines.join('\n')}\n`;
 }
 

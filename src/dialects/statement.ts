@@ -17,15 +17,31 @@ export interface ExternalSearchOptions {
 }
 
 /** A search-language query as one statement for an engine that reads CloudTrail where it lies. */
-export function renderSearchStatement(dialect: Exclude<DialectName, 'sqlite'>, query: string, options: ExternalSearchOptions): string {
+export function renderSearchStatement(
+  dialect: Exclude<DialectName, 'sqlite'>,
+  query: string,
+  options: ExternalSearchOptions,
+): string {
   const predicate = queryToPredicate(query, { now: options.now ?? new Date(), dialect });
   return renderPredicateStatement(dialect, predicate, { ...options, query });
 }
 
 /** A predicate tree (from the search language or a detection rule) as one statement for an engine. */
-export function renderPredicateStatement(dialect: Exclude<DialectName, 'sqlite'>, predicate: Predicate, options: ExternalSearchOptions & { query: string; command?: string }): string {
+export function renderPredicateStatement(
+  dialect: Exclude<DialectName, 'sqlite'>,
+  predicate: Predicate,
+  options: ExternalSearchOptions & { query: string; command?: string },
+): string {
   const table = checkedTable(options.table);
-  const statementOptions = { query: options.query, command: options.command, from: options.from, table, sort: options.sort, limit: options.limit, scansText: scansText(predicate) };
+  const statementOptions = {
+    query: options.query,
+    command: options.command,
+    from: options.from,
+    table,
+    sort: options.sort,
+    limit: options.limit,
+    scansText: scansText(predicate),
+  };
   switch (dialect) {
     case 'duckdb':
       return duckdbStatement(renderPredicate(predicate, duckdbSyntax), statementOptions);
@@ -55,5 +71,10 @@ function scansText(predicate: Predicate): boolean {
 /** A table name is spliced into the statement, so it must be a plain (optionally qualified) name. */
 function checkedTable(table: string | undefined): string | undefined {
   if (table === undefined || /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/.test(table)) return table;
-  throw new UserError({ what: 'bad --table', reason: `"${table}" is not a table name`, help: 'use letters, digits and _, optionally catalog.schema.table', exitCode: ExitCode.usage });
+  throw new UserError({
+    what: 'bad --table',
+    reason: `"${table}" is not a table name`,
+    help: 'use letters, digits and _, optionally catalog.schema.table',
+    exitCode: ExitCode.usage,
+  });
 }

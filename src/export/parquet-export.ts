@@ -13,14 +13,44 @@ import type { ParquetColumn, ParquetValue } from './parquet-writer.js';
 export const PARQUET_COLUMNS: readonly ParquetColumn[] = [
   ...['event_id'].map(text),
   { name: 'event_time', type: 'TIMESTAMP' },
-  ...['event_version', 'event_source', 'event_name', 'aws_region', 'source_ip_address', 'user_agent', 'error_code', 'error_message'].map(text),
+  ...[
+    'event_version',
+    'event_source',
+    'event_name',
+    'aws_region',
+    'source_ip_address',
+    'user_agent',
+    'error_code',
+    'error_message',
+  ].map(text),
   { name: 'read_only', type: 'BOOLEAN' },
   ...['event_type', 'event_category'].map(text),
   { name: 'management_event', type: 'BOOLEAN' },
-  ...['recipient_account_id', 'request_id', 'user_identity_type', 'user_identity_arn', 'user_identity_principal_id', 'user_identity_account_id',
-    'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by', 'session_issuer_arn', 'session_issuer_type'].map(text),
+  ...[
+    'recipient_account_id',
+    'request_id',
+    'user_identity_type',
+    'user_identity_arn',
+    'user_identity_principal_id',
+    'user_identity_account_id',
+    'user_identity_access_key_id',
+    'user_identity_user_name',
+    'user_identity_invoked_by',
+    'session_issuer_arn',
+    'session_issuer_type',
+  ].map(text),
   { name: 'session_mfa_authenticated', type: 'BOOLEAN' },
-  ...['request_parameters', 'response_elements', 'resources', 'record', 'event_name_base', 'source_ip', 'shared_event_id', 'session_issuer_user_name', 'source_file'].map(text),
+  ...[
+    'request_parameters',
+    'response_elements',
+    'resources',
+    'record',
+    'event_name_base',
+    'source_ip',
+    'shared_event_id',
+    'session_issuer_user_name',
+    'source_file',
+  ].map(text),
 ];
 
 function text(name: string): ParquetColumn {
@@ -47,9 +77,20 @@ export function exportParquet(db: SqliteDatabase, compiled: CompiledQuery, dir: 
     ORDER BY p_account, p_region, p_date, e.event_time, e.row_id`;
   let events = 0;
   try {
-    for (const row of iterateRows<Record<string, unknown>>(db, { sql, params: compiled.where.params }, 'could not read the events to export')) {
-      const partition = [['account', String(row['p_account'])], ['region', String(row['p_region'])], ['date', String(row['p_date'])]] as const;
-      writer.write(partition, PARQUET_COLUMNS.map((column) => toParquet(row[column.name], column)));
+    for (const row of iterateRows<Record<string, unknown>>(
+      db,
+      { sql, params: compiled.where.params },
+      'could not read the events to export',
+    )) {
+      const partition = [
+        ['account', String(row['p_account'])],
+        ['region', String(row['p_region'])],
+        ['date', String(row['p_date'])],
+      ] as const;
+      writer.write(
+        partition,
+        PARQUET_COLUMNS.map((column) => toParquet(row[column.name], column)),
+      );
       events++;
     }
     writer.close();

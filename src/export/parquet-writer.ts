@@ -25,7 +25,9 @@ export class PartitionedParquetWriter {
     private readonly columns: readonly ParquetColumn[],
     private readonly rowGroupRows = 10_000,
   ) {
-    this.schema = schemaFromColumnData({ columnData: columns.map((column) => ({ name: column.name, data: [], type: column.type, nullable: true })) });
+    this.schema = schemaFromColumnData({
+      columnData: columns.map((column) => ({ name: column.name, data: [], type: column.type, nullable: true })),
+    });
   }
 
   /** Adds a row to the partition named by `partition` (`[['account', '1111…'], …]`), in column order. */
@@ -50,7 +52,11 @@ export class PartitionedParquetWriter {
     this.seen.add(key);
     const folder = join(this.dir, ...key.split('/'));
     mkdirSync(folder, { recursive: true });
-    const writer = new ParquetWriter({ writer: fileWriter(join(folder, 'part-0.parquet')), schema: this.schema, createdBy: 'trailhound' });
+    const writer = new ParquetWriter({
+      writer: fileWriter(join(folder, 'part-0.parquet')),
+      schema: this.schema,
+      createdBy: 'trailhound',
+    });
     this.current = { key, writer, rows: [] };
     this.filesWritten++;
   }
@@ -58,7 +64,12 @@ export class PartitionedParquetWriter {
   private flush(): void {
     const current = this.current;
     if (!current || current.rows.length === 0) return;
-    const columnData = this.columns.map((column, index) => ({ name: column.name, data: current.rows.map((row) => row[index] ?? null), type: column.type, nullable: true }));
+    const columnData = this.columns.map((column, index) => ({
+      name: column.name,
+      data: current.rows.map((row) => row[index] ?? null),
+      type: column.type,
+      nullable: true,
+    }));
     void current.writer.write({ columnData, rowGroupSize: current.rows.length });
     current.rows = [];
   }
@@ -71,8 +82,10 @@ export class PartitionedParquetWriter {
  */
 export function hivePathValue(value: string): string {
   if (value === '') return '__HIVE_DEFAULT_PARTITION__';
-  return [...Buffer.from(value, 'utf8')].map((byte) => {
-    const char = String.fromCharCode(byte);
-    return /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }).join('');
+  return [...Buffer.from(value, 'utf8')]
+    .map((byte) => {
+      const char = String.fromCharCode(byte);
+      return /[A-Za-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
 }

@@ -10,7 +10,11 @@ import type { SqliteDatabase } from '../store/db.js';
 import { cannotWrite, prepareExportDir, removePartialExport } from './export-folder.js';
 
 /** The files an export writes into its folder; the manifest comes last, so its presence means complete. */
-export const EXPORT_FILES = { events: 'events.ndjson', provenance: 'provenance.ndjson', manifest: 'manifest.json' } as const;
+export const EXPORT_FILES = {
+  events: 'events.ndjson',
+  provenance: 'provenance.ndjson',
+  manifest: 'manifest.json',
+} as const;
 
 /** Where one exported record came from, and what `trailhound verify` last said of that file. */
 export interface ProvenanceLine {
@@ -83,7 +87,8 @@ type ExportRow = Omit<ProvenanceLine, 'line' | 'record_sha256' | 'verbatim' | 'v
 export function exportStatement(compiled: CompiledQuery): SqlPart {
   return {
     // The record's stored bytes, not the `record` text, which has U+FFFD for invalid UTF-8 (issue 13).
-    sql: 'SELECT e.event_id, e.event_time, e.record_index, f.path AS source_file, f.sha256 AS file_sha256,\n' +
+    sql:
+      'SELECT e.event_id, e.event_time, e.record_index, f.path AS source_file, f.sha256 AS file_sha256,\n' +
       '  (SELECT CAST(x.record AS BLOB) FROM event_records x WHERE x.id = e.row_id) AS record,\n' +
       '  (SELECT rf.reason FROM record_fidelity rf WHERE rf.row_id = e.row_id) AS not_verbatim,\n' +
       "  f.content_sha256 AS file_content_sha256, coalesce(v.verdict, 'not verified') AS verification,\n" +
@@ -107,7 +112,11 @@ export function exportEvidence(db: SqliteDatabase, compiled: CompiledQuery, opti
     const events = openExportFile(options.dir, EXPORT_FILES.events, opened);
     const provenance = openExportFile(options.dir, EXPORT_FILES.provenance, opened);
     const statement = exportStatement(compiled);
-    const { count, verification } = writeRecords(iterateRows<ExportRow>(db, statement, 'export failed'), events, provenance);
+    const { count, verification } = writeRecords(
+      iterateRows<ExportRow>(db, statement, 'export failed'),
+      events,
+      provenance,
+    );
     const manifest: ExportManifest = {
       format: 'trailhound-export/1',
       tool: { name: 'trailhound', version: options.toolVersion },
@@ -117,7 +126,10 @@ export function exportEvidence(db: SqliteDatabase, compiled: CompiledQuery, opti
       sql: statement.sql,
       params: statement.params,
       count,
-      files: { events: finishFile(events, EXPORT_FILES.events), provenance: finishFile(provenance, EXPORT_FILES.provenance) },
+      files: {
+        events: finishFile(events, EXPORT_FILES.events),
+        provenance: finishFile(provenance, EXPORT_FILES.provenance),
+      },
       verification,
     };
     const manifestFile = openExportFile(options.dir, EXPORT_FILES.manifest, opened);
@@ -131,23 +143,40 @@ export function exportEvidence(db: SqliteDatabase, compiled: CompiledQuery, opti
   }
 }
 
-function writeRecords(rows: Iterable<ExportRow>, events: HashedFile, provenance: HashedFile): { count: number; verification: Record<string, number> } {
+function writeRecords(
+  rows: Iterable<ExportRow>,
+  events: HashedFile,
+  provenance: HashedFile,
+): { count: number; verification: Record<string, number> } {
   let count = 0;
   const verification: Record<string, number> = {};
   for (const row of rows) {
     const record = row.record;
     if (record === null) {
-      throw new UserError({ what: 'export failed', reason: `the record of event ${row.event_id ?? '(no eventID)'} is missing from the database`, help: 'index the logs again into a new --db file' });
+      throw new UserError({
+        what: 'export failed',
+        reason: `the record of event ${row.event_id ?? '(no eventID)'} is missing from the database`,
+        help: 'index the logs again into a new --db file',
+      });
     }
     count += 1;
     const { line, reason } = toLine(record, row.not_verbatim);
     events.write(line);
     events.write('\n');
     const entry: ProvenanceLine = {
-      line: count, event_id: row.event_id, event_time: row.event_time, source_file: row.source_file,
-      file_sha256: row.file_sha256, file_content_sha256: row.file_content_sha256, record_index: row.record_index,
-      record_sha256: sha256(line), verbatim: reason === null, verbatim_reason: reason,
-      verification: row.verification, verification_detail: row.verification_detail, verified_at: row.verified_at,
+      line: count,
+      event_id: row.event_id,
+      event_time: row.event_time,
+      source_file: row.source_file,
+      file_sha256: row.file_sha256,
+      file_content_sha256: row.file_content_sha256,
+      record_index: row.record_index,
+      record_sha256: sha256(line),
+      verbatim: reason === null,
+      verbatim_reason: reason,
+      verification: row.verification,
+      verification_detail: row.verification_detail,
+      verified_at: row.verified_at,
     };
     provenance.write(`${JSON.stringify(entry)}\n`);
     verification[row.verification] = (verification[row.verification] ?? 0) + 1;

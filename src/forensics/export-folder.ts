@@ -21,7 +21,8 @@ export function prepareExportDir(dir: string): boolean {
     }
     return true;
   }
-  if (entries.length > 0) throw refuse(dir, `the folder is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'})`);
+  if (entries.length > 0)
+    throw refuse(dir, `the folder is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'})`);
   return false;
 }
 
@@ -41,9 +42,18 @@ export function removePartialExport(dir: string, opened: readonly HashedFile[], 
 }
 
 function refuse(dir: string, reason: string): UserError {
-  return new UserError({ what: `will not export into ${dir}`, reason: reason, help: 'give --out a new or empty folder', exitCode: ExitCode.usage });
+  return new UserError({
+    what: `will not export into ${dir}`,
+    reason: reason,
+    help: 'give --out a new or empty folder',
+    exitCode: ExitCode.usage,
+  });
 }
 
 export function cannotWrite(path: string, error: unknown): UserError {
-  return new UserError({ what: `cannot write ${path}`, reason: messageOf(error), help: 'check the folder exists and is writable, and that the disk has space' });
+  return new UserError({
+    what: `cannot write ${path}`,
+    reason: messageOf(error),
+    help: 'check the folder exists and is writable, and that the disk has space',
+  });
 }

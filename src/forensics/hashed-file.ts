@@ -26,7 +26,7 @@ export function createHashedFile(path: string): HashedFile {
     if (pendingBytes === 0) return;
     const chunk = Buffer.concat(pending, pendingBytes);
     // A regular file may still take less than asked (a full disk reports that on the next call).
-    for (let written = 0; written < chunk.length; ) written += writeSync(fd, chunk, written);
+    for (let written = 0; written < chunk.length;) written += writeSync(fd, chunk, written);
     hash.update(chunk);
     sizeBytes += chunk.length;
     pending = [];

@@ -26,7 +26,12 @@ export function parseOffset(offset: number): number {
 /** yargs gives NaN for `abc`; `1e20` is a whole number but no count of rows SQLite can bind exactly. */
 function wholeNumberOption(flag: string, value: number, help: string): number {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new UserError({ what: `bad ${flag}`, reason: `expected a whole number, 0 or more; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}`, help: help, exitCode: ExitCode.usage });
+    throw new UserError({
+      what: `bad ${flag}`,
+      reason: `expected a whole number, 0 or more; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}`,
+      help: help,
+      exitCode: ExitCode.usage,
+    });
   }
   return value;
 }

@@ -40,11 +40,15 @@ export function summaryColumns(by: SummaryDimension): string[] {
 }
 
 /** One row per group of matching events, most events first; ties by group value. */
-export function summaryStatement(compiled: CompiledQuery, options: { by: SummaryDimension; limit: number | null }): SqlPart {
+export function summaryStatement(
+  compiled: CompiledQuery,
+  options: { by: SummaryDimension; limit: number | null },
+): SqlPart {
   const key = GROUP_KEYS[options.by];
   const measures = measuresOf(options.by).map(([name, sql]) => `${sql} AS ${name}`);
   return {
-    sql: `SELECT ${key.sql} AS ${key.column}, ${measures.join(', ')}\nFROM events e\nWHERE ${compiled.where.sql}\n` +
+    sql:
+      `SELECT ${key.sql} AS ${key.column}, ${measures.join(', ')}\nFROM events e\nWHERE ${compiled.where.sql}\n` +
       `GROUP BY 1\nORDER BY events DESC, 1\nLIMIT ?`,
     params: [...compiled.where.params, limitParam(options.limit)],
   };
@@ -54,7 +58,11 @@ export function summaryStatement(compiled: CompiledQuery, options: { by: Summary
  * Summarises matching events by identity, IP, key or action. SQLite does the grouping; rows are
  * read one at a time as the caller writes them. `limit` null means every group.
  */
-export function summarize(db: SqliteDatabase, compiled: CompiledQuery, options: { by: SummaryDimension; limit: number | null }): LimitedRows<SummaryRow> {
+export function summarize(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  options: { by: SummaryDimension; limit: number | null },
+): LimitedRows<SummaryRow> {
   const asked = options.limit === null ? null : options.limit + 1;
   const statement = summaryStatement(compiled, { by: options.by, limit: asked });
   return limitRows(iterateRows<SummaryRow>(db, statement, 'summary failed'), options.limit);

@@ -30,8 +30,25 @@ interface TimelineRow extends Omit<TimelineEntry, 'target' | 'result'> {
  * its target in its own words, and these cover ECS, S3, IAM, STS, Lambda, EC2 and CloudTrail.
  */
 export const TARGET_KEYS = [
-  'cluster', 'clusterName', 'serviceName', 'service', 'taskDefinition', 'family', 'bucketName', 'userName', 'roleName',
-  'roleArn', 'groupName', 'policyArn', 'name', 'trailName', 'functionName', 'instanceId', 'secretId', 'keyId', 'tableName',
+  'cluster',
+  'clusterName',
+  'serviceName',
+  'service',
+  'taskDefinition',
+  'family',
+  'bucketName',
+  'userName',
+  'roleName',
+  'roleArn',
+  'groupName',
+  'policyArn',
+  'name',
+  'trailName',
+  'functionName',
+  'instanceId',
+  'secretId',
+  'keyId',
+  'tableName',
 ] as const;
 
 /**
@@ -41,7 +58,8 @@ export const TARGET_KEYS = [
 export function timelineStatement(compiled: CompiledQuery, limit: number | null): SqlPart {
   const order = 'ORDER BY e.event_time ASC, e.row_id ASC';
   return {
-    sql: `SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn, e.user_identity_user_name,\n` +
+    sql:
+      `SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn, e.user_identity_user_name,\n` +
       `  e.user_identity_invoked_by, ${SHORT_ACTION_SQL} AS action, e.source_ip_address, e.error_code,\n` +
       `  e.request_parameters, (SELECT res.value ->> '$.ARN' FROM json_each(e.resources) res WHERE res.value ->> '$.ARN' IS NOT NULL LIMIT 1) AS first_resource_arn\n` +
       `FROM events e\nWHERE e.row_id IN (\n  SELECT e.row_id FROM events e\n  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ?)\n${order}`,
@@ -50,7 +68,11 @@ export function timelineStatement(compiled: CompiledQuery, limit: number | null)
 }
 
 /** The matching events in time order, oldest first, at most `limit` (null: all of them). */
-export function buildTimeline(db: SqliteDatabase, compiled: CompiledQuery, options: { limit: number | null }): LimitedRows<TimelineEntry> {
+export function buildTimeline(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  options: { limit: number | null },
+): LimitedRows<TimelineEntry> {
   const asked = options.limit === null ? null : options.limit + 1;
   return limitRows(iterateRows(db, timelineStatement(compiled, asked), 'timeline failed', toEntry), options.limit);
 }
@@ -76,7 +98,9 @@ function parseObject(json: string | null): Record<string, unknown> | null {
   if (json === null) return null;
   try {
     const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     // The index stores valid JSON only; text that is not is simply no target, the event still shows.
     return null;

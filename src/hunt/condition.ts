@@ -3,7 +3,10 @@ import { fieldPath } from './predicate.js';
 
 /** A rule that cannot be evaluated as written: why, said to the user beside the rule's file and line. */
 export class RuleError extends Error {
-  constructor(readonly reason: string, readonly line: number | null = null) {
+  constructor(
+    readonly reason: string,
+    readonly line: number | null = null,
+  ) {
     super(reason);
   }
 }
@@ -67,7 +70,8 @@ export function parseCondition(text: string, timeframeSeconds: number | null): P
     if (/^(all|\d+)$/i.test(token) && peek() === 'of') {
       at += 1;
       const pattern = tokens[at];
-      if (pattern === undefined || ['(', ')', 'and', 'or', 'not'].includes(pattern.toLowerCase())) return fail(`"${token} of" needs a selection name, a name with *, or "them"`);
+      if (pattern === undefined || ['(', ')', 'and', 'or', 'not'].includes(pattern.toLowerCase()))
+        return fail(`"${token} of" needs a selection name, a name with *, or "them"`);
       at += 1;
       const quantifier = token.toLowerCase() === 'all' ? 'all' : Number(token);
       if (quantifier === 0) fail('"0 of" is not a condition');
@@ -78,7 +82,10 @@ export function parseCondition(text: string, timeframeSeconds: number | null): P
   };
   const tree = parseOr();
   if (at < tokens.length) fail(`unexpected "${tokens[at]}"`);
-  return { tree, aggregation: aggregationText === undefined ? null : parseAggregation(aggregationText, timeframeSeconds) };
+  return {
+    tree,
+    aggregation: aggregationText === undefined ? null : parseAggregation(aggregationText, timeframeSeconds),
+  };
 }
 
 function tokenize(expression: string): string[] {
@@ -89,9 +96,17 @@ const COMPARE: Record<string, CompareOp> = { '>': 'gt', '>=': 'gte', '<': 'lt', 
 
 function parseAggregation(text: string, timeframeSeconds: number | null): Aggregation {
   const match = /^\s*count\(\s*\)\s*(?:by\s+([A-Za-z0-9_.@-]+)\s*)?(>=|<=|>|<)\s*(\d+)\s*$/i.exec(text);
-  if (!match) throw new RuleError(`aggregation "${text.trim()}" is not supported (only count() [by FIELD] > N, with a timeframe)`);
+  if (!match)
+    throw new RuleError(
+      `aggregation "${text.trim()}" is not supported (only count() [by FIELD] > N, with a timeframe)`,
+    );
   if (timeframeSeconds === null) throw new RuleError(`aggregation "${text.trim()}" needs a timeframe`);
-  return { groupBy: match[1] ? fieldPath(match[1]) : null, op: COMPARE[match[2]!]!, threshold: Number(match[3]), windowSeconds: timeframeSeconds };
+  return {
+    groupBy: match[1] ? fieldPath(match[1]) : null,
+    op: COMPARE[match[2]!]!,
+    threshold: Number(match[3]),
+    windowSeconds: timeframeSeconds,
+  };
 }
 
 /** Sigma timeframes: 30s, 15m, 1h, 2d. */
@@ -128,6 +143,11 @@ export function resolveCondition(tree: ConditionNode, selections: ReadonlyMap<st
 function namesMatching(pattern: string, selections: ReadonlyMap<string, Predicate>): string[] {
   const names = [...selections.keys()];
   if (pattern.toLowerCase() === 'them') return names.filter((name) => !name.startsWith('_'));
-  const glob = new RegExp(`^${pattern.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const glob = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return names.filter((name) => glob.test(name));
 }

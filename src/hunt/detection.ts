@@ -9,7 +9,8 @@ export type LineOf = (keys: readonly (string | number)[]) => number | null;
 type Scalar = null | boolean | number | string;
 type Json = Scalar | Json[] | { [key: string]: Json };
 
-const isMap = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isMap = (value: unknown): value is Record<string, Json> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every named selection of a `detection` block as a predicate; `condition` and `timeframe` are not selections. */
 export function compileSelections(detection: Record<string, Json>, lineOf: LineOf): Map<string, Predicate> {
@@ -30,7 +31,10 @@ function compileSelection(value: Json, keys: readonly (string | number)[], lineO
   if (values.length > 0 && values.every((item) => typeof item === 'string' || typeof item === 'number')) {
     return anyOf(values.map((item) => ({ kind: 'keyword', pattern: contains(parsePattern(String(item))) })));
   }
-  throw new RuleError(`selection "${String(keys[1])}" must be a map of fields, a list of maps, or a list of keywords`, lineOf(keys));
+  throw new RuleError(
+    `selection "${String(keys[1])}" must be a map of fields, a list of maps, or a list of keywords`,
+    lineOf(keys),
+  );
 }
 
 /** A map's fields must all hold (an empty map: nothing to match, so it never does). */
@@ -63,7 +67,16 @@ interface Modifiers {
 }
 
 function parseModifiers(names: readonly string[]): Modifiers {
-  const modifiers: Modifiers = { around: 'equals', all: false, regex: null, cidr: false, exists: false, compare: null, fieldref: false, base64: null };
+  const modifiers: Modifiers = {
+    around: 'equals',
+    all: false,
+    regex: null,
+    cidr: false,
+    exists: false,
+    compare: null,
+    fieldref: false,
+    base64: null,
+  };
   for (const raw of names) {
     const name = raw.toLowerCase();
     if ((MATCH_MODIFIERS as readonly string[]).includes(name)) modifiers.around = name as Modifiers['around'];
@@ -76,7 +89,10 @@ function parseModifiers(names: readonly string[]): Modifiers {
     else if (name === 'fieldref') modifiers.fieldref = true;
     else if (name === 'base64') modifiers.base64 = 'plain';
     else if (name === 'base64offset') modifiers.base64 = 'offset';
-    else throw new RuleError(`modifier "${raw}" is not supported (${['contains', 'startswith', 'endswith', 'all', 're', 'cidr', 'exists', 'gt', 'gte', 'lt', 'lte', 'fieldref', 'base64', 'base64offset'].join(', ')})`);
+    else
+      throw new RuleError(
+        `modifier "${raw}" is not supported (${['contains', 'startswith', 'endswith', 'all', 're', 'cidr', 'exists', 'gt', 'gte', 'lt', 'lte', 'fieldref', 'base64', 'base64offset'].join(', ')})`,
+      );
   }
   return modifiers;
 }
@@ -86,15 +102,24 @@ function compileField(key: string, value: Json): Predicate {
   const [name = '', ...modifierNames] = key.split('|');
   const modifiers = parseModifiers(modifierNames);
   const listed = Array.isArray(value) ? value : [value];
-  if (listed.some((item) => isMap(item) || Array.isArray(item))) throw new RuleError(`field "${name}" has a nested map or list as a value`);
+  if (listed.some((item) => isMap(item) || Array.isArray(item)))
+    throw new RuleError(`field "${name}" has a nested map or list as a value`);
   const values = listed as Scalar[];
-  if (name === '') return combine(values.map((item) => keywordValue(item)), modifiers.all);
+  if (name === '')
+    return combine(
+      values.map((item) => keywordValue(item)),
+      modifiers.all,
+    );
   const field = toFieldPath(name);
   if (modifiers.exists) {
-    if (values.length !== 1 || typeof values[0] !== 'boolean') throw new RuleError(`"${name}|exists" takes true or false`);
+    if (values.length !== 1 || typeof values[0] !== 'boolean')
+      throw new RuleError(`"${name}|exists" takes true or false`);
     return values[0] ? { kind: 'exists', field } : { kind: 'not', item: { kind: 'exists', field } };
   }
-  return combine(values.map((item) => fieldValue(field, item, modifiers)), modifiers.all);
+  return combine(
+    values.map((item) => fieldValue(field, item, modifiers)),
+    modifiers.all,
+  );
 }
 
 function combine(items: Predicate[], all: boolean): Predicate {
@@ -119,11 +144,19 @@ function fieldValue(field: FieldPath, value: Scalar, modifiers: Modifiers): Pred
   if (modifiers.regex !== null) return regexValue(field, text, modifiers.regex);
   if (modifiers.cidr) return cidrValue(field, text);
   if (modifiers.compare) {
-    if (typeof value !== 'number') throw new RuleError(`"${field.name}|${modifiers.compare}" needs a number, not "${text}"`);
+    if (typeof value !== 'number')
+      throw new RuleError(`"${field.name}|${modifiers.compare}" needs a number, not "${text}"`);
     return { kind: 'compare', field, op: modifiers.compare, value };
   }
   if (modifiers.fieldref) return { kind: 'fieldref', field, other: toFieldPath(text), around: modifiers.around };
-  if (modifiers.base64) return anyOf(encodings(text, modifiers.base64).map((encoded) => ({ kind: 'match', field, pattern: around(literal(encoded), modifiers.around) })));
+  if (modifiers.base64)
+    return anyOf(
+      encodings(text, modifiers.base64).map((encoded) => ({
+        kind: 'match',
+        field,
+        pattern: around(literal(encoded), modifiers.around),
+      })),
+    );
   const pattern = typeof value === 'string' ? parsePattern(value) : literal(text);
   return { kind: 'match', field, pattern: around(pattern, modifiers.around) };
 }
@@ -138,11 +171,13 @@ function regexValue(field: FieldPath, source: string, flags: string): Predicate 
 }
 
 function cidrValue(field: FieldPath, text: string): Predicate {
-  if (field.name !== 'sourceIPAddress') throw new RuleError(`"|cidr" works on sourceIPAddress only, not "${field.name}"`);
+  if (field.name !== 'sourceIPAddress')
+    throw new RuleError(`"|cidr" works on sourceIPAddress only, not "${field.name}"`);
   const match = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(text.trim());
   const base = match ? ipv4ToInt(match[1]!) : null;
   const bits = match ? Number(match[2]) : NaN;
-  if (base === null || !(bits >= 0 && bits <= 32)) throw new RuleError(`"${text}" is not an IPv4 CIDR block (IPv6 blocks are not supported)`);
+  if (base === null || !(bits >= 0 && bits <= 32))
+    throw new RuleError(`"${text}" is not an IPv4 CIDR block (IPv6 blocks are not supported)`);
   const size = 2 ** (32 - bits);
   const first = Math.floor(base / size) * size;
   return { kind: 'cidr', field, first, last: first + size - 1 };

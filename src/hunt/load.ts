@@ -14,7 +14,12 @@ export interface LoadedRules {
 /** The rules that ship with trailhound, in rules/ at the package root (beside src/ and dist/). */
 export function shippedRulesDir(): string {
   const dir = findPackageFile('rules');
-  if (dir === null) throw new UserError({ what: 'cannot find the shipped rules', reason: 'no rules/ folder at the package root', help: 'reinstall trailhound, or give rule files or folders to hunt' });
+  if (dir === null)
+    throw new UserError({
+      what: 'cannot find the shipped rules',
+      reason: 'no rules/ folder at the package root',
+      help: 'reinstall trailhound, or give rule files or folders to hunt',
+    });
   return dir;
 }
 
@@ -38,7 +43,12 @@ export function loadRules(paths: readonly string[]): LoadedRules {
     if (!result.ok) {
       skipped.push(result.skipped);
     } else if (seen.has(result.rule.id)) {
-      skipped.push({ file, line: null, rule: result.rule.title, reason: `id ${result.rule.id} is also the id of ${seen.get(result.rule.id)}` });
+      skipped.push({
+        file,
+        line: null,
+        rule: result.rule.title,
+        reason: `id ${result.rule.id} is also the id of ${seen.get(result.rule.id)}`,
+      });
     } else {
       seen.set(result.rule.id, file);
       rules.push(result.rule);
@@ -52,7 +62,12 @@ function ruleFiles(path: string): string[] {
   try {
     isFolder = statSync(path).isDirectory();
   } catch (error) {
-    throw new UserError({ what: `cannot read rules from ${path}`, reason: messageOf(error), help: 'give .yml rule files or folders of them', exitCode: ExitCode.usage });
+    throw new UserError({
+      what: `cannot read rules from ${path}`,
+      reason: messageOf(error),
+      help: 'give .yml rule files or folders of them',
+      exitCode: ExitCode.usage,
+    });
   }
   if (!isFolder) return [path];
   return readdirSync(path, { recursive: true, withFileTypes: true })

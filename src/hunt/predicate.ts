@@ -15,7 +15,8 @@ export interface FieldPath {
 }
 
 /** One piece of a Sigma string value: literal text, `*` (any run of characters) or `?` (one character). */
-export type PatternPart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'any' } | { readonly kind: 'one' };
+export type PatternPart =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'any' } | { readonly kind: 'one' };
 
 /** A case-insensitive whole-value pattern; `contains` etc. are expressed by leading and trailing `any`. */
 export type Pattern = readonly PatternPart[];
@@ -30,7 +31,12 @@ export type Predicate =
   | { readonly kind: 'exists'; readonly field: FieldPath }
   | { readonly kind: 'compare'; readonly field: FieldPath; readonly op: CompareOp; readonly value: number }
   /** Both fields have a value and the values are equal (ASCII case folded), or `pattern` built around the other field's value. */
-  | { readonly kind: 'fieldref'; readonly field: FieldPath; readonly other: FieldPath; readonly around: 'equals' | 'contains' | 'startswith' | 'endswith' }
+  | {
+      readonly kind: 'fieldref';
+      readonly field: FieldPath;
+      readonly other: FieldPath;
+      readonly around: 'equals' | 'contains' | 'startswith' | 'endswith';
+    }
   /** A keyword: any string anywhere in the record matches the pattern. */
   | { readonly kind: 'keyword'; readonly pattern: Pattern }
   | { readonly kind: 'and' | 'or'; readonly items: readonly Predicate[] }

@@ -14,7 +14,10 @@ export function ruleAsQuery(rule: HuntRule, search: CompiledQuery | null): Compi
   return {
     query: `${label} AND ${search.query}`,
     where: { sql: `(${where.sql}) AND (${search.where.sql})`, params: [...where.params, ...search.where.params] },
-    rowWhere: { sql: `(${where.sql}) AND (${search.rowWhere.sql})`, params: [...where.params, ...search.rowWhere.params] },
+    rowWhere: {
+      sql: `(${where.sql}) AND (${search.rowWhere.sql})`,
+      params: [...where.params, ...search.rowWhere.params],
+    },
     textOnly: null,
     hints: search.hints,
   };

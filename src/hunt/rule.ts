@@ -35,15 +35,23 @@ export interface SkippedRule {
   readonly reason: string;
 }
 
-export type RuleResult = { readonly ok: true; readonly rule: HuntRule } | { readonly ok: false; readonly skipped: SkippedRule };
+export type RuleResult =
+  { readonly ok: true; readonly rule: HuntRule } | { readonly ok: false; readonly skipped: SkippedRule };
 
 /** Compiles one rule file's text. Never throws: what cannot be evaluated comes back as a SkippedRule. */
 export function compileRule(text: string, file: string): RuleResult {
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines });
-  const skip = (reason: string, line: number | null, rule = file.split('/').pop() ?? file): RuleResult => ({ ok: false, skipped: { file, line, rule, reason } });
+  const skip = (reason: string, line: number | null, rule = file.split('/').pop() ?? file): RuleResult => ({
+    ok: false,
+    skipped: { file, line, rule, reason },
+  });
   if (!Array.isArray(documents)) return skip('the file holds no YAML document', null);
-  if (documents.length !== 1) return skip(`the file holds ${documents.length} YAML documents; Sigma rule collections (action: global) are not supported`, 1);
+  if (documents.length !== 1)
+    return skip(
+      `the file holds ${documents.length} YAML documents; Sigma rule collections (action: global) are not supported`,
+      1,
+    );
   const document = documents[0]!;
   if (document.errors.length > 0) {
     const error = document.errors[0]!;
@@ -51,9 +59,11 @@ export function compileRule(text: string, file: string): RuleResult {
   }
   const lineOf = lineFinder(document, lines);
   const data = document.toJS() as unknown;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return skip('not a Sigma rule (a YAML map is expected)', 1);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return skip('not a Sigma rule (a YAML map is expected)', 1);
   const rule = data as Record<string, unknown>;
-  const name = typeof rule['title'] === 'string' ? rule['title'] : typeof rule['id'] === 'string' ? rule['id'] : undefined;
+  const name =
+    typeof rule['title'] === 'string' ? rule['title'] : typeof rule['id'] === 'string' ? rule['id'] : undefined;
   try {
     return { ok: true, rule: buildRule(rule, file, lineOf) };
   } catch (error) {
@@ -63,14 +73,22 @@ export function compileRule(text: string, file: string): RuleResult {
 }
 
 function buildRule(rule: Record<string, unknown>, file: string, lineOf: LineOf): HuntRule {
-  if (rule['correlation'] !== undefined) throw new RuleError('correlation rules are not supported', lineOf(['correlation']));
-  if (typeof rule['id'] !== 'string' || rule['id'].trim() === '') throw new RuleError('the rule has no id', lineOf(['title']) ?? 1);
+  if (rule['correlation'] !== undefined)
+    throw new RuleError('correlation rules are not supported', lineOf(['correlation']));
+  if (typeof rule['id'] !== 'string' || rule['id'].trim() === '')
+    throw new RuleError('the rule has no id', lineOf(['title']) ?? 1);
   if (typeof rule['title'] !== 'string') throw new RuleError('the rule has no title', lineOf(['id']));
   checkLogsource(rule['logsource'], lineOf);
   const detection = rule['detection'];
-  if (typeof detection !== 'object' || detection === null || Array.isArray(detection)) throw new RuleError('the rule has no detection map', lineOf(['detection']) ?? 1);
+  if (typeof detection !== 'object' || detection === null || Array.isArray(detection))
+    throw new RuleError('the rule has no detection map', lineOf(['detection']) ?? 1);
   const map = detection as Record<string, unknown>;
-  const condition = Array.isArray(map['condition']) ? map['condition'].map(String).map((c) => `(${c})`).join(' or ') : map['condition'];
+  const condition = Array.isArray(map['condition'])
+    ? map['condition']
+        .map(String)
+        .map((c) => `(${c})`)
+        .join(' or ')
+    : map['condition'];
   if (typeof condition !== 'string') throw new RuleError('the detection has no condition', lineOf(['detection']));
   const conditionLine = lineOf(['detection', 'condition']);
   const timeframeValue = map['timeframe'] ?? rule['timeframe'];
@@ -108,7 +126,10 @@ function checkLogsource(logsource: unknown, lineOf: LineOf): void {
   const product = String(source['product'] ?? '').toLowerCase();
   const service = source['service'] === undefined ? 'cloudtrail' : String(source['service']).toLowerCase();
   if (product !== 'aws' || service !== 'cloudtrail') {
-    const described = Object.entries(source).map(([key, value]) => `${key}: ${String(value)}`).join(', ') || 'none';
+    const described =
+      Object.entries(source)
+        .map(([key, value]) => `${key}: ${String(value)}`)
+        .join(', ') || 'none';
     throw new RuleError(`logsource (${described}) is not AWS CloudTrail`, lineOf(['logsource']) ?? 1);
   }
 }

@@ -108,9 +108,15 @@ export function renderCondition(predicate: Predicate): SqlPart {
   if (!readsRecord(predicate)) return renderPredicate(predicate);
   switch (predicate.kind) {
     case 'and': {
-      const columns = predicate.items.filter((item) => !readsRecord(item)).sort((a, b) => costOf(a) - costOf(b)).map(renderPredicate);
+      const columns = predicate.items
+        .filter((item) => !readsRecord(item))
+        .sort((a, b) => costOf(a) - costOf(b))
+        .map(renderPredicate);
       const record = predicate.items.filter(readsRecord);
-      const scoped = record.length === 1 ? renderCondition(record[0]!) : inRecordScope(renderPredicate({ kind: 'and', items: record }));
+      const scoped =
+        record.length === 1
+          ? renderCondition(record[0]!)
+          : inRecordScope(renderPredicate({ kind: 'and', items: record }));
       return around('($)', joinParts([...columns, scoped], ' AND '));
     }
     case 'or':
@@ -118,7 +124,14 @@ export function renderCondition(predicate: Predicate): SqlPart {
     case 'not':
       return around('NOT coalesce(($), 0)', renderCondition(predicate.item));
     case 'atLeast':
-      return around('(($) >= ?)', joinParts(predicate.items.map((item) => around('coalesce(($), 0)', renderCondition(item))), ' + '), predicate.count);
+      return around(
+        '(($) >= ?)',
+        joinParts(
+          predicate.items.map((item) => around('coalesce(($), 0)', renderCondition(item))),
+          ' + ',
+        ),
+        predicate.count,
+      );
     default:
       return inRecordScope(renderPredicate(predicate));
   }
@@ -144,7 +157,9 @@ function around(sql: string, inner: SqlPart, ...params: unknown[]): SqlPart {
 
 /** A Sigma pattern as a LIKE pattern (ASCII case-insensitive, like Sigma's matching here), `\` escaping. */
 export function toLikePattern(pattern: Pattern): string {
-  return pattern.map((p) => (p.kind === 'any' ? '%' : p.kind === 'one' ? '_' : p.text.replace(/[\\%_]/g, '\\$&'))).join('');
+  return pattern
+    .map((p) => (p.kind === 'any' ? '%' : p.kind === 'one' ? '_' : p.text.replace(/[\\%_]/g, '\\$&')))
+    .join('');
 }
 
 function renderMatch(field: FieldPath, pattern: Pattern): SqlPart {
@@ -152,7 +167,12 @@ function renderMatch(field: FieldPath, pattern: Pattern): SqlPart {
   if (hasWildcards(pattern)) return around("$ LIKE ? ESCAPE '\\'", value, toLikePattern(pattern));
   const text = literalText(pattern);
   // eventName: the action index (event_name_base COLLATE NOCASE, schema.sql) finds the few candidates.
-  if (field.name === 'eventName') return part('(e.event_name_base = ? COLLATE NOCASE AND e.event_name = ? COLLATE NOCASE)', baseEventName(text), text);
+  if (field.name === 'eventName')
+    return part(
+      '(e.event_name_base = ? COLLATE NOCASE AND e.event_name = ? COLLATE NOCASE)',
+      baseEventName(text),
+      text,
+    );
   return around('$ = ? COLLATE NOCASE', value, text);
 }
 
@@ -167,9 +187,15 @@ function renderFieldref(predicate: Extract<Predicate, { kind: 'fieldref' }>): Sq
     case 'contains':
       return { sql: `(instr(lower(${x}), lower(${y})) > 0)`, params: both.params };
     case 'startswith':
-      return { sql: `(substr(lower(${x}), 1, length(${y})) = lower(${y}))`, params: [...a.params, ...b.params, ...b.params] };
+      return {
+        sql: `(substr(lower(${x}), 1, length(${y})) = lower(${y}))`,
+        params: [...a.params, ...b.params, ...b.params],
+      };
     case 'endswith':
-      return { sql: `(length(${y}) > 0 AND substr(lower(${x}), -length(${y})) = lower(${y}))`, params: [...b.params, ...a.params, ...b.params, ...b.params] };
+      return {
+        sql: `(length(${y}) > 0 AND substr(lower(${x}), -length(${y})) = lower(${y}))`,
+        params: [...b.params, ...a.params, ...b.params, ...b.params],
+      };
   }
 }
 
@@ -215,18 +241,30 @@ function renderPredicate(predicate: Predicate): SqlPart {
     }
     case 'cidr':
       // A value that is one IPv4 address: the stored first address equals the whole raw value.
-      return part('(e.source_ipv4_int BETWEEN ? AND ? AND e.source_ip = e.source_ip_address)', predicate.first, predicate.last);
+      return part(
+        '(e.source_ipv4_int BETWEEN ? AND ? AND e.source_ip = e.source_ip_address)',
+        predicate.first,
+        predicate.last,
+      );
     case 'exists':
       return around('$ IS NOT NULL', valueOf(predicate.field));
     case 'compare': {
       const path = jsonPathOf(predicate.field);
       const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[predicate.op];
-      return part(`(json_type(${RECORD}, ?) IN ('integer', 'real') AND json_extract(${RECORD}, ?) ${op} ?)`, path, path, predicate.value);
+      return part(
+        `(json_type(${RECORD}, ?) IN ('integer', 'real') AND json_extract(${RECORD}, ?) ${op} ?)`,
+        path,
+        path,
+        predicate.value,
+      );
     }
     case 'fieldref':
       return renderFieldref(predicate);
     case 'keyword':
-      return part(`EXISTS (SELECT 1 FROM json_tree(${RECORD}) t WHERE t.type = 'text' AND t.atom LIKE ? ESCAPE '\\')`, toLikePattern(predicate.pattern));
+      return part(
+        `EXISTS (SELECT 1 FROM json_tree(${RECORD}) t WHERE t.type = 'text' AND t.atom LIKE ? ESCAPE '\\')`,
+        toLikePattern(predicate.pattern),
+      );
     case 'not':
       // NULL-safe: a field with no value makes its test NULL, and "not" must then be true.
       return around('NOT coalesce(($), 0)', renderPredicate(predicate.item));
@@ -244,9 +282,19 @@ function renderPredicate(predicate: Predicate): SqlPart {
 
 /** What a detection lists of each event. */
 export const DETECTION_COLUMNS = [
-  'row_id', 'event_id', 'event_time', 'user_identity_type', 'user_identity_arn', 'user_identity_user_name',
-  'user_identity_invoked_by', 'session_issuer_arn', 'event_source', 'event_name', 'source_ip_address',
-  'recipient_account_id', 'aws_region',
+  'row_id',
+  'event_id',
+  'event_time',
+  'user_identity_type',
+  'user_identity_arn',
+  'user_identity_user_name',
+  'user_identity_invoked_by',
+  'session_issuer_arn',
+  'event_source',
+  'event_name',
+  'source_ip_address',
+  'recipient_account_id',
+  'aws_region',
 ] as const;
 
 export type DetectionRow = { [K in (typeof DETECTION_COLUMNS)[number]]: K extends 'row_id' ? number : string | null };
@@ -274,7 +322,10 @@ export function ruleStatement(predicate: Predicate, aggregation: Aggregation | n
   if (filter.since) conditions.push(part('e.event_time >= ?', filter.since));
   if (filter.until) conditions.push(part('e.event_time <= ?', filter.until));
   const columns = DETECTION_COLUMNS.map((column) => `e.${column}`).join(', ');
-  return around(`SELECT ${columns}\nFROM events e\nWHERE $\nORDER BY e.event_time, e.row_id`, joinParts(conditions, '\n  AND '));
+  return around(
+    `SELECT ${columns}\nFROM events e\nWHERE $\nORDER BY e.event_time, e.row_id`,
+    joinParts(conditions, '\n  AND '),
+  );
 }
 
 /**
@@ -290,7 +341,8 @@ function aggregatedIds(condition: SqlPart, aggregation: Aggregation): SqlPart {
   // number the rule's timeframe was parsed into, never rule text.
   const window = `RANGE BETWEEN ${Math.floor(aggregation.windowSeconds)} PRECEDING AND CURRENT ROW`;
   return {
-    sql: `e.row_id IN (\n  SELECT row_id FROM (\n    SELECT e.row_id, count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window}) AS n\n` +
+    sql:
+      `e.row_id IN (\n  SELECT row_id FROM (\n    SELECT e.row_id, count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window}) AS n\n` +
       `    FROM events e\n    WHERE ${condition.sql}\n      AND e.event_time IS NOT NULL)\n  WHERE n ${op} ?)`,
     params: [...group.params, ...condition.params, aggregation.threshold],
   };

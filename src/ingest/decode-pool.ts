@@ -96,7 +96,8 @@ export class DecodePool {
       return;
     }
     const sink = job.sinks.get(message.entry)!;
-    if (message.type === 'batch') sink.batch({ ...message.batch, records: message.batch.records.map(asBindable) }); else if (message.type === 'problem') sink.problem(message.problem);
+    if (message.type === 'batch') sink.batch({ ...message.batch, records: message.batch.records.map(asBindable) });
+    else if (message.type === 'problem') sink.problem(message.problem);
     else if (message.type === 'digest') sink.digest(message.digest);
     else sink.finish(message.outcome);
   }
@@ -111,5 +112,7 @@ export class DecodePool {
 
 /** Bytes arrive from a worker as a plain Uint8Array; better-sqlite3 binds Buffers as BLOBs. */
 function asBindable(record: string | Uint8Array): string | Buffer {
-  return typeof record === 'string' || Buffer.isBuffer(record) ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+  return typeof record === 'string' || Buffer.isBuffer(record)
+    ? record
+    : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
 }

@@ -21,7 +21,8 @@ import { withoutLayout } from '../decode/json-bytes.js';
 const BATCH_TARGET_BYTES = 64 * 1024;
 
 /** Help for a JSON value of the wrong shape: other services' JSON often sits beside the trail's logs. */
-const NOT_CLOUDTRAIL_HELP = "only CloudTrail records are indexed; give the trail's AWSLogs/<account>/CloudTrail/ folders, or leave this file out";
+const NOT_CLOUDTRAIL_HELP =
+  "only CloudTrail records are indexed; give the trail's AWSLogs/<account>/CloudTrail/ folders, or leave this file out";
 
 /**
  * Turns a stream of decompressed bytes into event batches, problems and digests, for one file.
@@ -94,12 +95,22 @@ export class FileDecoder {
     }
     this.flushBatch();
     if (this.problemsOverflow > 0) {
-      this.sink.problem({ path: this.path, position: null, stage: 'decode', reason: `${this.problemsOverflow} more problems in this file were not stored` });
+      this.sink.problem({
+        path: this.path,
+        position: null,
+        stage: 'decode',
+        reason: `${this.problemsOverflow} more problems in this file were not stored`,
+      });
     }
-    const status: FileStatus = this.fatal === null ? 'done' : this.eventsRead > 0 || this.sawDigest ? 'partial' : 'failed';
+    const status: FileStatus =
+      this.fatal === null ? 'done' : this.eventsRead > 0 || this.sawDigest ? 'partial' : 'failed';
     return {
       contentSha256: this.fatal === null ? this.contentHash.digest('hex') : null,
-      kind: this.sawDigest ? 'digest' : this.eventsRead > 0 || this.hint === 'log' || this.hint === 'insight' ? 'log' : 'other',
+      kind: this.sawDigest
+        ? 'digest'
+        : this.eventsRead > 0 || this.hint === 'log' || this.hint === 'insight'
+          ? 'log'
+          : 'other',
       format: this.splitter.layout,
       eventsRead: this.eventsRead,
       status,
@@ -142,12 +153,20 @@ export class FileDecoder {
     for (const record of inner) {
       const at = `${positionOf(raw)}, ${describePath(record.path)}`;
       try {
-        const found = record.kind === 'value' ? slicedRecord(record.value, record.path, slicer) : this.embeddedRecord(record.text, record.path, slicer, at);
+        const found =
+          record.kind === 'value'
+            ? slicedRecord(record.value, record.path, slicer)
+            : this.embeddedRecord(record.text, record.path, slicer, at);
         if (found === null) continue;
         const verdict = classifyValue(found.value);
         if (verdict.kind === 'event') this.addEvent(verdict.event, found.value, found.stored, raw, at);
         else if (verdict.kind === 'rejected') this.problem('normalize', at, verdict.reason, NOT_CLOUDTRAIL_HELP);
-        else this.problem('normalize', at, `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`);
+        else
+          this.problem(
+            'normalize',
+            at,
+            `a ${verdict.kind === 'wrapped' ? 'wrapper' : 'digest'} inside a wrapper is not read`,
+          );
       } catch (error) {
         this.problem('normalize', at, `the record could not be read: ${messageOf(error)}`);
       }
@@ -159,9 +178,18 @@ export class FileDecoder {
    * the string is the record as logged. Its depth is checked before it is parsed, as the splitter
    * checks every record cut from a file.
    */
-  private embeddedRecord(text: unknown, path: readonly (string | number)[], slicer: JsonSlicer, at: string): FoundRecord | null {
+  private embeddedRecord(
+    text: unknown,
+    path: readonly (string | number)[],
+    slicer: JsonSlicer,
+    at: string,
+  ): FoundRecord | null {
     if (typeof text !== 'string') {
-      this.problem('normalize', at, `a record must be a JSON object serialised as a string here, not ${describeType(text ?? null)}`);
+      this.problem(
+        'normalize',
+        at,
+        `a record must be a JSON object serialised as a string here, not ${describeType(text ?? null)}`,
+      );
       return null;
     }
     if (nestingDepth(text, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
@@ -181,10 +209,12 @@ export class FileDecoder {
   private addEvent(event: TrailEvent, value: unknown, stored: StoredBytes, raw: RawValue, at: string): void {
     if (event.timeProblem) this.problem('normalize', at, `${event.timeProblem}; kept with no time`);
     const pending = this.pending;
-    if (stored.notVerbatim !== null) pending.notVerbatim.push({ index: pending.rows.length, reason: stored.notVerbatim });
+    if (stored.notVerbatim !== null)
+      pending.notVerbatim.push({ index: pending.rows.length, reason: stored.notVerbatim });
     pending.rows.push(toEventRow(event, event.eventId === null ? contentKey(stored.bytes) : null));
     pending.searchTexts.push(toSearchRow(event));
-    for (const link of traceLinksOf(value as Record<string, unknown>, event.eventNameBase)) pending.links.push([pending.rows.length - 1, link.kind, link.value]);
+    for (const link of traceLinksOf(value as Record<string, unknown>, event.eventNameBase))
+      pending.links.push([pending.rows.length - 1, link.kind, link.value]);
     pending.records.push(stored.bytes);
     pending.indexes.push(raw.index);
     pending.bytes += stored.bytes.length;
@@ -203,7 +233,14 @@ export class FileDecoder {
     const { rows, searchTexts, records, indexes, notVerbatim, links } = this.pending;
     if (rows.length === 0) return;
     this.pending = emptyPending();
-    this.sink.batch({ rows, searchTexts, recordIndexes: indexes, records: records.map(toStoredRecord), notVerbatim, traceLinks: links });
+    this.sink.batch({
+      rows,
+      searchTexts,
+      recordIndexes: indexes,
+      records: records.map(toStoredRecord),
+      notVerbatim,
+      traceLinks: links,
+    });
   }
 
   private problem(stage: Problem['stage'], position: string | null, reason: string, help?: string): void {
@@ -249,7 +286,8 @@ function slicedRecord(value: unknown, path: readonly (string | number)[], slicer
  * an escaped lone surrogate has no UTF-8 form, and invalid UTF-8 in the wrapper was replaced.
  */
 function embeddedFidelity(text: string, path: readonly (string | number)[], slicer: JsonSlicer): string | null {
-  if (hasLoneSurrogate(text)) return 'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place';
+  if (hasLoneSurrogate(text))
+    return 'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place';
   const slice = slicer.sliceAt(path);
   if (slice !== null && !isUtf8(slicer.bytes.subarray(slice.start, slice.end))) {
     return 'the string holding the record is not valid UTF-8 in the file: stored with U+FFFD in place of the invalid bytes';

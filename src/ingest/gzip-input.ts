@@ -26,9 +26,16 @@ export function inflateWhole(compressed: Buffer, limits: ReadLimits): Buffer | n
  * A file's bytes as decoders see them: as they are, or inflated. `tolerant` is the second reading of
  * a file that ended in garbage (node:zlib drops the output of the write that held it).
  */
-export function decompressed(chunks: AsyncIterable<Buffer>, gzipped: boolean, tolerant: boolean, limits: ReadLimits): AsyncIterable<Buffer> {
+export function decompressed(
+  chunks: AsyncIterable<Buffer>,
+  gzipped: boolean,
+  tolerant: boolean,
+  limits: ReadLimits,
+): AsyncIterable<Buffer> {
   if (!gzipped) return chunks;
-  return tolerant ? gunzipTolerant(chunks, limits.maxDecompressedBytes) : gunzipStream(chunks, limits.maxDecompressedBytes);
+  return tolerant
+    ? gunzipTolerant(chunks, limits.maxDecompressedBytes)
+    : gunzipStream(chunks, limits.maxDecompressedBytes);
 }
 
 /** Gzip inside a zip entry: bytes are pushed as fflate delivers the entry, with the same output cap. */
@@ -43,7 +50,12 @@ export class PushedGunzip {
       if (this.error) return;
       this.inflatedBytes += data.length;
       if (this.inflatedBytes > limits.maxDecompressedBytes) {
-        this.error = new InputError('decompress', `gzip data in the zip entry exceeds the ${limits.maxDecompressedBytes}-byte limit (a gzip bomb?)`, null, INPUT_HELP.raiseCap);
+        this.error = new InputError(
+          'decompress',
+          `gzip data in the zip entry exceeds the ${limits.maxDecompressedBytes}-byte limit (a gzip bomb?)`,
+          null,
+          INPUT_HELP.raiseCap,
+        );
         return;
       }
       onData(Buffer.from(data.buffer, data.byteOffset, data.length));
@@ -55,7 +67,12 @@ export class PushedGunzip {
     try {
       this.gunzip.push(chunk);
     } catch (error) {
-      this.error = new InputError('decompress', `gzip data in the zip entry is corrupt (${messageOf(error)})`, null, INPUT_HELP.downloadArchiveAgain);
+      this.error = new InputError(
+        'decompress',
+        `gzip data in the zip entry is corrupt (${messageOf(error)})`,
+        null,
+        INPUT_HELP.downloadArchiveAgain,
+      );
     }
   }
 }

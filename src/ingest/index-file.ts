@@ -9,7 +9,6 @@ import { indexLogFile } from './index-log-file.js';
 import { indexZip } from './index-zip.js';
 import type { OpenFileSink, ReadLimits } from './limits.js';
 
-
 /**
  * Files up to this size are read in one call and, when gzipped, inflated in one call: per-file stream
  * set-up dominated the time on real archives, whose files are mostly under 1 MB.

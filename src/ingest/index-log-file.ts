@@ -9,7 +9,12 @@ import { inSlices } from './file-bytes.js';
 import type { FileBytes } from './file-bytes.js';
 
 /** The log-file container: one file of JSON, gzipped or not, decoded as it is read. */
-export async function indexLogFile(source: SourceFile, bytes: FileBytes, limits: ReadLimits, sink: FileSink): Promise<void> {
+export async function indexLogFile(
+  source: SourceFile,
+  bytes: FileBytes,
+  limits: ReadLimits,
+  sink: FileSink,
+): Promise<void> {
   const { head, whole, chunksOf } = bytes;
   const gzipped = head !== null && isGzip(head);
   const inflated = whole && gzipped ? inflateWhole(whole, limits) : null;

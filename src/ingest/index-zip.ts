@@ -25,22 +25,44 @@ export async function indexZip(
     entriesRead++;
     const label = uniqueLabel(`${zipPath}!${name}`, labels, index);
     if (label !== `${zipPath}!${name}`) {
-      zipSink.problem({ path: zipPath, position: `entry ${index}`, stage: 'read', reason: `duplicate entry name ${JSON.stringify(name)}; read as ${label}` });
+      zipSink.problem({
+        path: zipPath,
+        position: `entry ${index}`,
+        stage: 'read',
+        reason: `duplicate entry name ${JSON.stringify(name)}; read as ${label}`,
+      });
     }
     return new ZipEntryReader(label, limits, openSink({ path: label, sizeBytes: null, mtimeMs }));
   };
   try {
-    await readZipEntries(chunksOf(zipHash), {
-      maxEntries: limits.maxZipEntries,
-      maxEntryBytes: limits.maxDecompressedBytes,
-      maxTotalBytes: limits.maxDecompressedBytes * 4,
-    }, openEntry);
+    await readZipEntries(
+      chunksOf(zipHash),
+      {
+        maxEntries: limits.maxZipEntries,
+        maxEntryBytes: limits.maxDecompressedBytes,
+        maxTotalBytes: limits.maxDecompressedBytes * 4,
+      },
+      openEntry,
+    );
   } catch (error) {
     const fatal = error instanceof InputError ? error : new InputError('decompress', messageOf(error));
-    zipSink.problem({ path: zipPath, position: fatal.position, stage: fatal.stage, reason: fatal.reason, help: fatal.help });
+    zipSink.problem({
+      path: zipPath,
+      position: fatal.position,
+      stage: fatal.stage,
+      reason: fatal.reason,
+      help: fatal.help,
+    });
     status = entriesRead > 0 ? 'partial' : 'failed';
   }
-  zipSink.finish({ sha256: zipHash.digest('hex'), contentSha256: null, kind: 'archive', format: 'zip', eventsRead: 0, status });
+  zipSink.finish({
+    sha256: zipHash.digest('hex'),
+    contentSha256: null,
+    kind: 'archive',
+    format: 'zip',
+    eventsRead: 0,
+    status,
+  });
 }
 
 function uniqueLabel(label: string, used: Set<string>, index: number): string {

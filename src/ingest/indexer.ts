@@ -54,14 +54,31 @@ export interface IndexOptions {
 export const DEFAULT_DEFER_INDEXES_AFTER = 10_000;
 
 export function emptySummary(): IndexSummary {
-  return { filesSeen: 0, filesRead: 0, filesUnchanged: 0, filesFailed: 0, filesPartial: 0, digests: 0, eventsRead: 0, eventsNew: 0, problems: 0, bytesRead: 0, filesSkipped: Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>, firstProblems: [] };
+  return {
+    filesSeen: 0,
+    filesRead: 0,
+    filesUnchanged: 0,
+    filesFailed: 0,
+    filesPartial: 0,
+    digests: 0,
+    eventsRead: 0,
+    eventsNew: 0,
+    problems: 0,
+    bytesRead: 0,
+    filesSkipped: Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>,
+    firstProblems: [],
+  };
 }
 
 /**
  * Indexes files and folders: unchanged files (same size and mtime as when last read) are skipped,
  * new and changed ones are read. Re-running on the same paths is a no-op.
  */
-export async function indexPaths(paths: readonly string[], writer: IndexWriter, options: IndexOptions): Promise<IndexSummary> {
+export async function indexPaths(
+  paths: readonly string[],
+  writer: IndexWriter,
+  options: IndexOptions,
+): Promise<IndexSummary> {
   const summary = emptySummary();
   const recordWalkProblem = (problem: Problem) => {
     writer.addProblem(null, problem);
@@ -72,7 +89,10 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
   const store: StoreState = { failure: null };
   writer.allowDeferredIndexes(options.deferIndexesAfter ?? DEFAULT_DEFER_INDEXES_AFTER);
   try {
-    for await (const source of walkSources(paths, { onProblem: recordWalkProblem, exclude: options.exclude ?? new Set() })) {
+    for await (const source of walkSources(paths, {
+      onProblem: recordWalkProblem,
+      exclude: options.exclude ?? new Set(),
+    })) {
       if (options.shouldStop?.()) break;
       throwIfStoreFailed(store);
       const skip = options.keyFilter ? skipReason(source.path, options.keyFilter) : null;
@@ -88,8 +108,13 @@ export async function indexPaths(paths: readonly string[], writer: IndexWriter, 
       summary.filesRead++;
       summary.bytesRead += source.sizeBytes;
       const openSink = (entry: EntryInfo) => new WriterSink(writer, entry, summary, store);
-      const done = pool ? (await pool.submit(source, options.limits, openSink)).done : indexSourceFile(source, options.limits, openSink);
-      track(pending, done.then(() => options.onFile?.(source, summary)));
+      const done = pool
+        ? (await pool.submit(source, options.limits, openSink)).done
+        : indexSourceFile(source, options.limits, openSink);
+      track(
+        pending,
+        done.then(() => options.onFile?.(source, summary)),
+      );
       if (!pool) await done;
     }
     await Promise.all(pending);
@@ -114,8 +139,13 @@ function track(pending: Set<Promise<void>>, promise: Promise<void>): void {
 /** Same size and mtime as when it was last read completely: skip it (re-runs are no-ops). */
 export function isUnchanged(writer: IndexWriter, source: SourceFile): boolean {
   const known = writer.knownFile(source.path);
-  return known !== undefined && known.status !== 'indexing' && known.status !== 'missing'
-    && known.sizeBytes === source.sizeBytes && known.mtimeMs === source.mtimeMs;
+  return (
+    known !== undefined &&
+    known.status !== 'indexing' &&
+    known.status !== 'missing' &&
+    known.sizeBytes === source.sizeBytes &&
+    known.mtimeMs === source.mtimeMs
+  );
 }
 
 /**

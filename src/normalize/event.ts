@@ -54,8 +54,19 @@ export type WrappedRecord =
  * but eventName and eventSource alone also describe an API in catalogues (TrailDiscover metadata).
  */
 const EVENT_KEYS = [
-  'eventVersion', 'eventTime', '@timestamp', 'eventID', 'userIdentity', 'awsRegion', 'sourceIPAddress',
-  'requestParameters', 'responseElements', 'errorCode', 'eventType', 'requestID', 'recipientAccountId',
+  'eventVersion',
+  'eventTime',
+  '@timestamp',
+  'eventID',
+  'userIdentity',
+  'awsRegion',
+  'sourceIPAddress',
+  'requestParameters',
+  'responseElements',
+  'errorCode',
+  'eventType',
+  'requestID',
+  'recipientAccountId',
 ];
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -66,14 +77,16 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
  * CloudWatch Logs subscriptions, `lookup-events` output), a digest, or something to reject with a reason.
  */
 export function classifyValue(value: unknown): Classified {
-  if (!isObject(value)) return { kind: 'rejected', reason: `a record must be a JSON object, not ${describeType(value)}` };
+  if (!isObject(value))
+    return { kind: 'rejected', reason: `a record must be a JSON object, not ${describeType(value)}` };
   if (isDigest(value)) return { kind: 'digest' };
   const notification = notificationReason(value);
   if (notification) return { kind: 'rejected', reason: notification };
   if (EVENT_KEYS.some((key) => key in value)) return { kind: 'event', event: toTrailEvent(value) };
   const inner = unwrap(value);
   if (inner) return { kind: 'wrapped', inner };
-  if ('Records' in value) return { kind: 'rejected', reason: `"Records" is ${describeType(value['Records'])}, not an array of events` };
+  if ('Records' in value)
+    return { kind: 'rejected', reason: `"Records" is ${describeType(value['Records'])}, not an array of events` };
   return { kind: 'rejected', reason: `not a CloudTrail event (keys: ${describeKeys(value)})` };
 }
 
@@ -84,26 +97,34 @@ export function isDigest(value: Record<string, unknown>): boolean {
 /** S3 and SNS notifications look like events (eventVersion, eventSource…) and are not (CLOUDTRAIL.md §1). */
 function notificationReason(value: Record<string, unknown>): string | null {
   const source = value['eventSource'];
-  if (typeof source === 'string' && source.startsWith('aws:')) return `an ${source} event notification, not a CloudTrail event`;
+  if (typeof source === 'string' && source.startsWith('aws:'))
+    return `an ${source} event notification, not a CloudTrail event`;
   if (value['Type'] === 'Notification' && 'Message' in value) return 'an SNS notification, not a CloudTrail event';
   return null;
 }
 
 function unwrap(value: Record<string, unknown>): WrappedRecord[] | null {
   const records = value['Records'];
-  if (Array.isArray(records)) return records.map((inner, index) => ({ kind: 'value', value: inner, path: ['Records', index] }));
+  if (Array.isArray(records))
+    return records.map((inner, index) => ({ kind: 'value', value: inner, path: ['Records', index] }));
   if (isObject(value['event'])) return [{ kind: 'value', value: value['event'], path: ['event'] }];
-  if (typeof value['CloudTrailEvent'] === 'string') return [{ kind: 'text', text: value['CloudTrailEvent'], path: ['CloudTrailEvent'] }];
+  if (typeof value['CloudTrailEvent'] === 'string')
+    return [{ kind: 'text', text: value['CloudTrailEvent'], path: ['CloudTrailEvent'] }];
   const logEvents = value['logEvents'];
   if (Array.isArray(logEvents)) return embeddedIn(logEvents, 'logEvents', 'message');
   // `aws cloudtrail lookup-events` prints {"Events": [{…, "CloudTrailEvent": "<the record>"}]}.
   const events = value['Events'];
-  if (Array.isArray(events) && events.some((entry) => isObject(entry) && 'CloudTrailEvent' in entry)) return embeddedIn(events, 'Events', 'CloudTrailEvent');
+  if (Array.isArray(events) && events.some((entry) => isObject(entry) && 'CloudTrailEvent' in entry))
+    return embeddedIn(events, 'Events', 'CloudTrailEvent');
   return null;
 }
 
 function embeddedIn(entries: readonly unknown[], key: string, member: string): WrappedRecord[] {
-  return entries.map((entry, index) => ({ kind: 'text', text: isObject(entry) ? entry[member] : undefined, path: [key, index, member] }));
+  return entries.map((entry, index) => ({
+    kind: 'text',
+    text: isObject(entry) ? entry[member] : undefined,
+    path: [key, index, member],
+  }));
 }
 
 /** The first few keys, each cut short: enough to recognise the file, bounded whatever it holds. */
@@ -159,7 +180,6 @@ function describeBadTime(rawTime: unknown): string {
   if (rawTime === undefined) return 'the record has no eventTime';
   return `eventTime ${JSON.stringify(rawTime)?.slice(0, 80)} is not a time`;
 }
-
 
 /** The first address of a raw sourceIPAddress ("81.2.69.142, 192.168.10.10"); service names give null. */
 export function firstIpAddress(raw: string | null): string | null {

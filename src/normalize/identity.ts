@@ -15,7 +15,13 @@ export interface Principal {
 
 /** The values a `user:` filter compares with (IDENTITY_COLUMNS in search/fields.ts), in that order. */
 export function identityValues(principal: Principal): (string | null)[] {
-  return [principal.arn, principal.userName, principal.principalId, principal.sessionIssuerArn, principal.sessionIssuerUserName];
+  return [
+    principal.arn,
+    principal.userName,
+    principal.principalId,
+    principal.sessionIssuerArn,
+    principal.sessionIssuerUserName,
+  ];
 }
 
 type JsonObject = Record<string, unknown>;

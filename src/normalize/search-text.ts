@@ -33,8 +33,14 @@ export interface WholeValues {
 export function toSearchText(record: Record<string, unknown>, whole: WholeValues): SearchText {
   return {
     action: joinWords([record['eventSource'], ...actionNames(record['eventName'])]),
-    identity: withTokens(joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]), [...whole.identity, ...identityForms(record['userIdentity'])]),
-    network: withTokens(flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]), whole.network),
+    identity: withTokens(joinWords([...identityWords(record['userIdentity']), record['recipientAccountId']]), [
+      ...whole.identity,
+      ...identityForms(record['userIdentity']),
+    ]),
+    network: withTokens(
+      flatten([record['sourceIPAddress'], record['userAgent'], record['awsRegion'], record['vpcEndpointId']]),
+      whole.network,
+    ),
     request: flatten([record['requestParameters'], record['additionalEventData']]),
     response: flatten([record['responseElements'], record['serviceEventDetails']]),
     error: joinWords([record['errorCode'], record['errorMessage']]),
@@ -68,9 +74,19 @@ function identityWords(userIdentity: unknown): unknown[] {
   const issuer = isObject(session['sessionIssuer']) ? session['sessionIssuer'] : {};
   const onBehalfOf = isObject(userIdentity['onBehalfOf']) ? userIdentity['onBehalfOf'] : {};
   return [
-    userIdentity['type'], userIdentity['arn'], userIdentity['principalId'], userIdentity['accountId'],
-    userIdentity['accessKeyId'], userIdentity['userName'], userIdentity['invokedBy'], userIdentity['sourceIdentity'],
-    userIdentity['credentialId'], issuer['arn'], issuer['userName'], onBehalfOf['userId'], session['sourceIdentity'],
+    userIdentity['type'],
+    userIdentity['arn'],
+    userIdentity['principalId'],
+    userIdentity['accountId'],
+    userIdentity['accessKeyId'],
+    userIdentity['userName'],
+    userIdentity['invokedBy'],
+    userIdentity['sourceIdentity'],
+    userIdentity['credentialId'],
+    issuer['arn'],
+    issuer['userName'],
+    onBehalfOf['userId'],
+    session['sourceIdentity'],
   ];
 }
 
@@ -83,7 +99,8 @@ function identityWords(userIdentity: unknown): unknown[] {
  */
 export function identityForms(userIdentity: unknown): string[] {
   if (!isObject(userIdentity)) return [];
-  const text = (key: string) => (typeof userIdentity[key] === 'string' && userIdentity[key] !== '' ? (userIdentity[key] as string) : null);
+  const text = (key: string) =>
+    typeof userIdentity[key] === 'string' && userIdentity[key] !== '' ? (userIdentity[key] as string) : null;
   const arn = text('arn');
   const forms: string[] = [];
   const assumed = arn?.indexOf(':assumed-role/') ?? -1;

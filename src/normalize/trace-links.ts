@@ -16,7 +16,16 @@ import { isObject, textField } from './identity.js';
  *   scheduler starts tasks without a RunTask, so these are how a service's task is tied to the
  *   deployments that could have started it.
  */
-export type TraceLinkKind = 'key' | 'session' | 'source-identity' | 'session-name' | 'task' | 'instance' | 'function' | 'task-role' | 'service-task-definition';
+export type TraceLinkKind =
+  | 'key'
+  | 'session'
+  | 'source-identity'
+  | 'session-name'
+  | 'task'
+  | 'instance'
+  | 'function'
+  | 'task-role'
+  | 'service-task-definition';
 
 export interface TraceLink {
   readonly kind: TraceLinkKind;
@@ -25,7 +34,14 @@ export interface TraceLink {
 
 type Json = Record<string, unknown>;
 
-const STS_ISSUERS = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'AssumeRoot', 'GetSessionToken', 'GetFederationToken']);
+const STS_ISSUERS = new Set([
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoot',
+  'GetSessionToken',
+  'GetFederationToken',
+]);
 
 /** The links an event proves; none for failed calls (they issued nothing) and for every other action. */
 export function traceLinksOf(record: Json, eventNameBase: string | null): TraceLink[] {
@@ -38,7 +54,9 @@ export function traceLinksOf(record: Json, eventNameBase: string | null): TraceL
     case 'StartTask':
       return arrayOf(response?.['tasks']).flatMap((task) => idLink('task', lastSegment(textField(task, 'taskArn'))));
     case 'RunInstances':
-      return arrayOf(isObject(response?.['instancesSet']) ? response['instancesSet']['items'] : null).flatMap((item) => idLink('instance', textField(item, 'instanceId')));
+      return arrayOf(isObject(response?.['instancesSet']) ? response['instancesSet']['items'] : null).flatMap((item) =>
+        idLink('instance', textField(item, 'instanceId')),
+      );
     case 'CreateFunction':
       return idLink('function', textField(request, 'functionName') ?? textField(response, 'functionName'));
     case 'RegisterTaskDefinition':
@@ -46,7 +64,10 @@ export function traceLinksOf(record: Json, eventNameBase: string | null): TraceL
     case 'CreateService':
     case 'UpdateService': {
       const service = isObject(response?.['service']) ? response['service'] : null;
-      return idLink('service-task-definition', textField(service, 'taskDefinition') ?? textField(request, 'taskDefinition'));
+      return idLink(
+        'service-task-definition',
+        textField(service, 'taskDefinition') ?? textField(request, 'taskDefinition'),
+      );
     }
     default:
       return [];
@@ -61,7 +82,8 @@ function stsLinks(record: Json, name: string, request: Json | null, response: Js
     ...idLink('source-identity', textField(request, 'sourceIdentity') ?? textField(response, 'sourceIdentity')),
   ];
   const identity = isObject(record['userIdentity']) ? record['userIdentity'] : null;
-  if (textField(identity, 'type') === 'AWSService') links.push(...idLink('session-name', textField(request, 'roleSessionName')));
+  if (textField(identity, 'type') === 'AWSService')
+    links.push(...idLink('session-name', textField(request, 'roleSessionName')));
   return links;
 }
 

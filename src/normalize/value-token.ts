@@ -26,5 +26,8 @@ function hash32(text: string, seed: number): number {
 
 /** The tokens of the values present, space separated. */
 export function valueTokens(values: readonly (string | null)[]): string {
-  return values.filter((value): value is string => value !== null).map(valueToken).join(' ');
+  return values
+    .filter((value): value is string => value !== null)
+    .map(valueToken)
+    .join(' ');
 }

@@ -32,16 +32,31 @@ export function roleOf(column: string, numeric: boolean): ColumnRole {
 }
 
 /** Widths for `natural` (the widest cell of each column, header included) within `maxWidth`. */
-export function fitColumns(columns: readonly string[], natural: readonly number[], numeric: readonly boolean[], maxWidth: number, gap: number): ColumnFit {
+export function fitColumns(
+  columns: readonly string[],
+  natural: readonly number[],
+  numeric: readonly boolean[],
+  maxWidth: number,
+  gap: number,
+): ColumnFit {
   const roles = columns.map((column, i) => roleOf(column, numeric[i]!));
   const widths = [...natural];
   const shown = columns.map(() => true);
   const leftOut: string[] = [];
-  const floorOf = (i: number) => (roles[i] === 'identity' ? Math.min(natural[i]!, IDENTITY_FLOOR) : roles[i] === 'other' ? Math.min(natural[i]!, OTHER_FLOOR) : natural[i]!);
-  const total = () => widths.reduce((sum, width, i) => sum + (shown[i] ? width : 0), 0) + gap * Math.max(0, shown.filter(Boolean).length - 1);
+  const floorOf = (i: number) =>
+    roles[i] === 'identity'
+      ? Math.min(natural[i]!, IDENTITY_FLOOR)
+      : roles[i] === 'other'
+        ? Math.min(natural[i]!, OTHER_FLOOR)
+        : natural[i]!;
+  const total = () =>
+    widths.reduce((sum, width, i) => sum + (shown[i] ? width : 0), 0) +
+    gap * Math.max(0, shown.filter(Boolean).length - 1);
   for (;;) {
     while (total() > maxWidth) {
-      const candidates = widths.map((width, i) => ({ i, width })).filter(({ i, width }) => shown[i] && width > floorOf(i));
+      const candidates = widths
+        .map((width, i) => ({ i, width }))
+        .filter(({ i, width }) => shown[i] && width > floorOf(i));
       if (candidates.length === 0) break;
       // Others give way before the identity: it is shrunk only once no other column can be.
       const others = candidates.filter(({ i }) => roles[i] !== 'identity');
@@ -55,12 +70,18 @@ export function fitColumns(columns: readonly string[], natural: readonly number[
     shown[next] = false;
     leftOut.push(columns[next]!);
     // A column left out frees room: the others may widen again to their natural widths.
-    columns.forEach((_, i) => { widths[i] = natural[i]!; });
+    columns.forEach((_, i) => {
+      widths[i] = natural[i]!;
+    });
   }
   return { widths: widths.map((width, i) => (shown[i] ? width : 0)), roles, leftOut };
 }
 
-function columnToLeaveOut(columns: readonly string[], roles: readonly ColumnRole[], shown: readonly boolean[]): number | null {
+function columnToLeaveOut(
+  columns: readonly string[],
+  roles: readonly ColumnRole[],
+  shown: readonly boolean[],
+): number | null {
   for (const name of LEAVE_OUT_ORDER) {
     const i = columns.indexOf(name);
     if (i !== -1 && shown[i]) return i;

@@ -18,6 +18,9 @@ export function csvLine(values: readonly unknown[]): string {
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const text = value instanceof Uint8Array ? Buffer.from(value).toString('base64') : neutralizeCsvFormula(escapeForTerminal(String(value)));
+  const text =
+    value instanceof Uint8Array
+      ? Buffer.from(value).toString('base64')
+      : neutralizeCsvFormula(escapeForTerminal(String(value)));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

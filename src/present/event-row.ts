@@ -7,7 +7,21 @@ import type { IdentityColumns } from '../search/event-identity.js';
  * investigator scans first. Escaping is left to the writer that puts it on a screen or in a file.
  */
 export const LIST_LABELS = ['time', 'account', 'region', 'identity', 'action', 'source_ip', 'error'] as const;
-export const CSV_LABELS = ['time', 'account', 'region', 'identity_type', 'identity_arn', 'access_key', 'event_source', 'action', 'source_ip', 'user_agent', 'error', 'error_message', 'row_id'] as const;
+export const CSV_LABELS = [
+  'time',
+  'account',
+  'region',
+  'identity_type',
+  'identity_arn',
+  'access_key',
+  'event_source',
+  'action',
+  'source_ip',
+  'user_agent',
+  'error',
+  'error_message',
+  'row_id',
+] as const;
 
 export function toListRow(row: EventListRow): Record<(typeof LIST_LABELS)[number], string | null> {
   return {

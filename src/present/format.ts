@@ -26,7 +26,13 @@ export interface WriteOptions {
 }
 
 /** Streams rows in one format; only the table writer looks ahead (a bounded number of rows). */
-export async function writeRows(format: OutputFormat, rows: Rows, columns: readonly string[], out: Output, options: WriteOptions): Promise<void> {
+export async function writeRows(
+  format: OutputFormat,
+  rows: Rows,
+  columns: readonly string[],
+  out: Output,
+  options: WriteOptions,
+): Promise<void> {
   const sink = createBackpressuredWriter(out);
   switch (format) {
     case 'table': {

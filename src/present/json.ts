@@ -2,7 +2,12 @@ import { escapeJsonForTerminal } from './safe-text.js';
 import type { Row, Rows, TextSink } from './rows.js';
 
 /** A JSON array, one row per line, streamed: `[`, rows joined by `,`, `]`. */
-export async function writeJsonArray(rows: Rows, columns: readonly string[], write: TextSink, jsonColumns: readonly string[]): Promise<void> {
+export async function writeJsonArray(
+  rows: Rows,
+  columns: readonly string[],
+  write: TextSink,
+  jsonColumns: readonly string[],
+): Promise<void> {
   await write('[');
   let first = true;
   for await (const row of rows) {
@@ -13,17 +18,28 @@ export async function writeJsonArray(rows: Rows, columns: readonly string[], wri
 }
 
 /** One JSON object per line, for jq and streaming consumers. */
-export async function writeNdjson(rows: Rows, columns: readonly string[], write: TextSink, jsonColumns: readonly string[]): Promise<void> {
+export async function writeNdjson(
+  rows: Rows,
+  columns: readonly string[],
+  write: TextSink,
+  jsonColumns: readonly string[],
+): Promise<void> {
   for await (const row of rows) await write(`${rowToJson(row, columns, jsonColumns)}\n`);
 }
 
 /** Original records, verbatim but terminal-safe, one per line. */
-export async function writeRawJsonLines(texts: Iterable<string> | AsyncIterable<string>, write: TextSink): Promise<void> {
+export async function writeRawJsonLines(
+  texts: Iterable<string> | AsyncIterable<string>,
+  write: TextSink,
+): Promise<void> {
   for await (const text of texts) await write(`${escapeJsonForTerminal(compactJson(text))}\n`);
 }
 
 /** Original records as one JSON array, streamed. */
-export async function writeRawJsonArray(texts: Iterable<string> | AsyncIterable<string>, write: TextSink): Promise<void> {
+export async function writeRawJsonArray(
+  texts: Iterable<string> | AsyncIterable<string>,
+  write: TextSink,
+): Promise<void> {
   await write('[');
   let first = true;
   for await (const text of texts) {
@@ -38,7 +54,9 @@ export async function writeRawJsonArray(texts: Iterable<string> | AsyncIterable<
  * carries no raw C1 or bidi characters, which JSON.stringify alone would pass through.
  */
 export function rowToJson(row: Row, columns: readonly string[], jsonColumns: readonly string[]): string {
-  const parts = columns.map((column) => `${JSON.stringify(column)}:${valueToJson(row[column], jsonColumns.includes(column))}`);
+  const parts = columns.map(
+    (column) => `${JSON.stringify(column)}:${valueToJson(row[column], jsonColumns.includes(column))}`,
+  );
   return escapeJsonForTerminal(`{${parts.join(',')}}`);
 }
 

@@ -20,10 +20,18 @@ export function formatUserMessage(level: 'error' | 'warning', message: UserMessa
 
 /** Each line escaped on its own, so a caret line can sit under the text it points at. */
 function labelled(label: string, text: string): string {
-  return text.split('\n').map((line, i) => `${i === 0 ? `${label}:` : ' '.repeat(label.length + 1)} ${escapeForTerminal(line)}`).join('\n');
+  return text
+    .split('\n')
+    .map((line, i) => `${i === 0 ? `${label}:` : ' '.repeat(label.length + 1)} ${escapeForTerminal(line)}`)
+    .join('\n');
 }
 
 export function formatProblem(problem: Problem): string {
   const where = problem.position ? `${problem.path}, ${problem.position}` : problem.path;
-  return formatUserMessage('warning', { headline: `skipped input (${problem.stage})`, reason: problem.reason, where, help: problem.help });
+  return formatUserMessage('warning', {
+    headline: `skipped input (${problem.stage})`,
+    reason: problem.reason,
+    where,
+    help: problem.help,
+  });
 }

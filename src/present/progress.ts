@@ -42,7 +42,11 @@ export function createProgressLine(stream: NodeJS.WriteStream, now: () => number
 export function formatProgress(state: ProgressState, elapsedSeconds: number): string {
   const rate = elapsedSeconds > 0 ? state.events / elapsedSeconds : 0;
   const files = state.filesTotal === null ? `${state.filesDone} files` : `${state.filesDone}/${state.filesTotal} files`;
-  const parts = [`indexing: ${files}`, `${state.events.toLocaleString('en-US')} events`, `${Math.round(rate).toLocaleString('en-US')} events/s`];
+  const parts = [
+    `indexing: ${files}`,
+    `${state.events.toLocaleString('en-US')} events`,
+    `${Math.round(rate).toLocaleString('en-US')} events/s`,
+  ];
   const eta = estimateSeconds(state, elapsedSeconds);
   if (eta !== null) parts.push(`ETA ${formatDuration(eta)}`);
   return parts.join(' · ');

@@ -11,7 +11,12 @@ const GAP = '  ';
  * A width-aware text table (present/column-fit.ts decides the widths); every cell is escaped, so log
  * content cannot drive the terminal. Returns the columns left out to fit the width.
  */
-export async function writeTable(rows: Rows, columns: readonly string[], write: TextSink, maxWidth: number): Promise<string[]> {
+export async function writeTable(
+  rows: Rows,
+  columns: readonly string[],
+  write: TextSink,
+  maxWidth: number,
+): Promise<string[]> {
   const iterator = toAsyncIterator(rows);
   const head: string[][] = [];
   let next = await iterator.next();
@@ -19,12 +24,22 @@ export async function writeTable(rows: Rows, columns: readonly string[], write: 
     head.push(cellsOf(next.value, columns));
     next = await iterator.next();
   }
-  const numeric = columns.map((_, i) => head.length > 0 && head.every((cells) => cells[i] === '' || /^-?\d+(\.\d+)?$/.test(cells[i]!)));
-  const natural = columns.map((column, i) => Math.max(displayWidth(column), ...head.map((cells) => displayWidth(cells[i]!))));
+  const numeric = columns.map(
+    (_, i) => head.length > 0 && head.every((cells) => cells[i] === '' || /^-?\d+(\.\d+)?$/.test(cells[i]!)),
+  );
+  const natural = columns.map((column, i) =>
+    Math.max(displayWidth(column), ...head.map((cells) => displayWidth(cells[i]!))),
+  );
   const fit = fitColumns(columns, natural, numeric, maxWidth, GAP.length);
-  const line = (cells: readonly string[], header: boolean) => formatLine(cells, fit.widths, header ? fit.roles.map(() => 'other') : fit.roles);
+  const line = (cells: readonly string[], header: boolean) =>
+    formatLine(cells, fit.widths, header ? fit.roles.map(() => 'other') : fit.roles);
   await write(line(columns.map(escapeForTerminal), true));
-  await write(`${fit.widths.filter((width) => width > 0).map((width) => '-'.repeat(width)).join(GAP)}\n`);
+  await write(
+    `${fit.widths
+      .filter((width) => width > 0)
+      .map((width) => '-'.repeat(width))
+      .join(GAP)}\n`,
+  );
   for (const cells of head) await write(line(cells, false));
   while (!next.done) {
     await write(line(cellsOf(next.value, columns), false));

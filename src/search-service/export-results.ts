@@ -19,7 +19,11 @@ const EXPORT_PAGE = 1_000;
  * Its own connection holds one read snapshot, so a running `watch` cannot shift the pages; the
  * searches typed meanwhile keep the other connection.
  */
-export async function exportResults(dbPath: string, compiled: CompiledQuery, options: { format: ExportFormat; dir: string; now?: Date }): Promise<ExportResult> {
+export async function exportResults(
+  dbPath: string,
+  compiled: CompiledQuery,
+  options: { format: ExportFormat; dir: string; now?: Date },
+): Promise<ExportResult> {
   const db = openReadOnly(dbPath);
   const { path, stream } = createExportFile(options.dir, options.format, options.now ?? new Date());
   let events = 0;

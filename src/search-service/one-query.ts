@@ -21,7 +21,10 @@ export interface OneQuery {
 export const QUERY_INSTANT_TTL_MS = 5_000;
 
 /** The instant for each query text: the same for every request of one typed query. */
-export function createQueryClock(now: () => number = Date.now, ttlMs = QUERY_INSTANT_TTL_MS): (text: string) => OneQuery {
+export function createQueryClock(
+  now: () => number = Date.now,
+  ttlMs = QUERY_INSTANT_TTL_MS,
+): (text: string) => OneQuery {
   let last: OneQuery | null = null;
   return (text) => {
     const nowMs = now();
@@ -34,7 +37,8 @@ export function createQueryClock(now: () => number = Date.now, ttlMs = QUERY_INS
 export function lastCompiledPerQuery<T>(compileAt: (text: string, now: Date) => T): (query: OneQuery) => T {
   let last: { query: OneQuery; compiled: T } | null = null;
   return (query) => {
-    if (last?.query.text !== query.text || last.query.nowMs !== query.nowMs) last = { query, compiled: compileAt(query.text, new Date(query.nowMs)) };
+    if (last?.query.text !== query.text || last.query.nowMs !== query.nowMs)
+      last = { query, compiled: compileAt(query.text, new Date(query.nowMs)) };
     return last.compiled;
   };
 }

@@ -22,10 +22,23 @@ export type ExportFormat = 'ndjson' | 'csv';
  * snapshot: see search/snapshot.ts), so pages and counts agree while a writer adds events.
  */
 export type SearchRequest =
-  | { readonly kind: 'page'; readonly query: string; readonly offset: number; readonly limit: number; readonly sort?: SortOrder; readonly upToRowId?: number }
+  | {
+      readonly kind: 'page';
+      readonly query: string;
+      readonly offset: number;
+      readonly limit: number;
+      readonly sort?: SortOrder;
+      readonly upToRowId?: number;
+    }
   | { readonly kind: 'count'; readonly query: string; readonly cap: number | null; readonly upToRowId?: number }
   | { readonly kind: 'position'; readonly query: string; readonly rowId: number; readonly upToRowId: number }
-  | { readonly kind: 'added'; readonly query: string; readonly afterRowId: number; readonly upToRowId: number; readonly cap: number }
+  | {
+      readonly kind: 'added';
+      readonly query: string;
+      readonly afterRowId: number;
+      readonly upToRowId: number;
+      readonly cap: number;
+    }
   | { readonly kind: 'facets'; readonly query: string }
   | { readonly kind: 'timeline'; readonly query: string }
   | { readonly kind: 'source'; readonly rowId: number }

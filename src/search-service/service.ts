@@ -29,14 +29,17 @@ export interface SearchService {
 export function createSearchService(dbPath: string): SearchService {
   const db = openReadOnly(dbPath);
   const rules = shippedRules();
-  const compileAt = lastCompiledPerQuery((text, now) => compileWithRule(text, rules, (search) => compileQuery(search, { now })));
+  const compileAt = lastCompiledPerQuery((text, now) =>
+    compileWithRule(text, rules, (search) => compileQuery(search, { now })),
+  );
   return {
     async handle<R extends SearchRequest>(request: R, nowMs: number): Promise<SearchReply<R['kind']>> {
       const compile = (text: string) => compileAt({ text, nowMs });
       try {
         return { ok: true, value: (await answer(db, dbPath, compile, rules, request)) as ResultOf[R['kind']] };
       } catch (error) {
-        if (error instanceof QueryError) return { ok: false, queryProblem: { detail: error.detail, at: error.at, length: error.length } };
+        if (error instanceof QueryError)
+          return { ok: false, queryProblem: { detail: error.detail, at: error.at, length: error.length } };
         return { ok: false, failure: error instanceof UserError ? `${error.what}: ${error.reason}` : messageOf(error) };
       }
     },
@@ -44,18 +47,39 @@ export function createSearchService(dbPath: string): SearchService {
   };
 }
 
-async function answer(db: SqliteDatabase, dbPath: string, compile: (query: string) => CompiledQuery, rules: () => readonly HuntRule[], request: SearchRequest): Promise<ResultOf[SearchRequest['kind']]> {
+async function answer(
+  db: SqliteDatabase,
+  dbPath: string,
+  compile: (query: string) => CompiledQuery,
+  rules: () => readonly HuntRule[],
+  request: SearchRequest,
+): Promise<ResultOf[SearchRequest['kind']]> {
   switch (request.kind) {
     case 'page': {
       const { maxRowId } = readIndexStatus(db);
       const compiled = asOf(compile(request.query), request.upToRowId, maxRowId);
-      const rows = [...runSearch(db, compiled, { sort: request.sort ?? 'newest', limit: request.limit, offset: request.offset }, { withRecord: true })];
+      const rows = [
+        ...runSearch(
+          db,
+          compiled,
+          { sort: request.sort ?? 'newest', limit: request.limit, offset: request.offset },
+          { withRecord: true },
+        ),
+      ];
       return { rows, maxRowId: request.upToRowId ?? maxRowId };
     }
     case 'count':
-      return countMatchesUpTo(db, asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId), request.cap ?? Number.MAX_SAFE_INTEGER);
+      return countMatchesUpTo(
+        db,
+        asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId),
+        request.cap ?? Number.MAX_SAFE_INTEGER,
+      );
     case 'position':
-      return positionOf(db, asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId), request.rowId);
+      return positionOf(
+        db,
+        asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId),
+        request.rowId,
+      );
     case 'added':
       return countAddedBetween(db, compile(request.query), request.afterRowId, request.upToRowId, request.cap);
     case 'facets':
@@ -73,7 +97,11 @@ async function answer(db: SqliteDatabase, dbPath: string, compile: (query: strin
     case 'radius':
       return answerRadius(db, request.target);
     case 'detections':
-      return answerDetections(db, rules(), asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId));
+      return answerDetections(
+        db,
+        rules(),
+        asOf(compile(request.query), request.upToRowId, readIndexStatus(db).maxRowId),
+      );
     case 'eventRules':
       return answerEventRules(db, rules(), request.rowId);
   }

@@ -41,7 +41,10 @@ function createQueue(service: SearchService, send: (message: ReplyMessage) => vo
     const message = pending.shift();
     if (message) {
       const stale = message.generation !== null && message.generation < newestGeneration;
-      send({ id: message.id, reply: stale ? { ok: false, superseded: true } : await service.handle(message.request, message.nowMs) });
+      send({
+        id: message.id,
+        reply: stale ? { ok: false, superseded: true } : await service.handle(message.request, message.nowMs),
+      });
     }
     scheduled = pending.length > 0;
     if (scheduled) setImmediate(() => void next());
@@ -63,7 +66,9 @@ function serve(port: MessagePort, dbPath: string): void {
   } catch (error) {
     // The command opened the database before starting the UI; if it fails here, every request says why.
     const failure = messageOf(error);
-    port.on('message', (message: RequestMessage) => port.postMessage({ id: message.id, reply: { ok: false, failure } } satisfies ReplyMessage));
+    port.on('message', (message: RequestMessage) =>
+      port.postMessage({ id: message.id, reply: { ok: false, failure } } satisfies ReplyMessage),
+    );
     return;
   }
   const enqueue = createQueue(service, (message) => port.postMessage(message));
@@ -83,7 +88,15 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
  * thread it held back the counts of the next keystrokes.
  */
 const SIDE_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['count', 'status', 'added']);
-const BACKGROUND_KINDS: ReadonlySet<SearchRequest['kind']> = new Set(['timeline', 'facets', 'export', 'trace', 'radius', 'detections', 'eventRules']);
+const BACKGROUND_KINDS: ReadonlySet<SearchRequest['kind']> = new Set([
+  'timeline',
+  'facets',
+  'export',
+  'trace',
+  'radius',
+  'detections',
+  'eventRules',
+]);
 
 /**
  * A client for the search threads. Run from TypeScript sources (vitest) there is no compiled worker
@@ -95,7 +108,8 @@ export function createSearchClient(dbPath: string, options: { inProcess?: boolea
   const main = start();
   const side = start();
   const background = start();
-  const threadFor = (kind: SearchRequest['kind']) => (SIDE_KINDS.has(kind) ? side : BACKGROUND_KINDS.has(kind) ? background : main);
+  const threadFor = (kind: SearchRequest['kind']) =>
+    SIDE_KINDS.has(kind) ? side : BACKGROUND_KINDS.has(kind) ? background : main;
   const queryAt = createQueryClock();
   const instantOf = (request: SearchRequest) => ('query' in request ? queryAt(request.query).nowMs : Date.now());
   return {
@@ -108,7 +122,11 @@ export function createSearchClient(dbPath: string, options: { inProcess?: boolea
 
 /** One search thread: requests carry their query's instant, stamped by the client that spreads them. */
 interface ThreadClient {
-  request<R extends SearchRequest>(request: R, generation: number | undefined, nowMs: number): Promise<SearchReply<R['kind']>>;
+  request<R extends SearchRequest>(
+    request: R,
+    generation: number | undefined,
+    nowMs: number,
+  ): Promise<SearchReply<R['kind']>>;
   close(): Promise<void>;
 }
 
@@ -117,7 +135,12 @@ class PendingReplies {
   private readonly waiting = new Map<number, (reply: SearchReply) => void>();
   private nextId = 0;
 
-  send<R extends SearchRequest>(request: R, generation: number | undefined, nowMs: number, post: (message: RequestMessage) => void): Promise<SearchReply<R['kind']>> {
+  send<R extends SearchRequest>(
+    request: R,
+    generation: number | undefined,
+    nowMs: number,
+    post: (message: RequestMessage) => void,
+  ): Promise<SearchReply<R['kind']>> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve as (reply: SearchReply) => void);

@@ -19,7 +19,10 @@ export interface RadiusView {
 
 export function answerTrace(db: SqliteDatabase, eventId: string): TraceView {
   const chain = traceBack(new TraceLookup(db), eventId);
-  return { rows: chainRows(chain), end: chain.end.fetch ? `${chain.end.reason}; fetch ${chain.end.fetch}` : chain.end.reason };
+  return {
+    rows: chainRows(chain),
+    end: chain.end.fetch ? `${chain.end.reason}; fetch ${chain.end.fetch}` : chain.end.reason,
+  };
 }
 
 export function answerRadius(db: SqliteDatabase, target: string): RadiusView {

@@ -18,10 +18,11 @@ export interface EventSource {
 }
 
 export function readEventSource(db: SqliteDatabase, rowId: number): EventSource | null {
-  const sql = 'SELECT f.path, f.sha256, v.verdict, r.record_index AS recordIndex\n' +
+  const sql =
+    'SELECT f.path, f.sha256, v.verdict, r.record_index AS recordIndex\n' +
     'FROM event_rows r JOIN files f ON f.id = r.file_id\n' +
     "LEFT JOIN verification v ON v.path = f.path AND v.kind = 'log'\nWHERE r.id = ?";
-  return firstRow<EventSource>(db, { sql, params: [rowId] }, 'reading the event\'s source file failed') ?? null;
+  return firstRow<EventSource>(db, { sql, params: [rowId] }, "reading the event's source file failed") ?? null;
 }
 
 /** Matches per UTC hour (`YYYY-MM-DDTHH`), oldest first, over the newest `cap` matches. */
@@ -40,12 +41,17 @@ export function countByHour(db: SqliteDatabase, compiled: CompiledQuery, cap: nu
     'SELECT substr(t, 1, 13) AS hour, count(*) AS count FROM (\n' +
     `  SELECT e.event_time AS t FROM events e WHERE e.event_time IS NOT NULL AND (${compiled.where.sql})\n` +
     '  ORDER BY e.event_time DESC LIMIT ?)\nGROUP BY 1 ORDER BY 1';
-  const hours = allRows<{ hour: string; count: number }>(db, { sql, params: [...compiled.where.params, cap + 1] }, SEARCH_FAILED);
+  const hours = allRows<{ hour: string; count: number }>(
+    db,
+    { sql, params: [...compiled.where.params, cap + 1] },
+    SEARCH_FAILED,
+  );
   const total = hours.reduce((sum, bucket) => sum + bucket.count, 0);
   if (total <= cap) return { hours, capped: false };
   // The one row past the cap is the oldest read: drop it so exactly `cap` are counted.
   const first = hours[0]!;
-  const trimmed = first.count === 1 ? hours.slice(1) : [{ hour: first.hour, count: first.count - 1 }, ...hours.slice(1)];
+  const trimmed =
+    first.count === 1 ? hours.slice(1) : [{ hour: first.hour, count: first.count - 1 }, ...hours.slice(1)];
   return { hours: trimmed, capped: true };
 }
 
@@ -56,7 +62,12 @@ export interface IndexStatus {
 }
 
 export function readIndexStatus(db: SqliteDatabase): IndexStatus {
-  const sql = 'SELECT (SELECT max(id) FROM event_rows) AS maxRowId, (SELECT max(indexed_at) FROM files) AS lastIndexedAt';
-  const row = firstRow<{ maxRowId: number | null; lastIndexedAt: string | null }>(db, { sql, params: [] }, 'reading the index status failed')!;
+  const sql =
+    'SELECT (SELECT max(id) FROM event_rows) AS maxRowId, (SELECT max(indexed_at) FROM files) AS lastIndexedAt';
+  const row = firstRow<{ maxRowId: number | null; lastIndexedAt: string | null }>(
+    db,
+    { sql, params: [] },
+    'reading the index status failed',
+  )!;
   return { maxRowId: row.maxRowId ?? 0, lastIndexedAt: row.lastIndexedAt };
 }

@@ -56,7 +56,8 @@ export function compileQuery(query: string, options: { now?: Date } = {}): Compi
   try {
     tree = parseQuery(query);
   } catch (error) {
-    if (error instanceof QuerySyntaxError) throw new QueryError(query, error.reason, error.at, error.length, error.help);
+    if (error instanceof QuerySyntaxError)
+      throw new QueryError(query, error.reason, error.at, error.length, error.help);
     throw error;
   }
   // compileNode first: it reports a bad word with its position, before textOnlyExpression sees it.
@@ -109,12 +110,22 @@ function spend(context: CompileContext, query: string, at: number, kind: 'words'
   const budget = context.budget;
   budget[kind] += amount;
   if (kind === 'words' && budget.words > MAX_WORDS) {
-    throw new QueryError(query, `the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`, at, 1,
-      'search for the few words that matter, or use field filters (user:, ip:, key:, action: …)');
+    throw new QueryError(
+      query,
+      `the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`,
+      at,
+      1,
+      'search for the few words that matter, or use field filters (user:, ip:, key:, action: …)',
+    );
   }
   if (kind === 'comparisons' && budget.comparisons > MAX_COMPARISONS) {
-    throw new QueryError(query, `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`, at, 1,
-      'values of one field ORed together count once (ip:a OR ip:b OR …); a user: value with * counts 14, as it compares every form of an identity');
+    throw new QueryError(
+      query,
+      `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`,
+      at,
+      1,
+      'values of one field ORed together count once (ip:a OR ip:b OR …); a user: value with * counts 14, as it compares every form of an identity',
+    );
   }
 }
 
@@ -155,7 +166,10 @@ function compileSet(set: FieldSet, query: string, context: CompileContext): SqlP
 function compileText(node: TextNode, query: string): SqlPart {
   const text = withPosition(query, node.at, node.value.length, () => ftsMatch(freeTextExpression(node.value)));
   if (!looksLikeEventId(node.value)) return text;
-  return { sql: `(${text.sql} OR e.event_id IN (?, ?))`, params: [...text.params, node.value, node.value.toLowerCase()] };
+  return {
+    sql: `(${text.sql} OR e.event_id IN (?, ?))`,
+    params: [...text.params, node.value, node.value.toLowerCase()],
+  };
 }
 
 /**
@@ -164,20 +178,30 @@ function compileText(node: TextNode, query: string): SqlPart {
  */
 function compileTexts(texts: readonly TextNode[], kind: 'and' | 'or', query: string): SqlPart {
   if (texts.length === 1) return compileText(texts[0]!, query);
-  const expressions = texts.map((text) => withPosition(query, text.at, text.value.length, () => freeTextExpression(text.value)));
+  const expressions = texts.map((text) =>
+    withPosition(query, text.at, text.value.length, () => freeTextExpression(text.value)),
+  );
   return ftsMatch(expressions.join(kind === 'and' ? ' AND ' : ' OR '));
 }
 
 type FieldSpec = NonNullable<ReturnType<typeof findField>>;
 /** Exact values of one field tested as one set: ORed values, or (negated) values each excluded by an AND. */
-type FieldSet = { readonly field: FieldSpec; readonly values: string[]; readonly negated: boolean; readonly at: number };
+type FieldSet = {
+  readonly field: FieldSpec;
+  readonly values: string[];
+  readonly negated: boolean;
+  readonly at: number;
+};
 
 /**
  * An AND's or OR's items, nested ones of the same kind flattened in: plain words (one full-text
  * expression), exact values of one field to test as a set (`a OR b`, or `-a -b` under an AND),
  * and the rest.
  */
-function groupItems(items: readonly QueryNode[], kind: 'and' | 'or'): { texts: TextNode[]; sets: FieldSet[]; rest: QueryNode[] } {
+function groupItems(
+  items: readonly QueryNode[],
+  kind: 'and' | 'or',
+): { texts: TextNode[]; sets: FieldSet[]; rest: QueryNode[] } {
   const texts: TextNode[] = [];
   const groups = new Map<string, { set: FieldSet; nodes: QueryNode[] }>();
   const rest: QueryNode[] = [];
@@ -188,7 +212,10 @@ function groupItems(items: readonly QueryNode[], kind: 'and' | 'or'): { texts: T
     }
     const negated = kind === 'and' && item.kind === 'not';
     const leaf = negated ? item.item : item;
-    const field = leaf.kind === 'field' && (kind === 'or' || negated) && !leaf.value.includes('*') ? findField(leaf.field) : undefined;
+    const field =
+      leaf.kind === 'field' && (kind === 'or' || negated) && !leaf.value.includes('*')
+        ? findField(leaf.field)
+        : undefined;
     if (leaf.kind !== 'field' || !field?.compileSet) {
       rest.push(item);
       continue;
@@ -201,7 +228,8 @@ function groupItems(items: readonly QueryNode[], kind: 'and' | 'or'): { texts: T
   }
   const sets: FieldSet[] = [];
   for (const { set, nodes } of groups.values()) {
-    if (nodes.length > 1 && set.field.compileSet!(set.values, { now: new Date(0), narrow: false }) !== null) sets.push(set);
+    if (nodes.length > 1 && set.field.compileSet!(set.values, { now: new Date(0), narrow: false }) !== null)
+      sets.push(set);
     else rest.push(...nodes);
   }
   return { texts, sets, rest };
@@ -224,10 +252,12 @@ function flattened(items: readonly QueryNode[], kind: 'and' | 'or'): QueryNode[]
  * 1,000, which a flat chain of a few hundred ORs already was.
  */
 function joinBalanced(parts: readonly SqlPart[], operator: ' AND ' | ' OR '): SqlPart {
-  if (parts.length <= BRANCHING) return { sql: `(${parts.map((p) => p.sql).join(operator)})`, params: parts.flatMap((p) => p.params) };
+  if (parts.length <= BRANCHING)
+    return { sql: `(${parts.map((p) => p.sql).join(operator)})`, params: parts.flatMap((p) => p.params) };
   const size = Math.ceil(parts.length / BRANCHING);
   const groups: SqlPart[] = [];
-  for (let start = 0; start < parts.length; start += size) groups.push(joinBalanced(parts.slice(start, start + size), operator));
+  for (let start = 0; start < parts.length; start += size)
+    groups.push(joinBalanced(parts.slice(start, start + size), operator));
   return joinBalanced(groups, operator);
 }
 
@@ -238,9 +268,17 @@ function compileField(node: Extract<QueryNode, { kind: 'field' }>, query: string
   const field = findField(node.field);
   if (!field) {
     const suggestion = closestField(node.field);
-    throw new QueryError(query, `unknown field "${node.field}:"${suggestion ? `; did you mean "${suggestion}:"?` : ''}`, node.at, node.field.length + 1, `fields: ${fieldNames().join(', ')}`);
+    throw new QueryError(
+      query,
+      `unknown field "${node.field}:"${suggestion ? `; did you mean "${suggestion}:"?` : ''}`,
+      node.at,
+      node.field.length + 1,
+      `fields: ${fieldNames().join(', ')}`,
+    );
   }
-  const compiled = withPosition(query, node.at, node.field.length + 1 + node.value.length, () => field.compile(node.value, context));
+  const compiled = withPosition(query, node.at, node.field.length + 1 + node.value.length, () =>
+    field.compile(node.value, context),
+  );
   // Counted on the row test (narrow: false), whose comparisons are what each tested event costs.
   spend(context, query, node.at, 'comparisons', context.narrow ? 0 : Math.max(1, compiled.params.length));
   return compiled;
@@ -250,7 +288,14 @@ function withPosition<T>(query: string, at: number, length: number, compile: () 
   try {
     return compile();
   } catch (error) {
-    if (error instanceof BadValueError) throw new QueryError(query, error.message, at, length, 'fix the value at the caret; trailhound search --help shows each field with an example');
+    if (error instanceof BadValueError)
+      throw new QueryError(
+        query,
+        error.message,
+        at,
+        length,
+        'fix the value at the caret; trailhound search --help shows each field with an example',
+      );
     throw error;
   }
 }

@@ -22,12 +22,29 @@ export interface Page {
 
 /** What a results list shows per event; `record` only when asked for (the largest column by far). */
 const LIST_COLUMNS = [
-  'row_id', 'event_id', 'event_time', 'recipient_account_id', 'aws_region', 'user_identity_type', 'user_identity_arn',
-  'user_identity_user_name', 'user_identity_invoked_by', 'user_identity_access_key_id', 'session_issuer_arn',
-  'event_source', 'event_name', 'source_ip_address', 'user_agent', 'error_code', 'error_message', 'read_only',
+  'row_id',
+  'event_id',
+  'event_time',
+  'recipient_account_id',
+  'aws_region',
+  'user_identity_type',
+  'user_identity_arn',
+  'user_identity_user_name',
+  'user_identity_invoked_by',
+  'user_identity_access_key_id',
+  'session_issuer_arn',
+  'event_source',
+  'event_name',
+  'source_ip_address',
+  'user_agent',
+  'error_code',
+  'error_message',
+  'read_only',
 ] as const;
 
-export type EventListRow = { [K in (typeof LIST_COLUMNS)[number]]: K extends 'row_id' ? number : string | null } & { record?: string };
+export type EventListRow = { [K in (typeof LIST_COLUMNS)[number]]: K extends 'row_id' ? number : string | null } & {
+  record?: string;
+};
 
 /**
  * The search as one statement: the page's row ids are chosen first from indexes alone (no record
@@ -49,7 +66,8 @@ export function searchStatement(compiled: CompiledQuery, page: Page, options: { 
  */
 function recentWindowStatement(page: Page, window: number, rowTest: SqlPart): SqlPart {
   return {
-    sql: `SELECT e.row_id FROM ${eventsInTimeOrder(page.sort, '?')}\n` +
+    sql:
+      `SELECT e.row_id FROM ${eventsInTimeOrder(page.sort, '?')}\n` +
       `WHERE ${rowTest.sql}\n${orderBy(page)}\nLIMIT ? OFFSET ?`,
     params: [window, ...rowTest.params, page.limit, page.offset],
   };
@@ -75,7 +93,9 @@ function orderBy(page: Pick<Page, 'sort'>): string {
 }
 
 function listColumns(options: { withRecord?: boolean }): string {
-  return LIST_COLUMNS.map((column) => `e.${column}`).concat(options.withRecord ? ['e.record'] : []).join(', ');
+  return LIST_COLUMNS.map((column) => `e.${column}`)
+    .concat(options.withRecord ? ['e.record'] : [])
+    .join(', ');
 }
 
 function countStatement(compiled: CompiledQuery): SqlPart {
@@ -85,7 +105,12 @@ function countStatement(compiled: CompiledQuery): SqlPart {
 /** Newest events looked at before falling back to the indexed statement; pages deeper than a tenth of it go straight there. */
 const RECENT_WINDOW = 5_000;
 
-export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Page, options: { withRecord?: boolean } = {}): IterableIterator<EventListRow> {
+export function* runSearch(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  page: Page,
+  options: { withRecord?: boolean } = {},
+): IterableIterator<EventListRow> {
   const scan = newestScanFor(db, compiled, page);
   const ids = scan === null ? null : pageFromNewest(db, page, scan);
   if (ids === null) {
@@ -96,7 +121,12 @@ export function* runSearch(db: SqliteDatabase, compiled: CompiledQuery, page: Pa
 }
 
 /** The rows of `ids`, read by id and put in the page's order. */
-function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder, options: { withRecord?: boolean }): IterableIterator<EventListRow> {
+function rowsWithIds(
+  db: SqliteDatabase,
+  ids: readonly number[],
+  sort: SortOrder,
+  options: { withRecord?: boolean },
+): IterableIterator<EventListRow> {
   const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy({ sort })}`;
   return iterateRows<EventListRow>(db, { sql, params: [JSON.stringify(ids)] }, SEARCH_FAILED);
 }
@@ -106,10 +136,17 @@ function rowsWithIds(db: SqliteDatabase, ids: readonly number[], sort: SortOrder
  * time by id. Paging with OFFSET sorted the matches again for every page and skipped all the rows
  * before it: exporting 582k matches of 1M events took 439 s. Memory holds the ids, never the rows.
  */
-export function* allMatches(db: SqliteDatabase, compiled: CompiledQuery, sort: SortOrder, pageSize: number, options: { withRecord?: boolean; offset?: number } = {}): IterableIterator<EventListRow> {
+export function* allMatches(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  sort: SortOrder,
+  pageSize: number,
+  options: { withRecord?: boolean; offset?: number } = {},
+): IterableIterator<EventListRow> {
   const sql = `SELECT e.row_id FROM events e WHERE ${compiled.where.sql}\n${orderBy({ sort })}`;
   const ids = allValues<number>(db, { sql, params: compiled.where.params }, SEARCH_FAILED);
-  for (let start = options.offset ?? 0; start < ids.length; start += pageSize) yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
+  for (let start = options.offset ?? 0; start < ids.length; start += pageSize)
+    yield* rowsWithIds(db, ids.slice(start, start + pageSize), sort, options);
 }
 
 /** An event stored by a watch batch, with what an alert prints of it. */
@@ -120,12 +157,22 @@ export type AddedMatch = EventListRow & { readonly record: string; readonly sour
  * batch added (the watch is the only writer, so new rows have larger ids). Tested row by row over
  * that range: the full-text narrowing would gather matches from the whole history every batch.
  */
-export function matchesAddedBetween(db: SqliteDatabase, compiled: CompiledQuery, afterRowId: number, upToRowId: number): AddedMatch[] {
+export function matchesAddedBetween(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  afterRowId: number,
+  upToRowId: number,
+): AddedMatch[] {
   return rowsAddedBetween(db, compiled.rowWhere, afterRowId, upToRowId);
 }
 
 /** The same for any condition on `events e` (a Sigma rule's, for `watch --alert-rules`). */
-export function rowsAddedBetween(db: SqliteDatabase, where: SqlPart, afterRowId: number, upToRowId: number): AddedMatch[] {
+export function rowsAddedBetween(
+  db: SqliteDatabase,
+  where: SqlPart,
+  afterRowId: number,
+  upToRowId: number,
+): AddedMatch[] {
   const sql = `SELECT ${listColumns({ withRecord: true })}, e.source_file FROM events e
     WHERE e.row_id > ? AND e.row_id <= ? AND (${where.sql}) ORDER BY e.row_id`;
   return allRows<AddedMatch>(db, { sql, params: [afterRowId, upToRowId, ...where.params] }, SEARCH_FAILED);
@@ -152,12 +199,27 @@ function newestScanFor(db: SqliteDatabase, compiled: CompiledQuery, page: Page):
  * 1M events, took 80 ms to sort all its matches by time, and 10 ms this way. Rarer words are
  * answered from their matches alone.
  */
-function newestScanForText(db: SqliteDatabase, compiled: CompiledQuery, expression: string, wanted: number): NewestScan | null {
-  const total = firstValue<number>(db, { sql: 'SELECT coalesce(max(id), 0) FROM event_rows', params: [] }, SEARCH_FAILED)!;
+function newestScanForText(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  expression: string,
+  wanted: number,
+): NewestScan | null {
+  const total = firstValue<number>(
+    db,
+    { sql: 'SELECT coalesce(max(id), 0) FROM event_rows', params: [] },
+    SEARCH_FAILED,
+  )!;
   const common = Math.max(1, Math.ceil(total * BROAD_QUERY_SHARE));
   const matches = countTextMatches(db, expression, common);
   if (matches >= common && wanted <= RECENT_WINDOW / 10) {
-    return { window: RECENT_WINDOW, rowTest: { sql: 'EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ? AND f.rowid = e.row_id)', params: [expression] } };
+    return {
+      window: RECENT_WINDOW,
+      rowTest: {
+        sql: 'EXISTS (SELECT 1 FROM events_fts f WHERE f.events_fts MATCH ? AND f.rowid = e.row_id)',
+        params: [expression],
+      },
+    };
   }
   const window = matches === 0 ? Number.POSITIVE_INFINITY : depthHoldingTwice(wanted, matches, total);
   return window <= matches ? { window, rowTest: compiled.rowWhere } : null;
@@ -205,7 +267,11 @@ export function countMatches(db: SqliteDatabase, compiled: CompiledQuery): numbe
  * The number of matches up to `cap` (`capped` when there are more): what an interactive screen can
  * afford to show on every keystroke. A broad query stops counting after `cap` rows, newest first.
  */
-export function countMatchesUpTo(db: SqliteDatabase, compiled: CompiledQuery, cap: number): { count: number; capped: boolean } {
+export function countMatchesUpTo(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  cap: number,
+): { count: number; capped: boolean } {
   if (compiled.textOnly !== null) {
     // One full-text row per event: the index alone counts free text, streaming, and stops at the cap.
     const count = countTextMatches(db, compiled.textOnly, cap + 1);
@@ -243,16 +309,27 @@ export interface FacetCounts {
  * of them when there are fewer; the result says which). The matches' ids come first, from indexes
  * or from a newest-first scan, and only those rows are read.
  */
-function facetStatement(compiled: CompiledQuery, options: { sample: number; top: number; scanNewest: boolean }): SqlPart {
+function facetStatement(
+  compiled: CompiledQuery,
+  options: { sample: number; top: number; scanNewest: boolean },
+): SqlPart {
   const dimensions = FACETS.map(([name, expression]) => `${expression} AS ${name}`).join(', ');
   const perFacet = FACETS.map(
-    ([name], i) => `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
+    ([name], i) =>
+      `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
   );
   const ids = options.scanNewest
-    ? { sql: `SELECT e.row_id FROM ${eventsInTimeOrder('newest', '-1')} WHERE ${compiled.rowWhere.sql} LIMIT ?`, params: compiled.rowWhere.params }
-    : { sql: `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?`, params: compiled.where.params };
+    ? {
+        sql: `SELECT e.row_id FROM ${eventsInTimeOrder('newest', '-1')} WHERE ${compiled.rowWhere.sql} LIMIT ?`,
+        params: compiled.rowWhere.params,
+      }
+    : {
+        sql: `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?`,
+        params: compiled.where.params,
+      };
   return {
-    sql: `WITH matched AS MATERIALIZED (SELECT ${dimensions} FROM events e WHERE e.row_id IN (${ids.sql}))\n` +
+    sql:
+      `WITH matched AS MATERIALIZED (SELECT ${dimensions} FROM events e WHERE e.row_id IN (${ids.sql}))\n` +
       `${perFacet.join('\nUNION ALL ')}\nUNION ALL SELECT -1, NULL, count(*) FROM matched`,
     params: [...ids.params, options.sample],
   };
@@ -261,11 +338,21 @@ function facetStatement(compiled: CompiledQuery, options: { sample: number; top:
 /** Share of the newest events that match, above which scanning newest first beats gathering every match. */
 const BROAD_QUERY_SHARE = 0.2;
 
-export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options: { sample?: number; top?: number } = {}): FacetCounts {
+export function countFacets(
+  db: SqliteDatabase,
+  compiled: CompiledQuery,
+  options: { sample?: number; top?: number } = {},
+): FacetCounts {
   const sample = options.sample ?? 5_000;
-  const statement = facetStatement(compiled, { sample, top: options.top ?? 10, scanNewest: shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE });
+  const statement = facetStatement(compiled, {
+    sample,
+    top: options.top ?? 10,
+    scanNewest: shareOfRecentMatching(db, compiled) >= BROAD_QUERY_SHARE,
+  });
   const rows = allRows<{ facet: number; value: string | null; n: number }>(db, statement, SEARCH_FAILED);
-  const facets = Object.fromEntries(FACETS.map(([name]) => [name, [] as { value: string | null; count: number }[]])) as FacetCounts['facets'];
+  const facets = Object.fromEntries(
+    FACETS.map(([name]) => [name, [] as { value: string | null; count: number }[]]),
+  ) as FacetCounts['facets'];
   let counted = 0;
   for (const row of rows) {
     if (row.facet === -1) counted = row.n;
@@ -276,6 +363,10 @@ export function countFacets(db: SqliteDatabase, compiled: CompiledQuery, options
 
 function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): number {
   const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM ${eventsInTimeOrder('newest', '?')} WHERE ${compiled.rowWhere.sql}`;
-  const { n, total } = firstRow<{ n: number; total: number }>(db, { sql, params: [RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params] }, SEARCH_FAILED)!;
+  const { n, total } = firstRow<{ n: number; total: number }>(
+    db,
+    { sql, params: [RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params] },
+    SEARCH_FAILED,
+  )!;
   return total === 0 ? 0 : n / total;
 }

@@ -16,8 +16,15 @@ export interface IdentityColumns {
 }
 
 /** The identity as a SQL expression over `events e`: fixed text, never built from input. */
-export const IDENTITY_SQL = 'coalesce(e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_user_name, e.user_identity_type)';
+export const IDENTITY_SQL =
+  'coalesce(e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_user_name, e.user_identity_type)';
 
 export function eventIdentity(row: IdentityColumns): string | null {
-  return row.user_identity_arn ?? row.user_identity_invoked_by ?? row.user_identity_user_name ?? row.user_identity_type ?? null;
+  return (
+    row.user_identity_arn ??
+    row.user_identity_invoked_by ??
+    row.user_identity_user_name ??
+    row.user_identity_type ??
+    null
+  );
 }

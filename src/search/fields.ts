@@ -2,7 +2,16 @@ import { ipv4ToInt } from '../normalize/event.js';
 import { baseEventName } from '../normalize/event-name.js';
 import { freeTextExpression, inColumns, patternExpression, valueTokenExpression } from './fts.js';
 import { compileUser, compileUserSet } from './identity-filter.js';
-import { BadValueError, hasWildcard, literalPrefix, parseBoolean, parseIpv4Cidr, parseSpanMs, parseTimeBound, toLikePattern } from './values.js';
+import {
+  BadValueError,
+  hasWildcard,
+  literalPrefix,
+  parseBoolean,
+  parseIpv4Cidr,
+  parseSpanMs,
+  parseTimeBound,
+  toLikePattern,
+} from './values.js';
 import type { FieldContext, SqlPart } from './sql-part.js';
 
 export type { FieldContext, SqlPart } from './sql-part.js';
@@ -41,7 +50,10 @@ function textColumn(column: string, value: string): SqlPart {
   const like = part(`${column} LIKE ? ESCAPE '\\'`, toLikePattern(value));
   const prefix = literalPrefix(value);
   if (prefix === '') return like;
-  return and(part(`${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, prefix, `${prefix}\u{10FFFF}`), like);
+  return and(
+    part(`${column} >= ? COLLATE NOCASE AND ${column} < ? COLLATE NOCASE`, prefix, `${prefix}\u{10FFFF}`),
+    like,
+  );
 }
 
 /**
@@ -49,9 +61,18 @@ function textColumn(column: string, value: string): SqlPart {
  * `wholeValues`: the full-text column holds a whole-value token of each of these columns
  * (normalize/value-token.ts), so an exact value is looked up as one token rather than as its words.
  */
-function anyColumnVia(ftsColumns: readonly string[], columns: readonly string[], value: string, context: FieldContext, wholeValues = false): SqlPart {
+function anyColumnVia(
+  ftsColumns: readonly string[],
+  columns: readonly string[],
+  value: string,
+  context: FieldContext,
+  wholeValues = false,
+): SqlPart {
   const alternatives = columns.map((column) => textColumn(column, value));
-  const either = { sql: `(${alternatives.map((p) => p.sql).join(' OR ')})`, params: alternatives.flatMap((p) => p.params) };
+  const either = {
+    sql: `(${alternatives.map((p) => p.sql).join(' OR ')})`,
+    params: alternatives.flatMap((p) => p.params),
+  };
   if (value === '*' || !context.narrow) return either;
   const expression = wholeValues && !hasWildcard(value) ? valueTokenExpression(value) : patternExpression(value);
   return and(expression === null ? null : ftsMatch(inColumns(ftsColumns, expression)), either);
@@ -68,7 +89,12 @@ function compileIpSet(values: readonly string[]): SqlPart | null {
  * Exact values of one column as a set, narrowed (when `ftsColumns` are given) by any of their words
  * in the full-text index: what `anyColumnVia` does for one value.
  */
-function columnSet(column: string, values: readonly string[], context: FieldContext, ftsColumns: readonly string[] | null): SqlPart {
+function columnSet(
+  column: string,
+  values: readonly string[],
+  context: FieldContext,
+  ftsColumns: readonly string[] | null,
+): SqlPart {
   const check = part(`${column} COLLATE NOCASE IN (SELECT value FROM json_each(?))`, JSON.stringify(values));
   if (!context.narrow || ftsColumns === null) return check;
   const expressions = values.map(patternExpression);
@@ -87,9 +113,20 @@ function compileId(value: string): SqlPart {
   const inRecord = (test: string) => `e.row_id IN (SELECT v.row_id FROM events v WHERE ${test})`;
   if (hasWildcard(value)) {
     const like = toLikePattern(value);
-    return part(`(e.event_id LIKE ? ESCAPE '\\' OR ${inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'")})`, like, like, like);
+    return part(
+      `(e.event_id LIKE ? ESCAPE '\\' OR ${inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'")})`,
+      like,
+      like,
+      like,
+    );
   }
-  return part(`(e.event_id IN (?, ?) OR ${inRecord('v.request_id = ? COLLATE NOCASE OR v.shared_event_id = ? COLLATE NOCASE')})`, value, value.toLowerCase(), value, value);
+  return part(
+    `(e.event_id IN (?, ?) OR ${inRecord('v.request_id = ? COLLATE NOCASE OR v.shared_event_id = ? COLLATE NOCASE')})`,
+    value,
+    value.toLowerCase(),
+    value,
+    value,
+  );
 }
 
 /** Either side of `around:EVENTID` when no `/span` is given: what an investigator reads first. */
@@ -100,9 +137,13 @@ function compileAround(value: string): SqlPart {
   const slash = value.lastIndexOf('/');
   const id = slash === -1 ? value : value.slice(0, slash);
   const spanMs = slash === -1 ? DEFAULT_AROUND_MS : parseSpanMs(value.slice(slash + 1));
-  if (id === '' || hasWildcard(id)) throw new BadValueError(`"${value}" needs one eventID, optionally with a span: around:EVENTID or around:EVENTID/1h`);
+  if (id === '' || hasWildcard(id))
+    throw new BadValueError(
+      `"${value}" needs one eventID, optionally with a span: around:EVENTID or around:EVENTID/1h`,
+    );
   const seconds = Math.round(spanMs / 1000);
-  const at = (sign: '-' | '+') => `(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', a.event_time, '${sign}${seconds} seconds') FROM events a WHERE a.event_id IN (?, ?))`;
+  const at = (sign: '-' | '+') =>
+    `(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', a.event_time, '${sign}${seconds} seconds') FROM events a WHERE a.event_id IN (?, ?))`;
   return part(`e.event_time BETWEEN ${at('-')} AND ${at('+')}`, id, id.toLowerCase(), id, id.toLowerCase());
 }
 
@@ -142,7 +183,8 @@ function compileResource(value: string): SqlPart {
 }
 
 function compileAccount(value: string, context: FieldContext): SqlPart {
-  if (!/^[\d*]+$/.test(value)) throw new BadValueError(`"${value}" is not an account id (12 digits, * wildcards allowed)`);
+  if (!/^[\d*]+$/.test(value))
+    throw new BadValueError(`"${value}" is not an account id (12 digits, * wildcards allowed)`);
   return anyColumnVia(['identity'], ['e.recipient_account_id', 'e.user_identity_account_id'], value, context);
 }
 
@@ -152,25 +194,115 @@ function compileConflict(value: string): SqlPart {
 }
 
 export const FIELDS: readonly FieldSpec[] = [
-  { name: 'action', aliases: ['event', 'eventname', 'name'], help: 'eventName: action:RunTask, action:Delete*', compile: compileAction, compileSet: (vs, c) => columnSet('e.event_name_base', vs.map(baseEventName), c, null) },
-  { name: 'source', aliases: ['service', 'eventsource'], help: 'eventSource: source:ecs, source:iam.amazonaws.com', compile: compileSource, compileSet: (vs, c) => columnSet('e.event_source', vs.map(sourceName), c, ['action']) },
-  { name: 'user', aliases: ['identity', 'arn', 'who'], help: 'an identity in any form: ARN, user or session name, Role/session, principal id or a part, session issuer, root, invoking service: user:ci-deploy, user:*Admin*', compile: compileUser, compileSet: compileUserSet },
-  { name: 'type', aliases: ['usertype'], help: 'userIdentity type: type:Root, type:AssumedRole', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_type', vs, c, ['identity']) },
-  { name: 'key', aliases: ['accesskey', 'akid'], help: 'access key id: key:AKIA…', compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c), compileSet: (vs, c) => columnSet('e.user_identity_access_key_id', vs, c, ['identity']) },
-  { name: 'ip', aliases: ['sourceip', 'addr'], help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24', compile: compileIp, compileSet: compileIpSet },
-  { name: 'region', aliases: ['awsregion'], help: 'region: region:eu-west-1', compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c), compileSet: (vs, c) => columnSet('e.aws_region', vs, c, ['network']) },
-  { name: 'account', aliases: ['acct'], help: 'recipient or identity account: account:111122223333', compile: compileAccount },
-  { name: 'resource', aliases: ['res', 'target'], help: 'an ARN or name in resources or request parameters: resource:my-bucket', compile: compileResource },
-  { name: 'error', aliases: ['errorcode', 'err'], help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)', compile: compileError, compileSet: (vs, c) => columnSet('e.error_code', vs, c, ['error']) },
-  { name: 'readonly', aliases: ['ro', 'read_only'], help: 'readonly:true or readonly:false', compile: (v) => part('e.read_only = ?', parseBoolean(v)) },
-  { name: 'conflict', aliases: ['conflicts'], help: 'events whose eventID was also logged with other content (redaction, a hand-edited log or tampering): conflict:true', compile: compileConflict },
-  { name: 'since', aliases: ['after'], help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)) },
-  { name: 'id', aliases: ['eventid', 'requestid'], help: 'eventID, requestID or sharedEventID: id:3f2a…', compile: compileId },
-  { name: 'around', aliases: [], help: 'events 15 minutes either side of an event, or a span you give: around:EVENTID, around:EVENTID/1h', compile: compileAround },
-  { name: 'until', aliases: ['before'], help: 'until:2024-05-01 (whole day), until:2024-05-01T12:00Z', compile: (v, c) => part('e.event_time <= ?', parseTimeBound(v, 'until', c.now)) },
+  {
+    name: 'action',
+    aliases: ['event', 'eventname', 'name'],
+    help: 'eventName: action:RunTask, action:Delete*',
+    compile: compileAction,
+    compileSet: (vs, c) => columnSet('e.event_name_base', vs.map(baseEventName), c, null),
+  },
+  {
+    name: 'source',
+    aliases: ['service', 'eventsource'],
+    help: 'eventSource: source:ecs, source:iam.amazonaws.com',
+    compile: compileSource,
+    compileSet: (vs, c) => columnSet('e.event_source', vs.map(sourceName), c, ['action']),
+  },
+  {
+    name: 'user',
+    aliases: ['identity', 'arn', 'who'],
+    help: 'an identity in any form: ARN, user or session name, Role/session, principal id or a part, session issuer, root, invoking service: user:ci-deploy, user:*Admin*',
+    compile: compileUser,
+    compileSet: compileUserSet,
+  },
+  {
+    name: 'type',
+    aliases: ['usertype'],
+    help: 'userIdentity type: type:Root, type:AssumedRole',
+    compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_type'], v, c),
+    compileSet: (vs, c) => columnSet('e.user_identity_type', vs, c, ['identity']),
+  },
+  {
+    name: 'key',
+    aliases: ['accesskey', 'akid'],
+    help: 'access key id: key:AKIA…',
+    compile: (v, c) => anyColumnVia(['identity'], ['e.user_identity_access_key_id'], v, c),
+    compileSet: (vs, c) => columnSet('e.user_identity_access_key_id', vs, c, ['identity']),
+  },
+  {
+    name: 'ip',
+    aliases: ['sourceip', 'addr'],
+    help: 'source IP, exact or CIDR, or a service name: ip:203.0.113.0/24',
+    compile: compileIp,
+    compileSet: compileIpSet,
+  },
+  {
+    name: 'region',
+    aliases: ['awsregion'],
+    help: 'region: region:eu-west-1',
+    compile: (v, c) => anyColumnVia(['network'], ['e.aws_region'], v, c),
+    compileSet: (vs, c) => columnSet('e.aws_region', vs, c, ['network']),
+  },
+  {
+    name: 'account',
+    aliases: ['acct'],
+    help: 'recipient or identity account: account:111122223333',
+    compile: compileAccount,
+  },
+  {
+    name: 'resource',
+    aliases: ['res', 'target'],
+    help: 'an ARN or name in resources or request parameters: resource:my-bucket',
+    compile: compileResource,
+  },
+  {
+    name: 'error',
+    aliases: ['errorcode', 'err'],
+    help: 'errorCode: error:AccessDenied*, error:* (any), -error:* (successes)',
+    compile: compileError,
+    compileSet: (vs, c) => columnSet('e.error_code', vs, c, ['error']),
+  },
+  {
+    name: 'readonly',
+    aliases: ['ro', 'read_only'],
+    help: 'readonly:true or readonly:false',
+    compile: (v) => part('e.read_only = ?', parseBoolean(v)),
+  },
+  {
+    name: 'conflict',
+    aliases: ['conflicts'],
+    help: 'events whose eventID was also logged with other content (redaction, a hand-edited log or tampering): conflict:true',
+    compile: compileConflict,
+  },
+  {
+    name: 'since',
+    aliases: ['after'],
+    help: 'since:24h, since:7d, since:2024-05-01, since:2024-05-01T12:00Z',
+    compile: (v, c) => part('e.event_time >= ?', parseTimeBound(v, 'since', c.now)),
+  },
+  {
+    name: 'id',
+    aliases: ['eventid', 'requestid'],
+    help: 'eventID, requestID or sharedEventID: id:3f2a…',
+    compile: compileId,
+  },
+  {
+    name: 'around',
+    aliases: [],
+    help: 'events 15 minutes either side of an event, or a span you give: around:EVENTID, around:EVENTID/1h',
+    compile: compileAround,
+  },
+  {
+    name: 'until',
+    aliases: ['before'],
+    help: 'until:2024-05-01 (whole day), until:2024-05-01T12:00Z',
+    compile: (v, c) => part('e.event_time <= ?', parseTimeBound(v, 'until', c.now)),
+  },
 ];
 
-const BY_NAME = new Map(FIELDS.flatMap((field) => [field.name, ...field.aliases].map((name) => [name, field] as const)));
+const BY_NAME = new Map(
+  FIELDS.flatMap((field) => [field.name, ...field.aliases].map((name) => [name, field] as const)),
+);
 
 export function findField(name: string): FieldSpec | undefined {
   return BY_NAME.get(name.toLowerCase());

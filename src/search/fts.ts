@@ -45,7 +45,9 @@ export function patternExpression(pattern: string): string | null {
     const afterWildcard = index > 0;
     const beforeWildcard = index < segments.length - 1;
     const runs = [...segment.matchAll(TOKEN)];
-    const words = runs.filter((run) => !(afterWildcard && run.index === 0)).map((run) => ({ text: run[0], end: run.index! + run[0].length }));
+    const words = runs
+      .filter((run) => !(afterWildcard && run.index === 0))
+      .map((run) => ({ text: run[0], end: run.index! + run[0].length }));
     if (words.length === 0) return;
     const last = words[words.length - 1]!;
     const prefix = beforeWildcard && last.end === segment.length;

@@ -34,7 +34,10 @@ export function compileUser(value: string, context: FieldContext): SqlPart {
  */
 export function compileUserSet(values: readonly string[], context: FieldContext): SqlPart {
   const inSet = (expression: string) => `${expression} COLLATE NOCASE IN (SELECT value FROM json_each(?))`;
-  const forms = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by', ...DERIVED_FORMS].map((expression) => ({ sql: inSet(expression), params: [JSON.stringify(values)] }));
+  const forms = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by', ...DERIVED_FORMS].map((expression) => ({
+    sql: inSet(expression),
+    params: [JSON.stringify(values)],
+  }));
   const either = orOf(forms);
   if (!context.narrow) return either;
   const expression = values.map(valueTokenExpression).join(' OR ');
@@ -57,16 +60,29 @@ const DERIVED_FORMS = [
 ];
 
 const FTS_NARROW = 'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
-const WHOLE_COLUMNS = ['e.user_identity_arn', 'e.user_identity_user_name', 'e.user_identity_principal_id', 'e.session_issuer_arn', 'e.session_issuer_user_name'];
+const WHOLE_COLUMNS = [
+  'e.user_identity_arn',
+  'e.user_identity_user_name',
+  'e.user_identity_principal_id',
+  'e.session_issuer_arn',
+  'e.session_issuer_user_name',
+];
 
 function orOf(parts: readonly SqlPart[]): SqlPart {
   return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
 }
 
 function identityChecks(value: string): SqlPart[] {
-  if (value === '*') return [...WHOLE_COLUMNS, 'e.user_identity_invoked_by', 'e.user_identity_type'].map((column) => ({ sql: `${column} IS NOT NULL`, params: [] }));
+  if (value === '*')
+    return [...WHOLE_COLUMNS, 'e.user_identity_invoked_by', 'e.user_identity_type'].map((column) => ({
+      sql: `${column} IS NOT NULL`,
+      params: [],
+    }));
   const like = toLikePattern(value);
-  const whole = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by'].map((column) => ({ sql: `${column} LIKE ? ESCAPE '\\'`, params: [like] }));
+  const whole = [...WHOLE_COLUMNS, 'e.user_identity_invoked_by'].map((column) => ({
+    sql: `${column} LIKE ? ESCAPE '\\'`,
+    params: [like],
+  }));
   return [...whole, ...derivedChecks('?').map((sql) => ({ sql, params: [like] }))];
 }
 

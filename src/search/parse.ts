@@ -40,7 +40,13 @@ const TERM_HELP = 'put a term here, or write the text in quotes to search for it
 type Token =
   | { readonly type: 'open' | 'close' | 'or' | 'and'; readonly at: number }
   | { readonly type: 'minus'; readonly at: number; readonly text: '-' | 'NOT' }
-  | { readonly type: 'word'; readonly at: number; readonly field: string | null; readonly value: string; readonly length: number };
+  | {
+      readonly type: 'word';
+      readonly at: number;
+      readonly field: string | null;
+      readonly value: string;
+      readonly length: number;
+    };
 
 export function parseQuery(query: string): QueryNode {
   const parser = new Parser(tokenize(query));
@@ -57,8 +63,14 @@ class Parser {
     if (this.tokens.length === 0) return { kind: 'all' };
     const node = this.parseOr();
     const extra = this.tokens[this.position];
-    if (extra?.type === 'close') throw new QuerySyntaxError('unmatched ")"', 'remove it, or add the "(" it closes', extra.at);
-    if (extra) throw new QuerySyntaxError('unexpected token', 'remove it, or put it in quotes to search for it as text', extra.at);
+    if (extra?.type === 'close')
+      throw new QuerySyntaxError('unmatched ")"', 'remove it, or add the "(" it closes', extra.at);
+    if (extra)
+      throw new QuerySyntaxError(
+        'unexpected token',
+        'remove it, or put it in quotes to search for it as text',
+        extra.at,
+      );
     return node;
   }
 
@@ -78,7 +90,13 @@ class Parser {
       const token = this.peek();
       if (token?.type === 'and') {
         this.next();
-        if (items.length === 0 || !this.startsTerm()) throw new QuerySyntaxError('AND needs a term on both sides', 'put a term on each side of AND, or write "AND" in quotes to search for the word', token.at, 3);
+        if (items.length === 0 || !this.startsTerm())
+          throw new QuerySyntaxError(
+            'AND needs a term on both sides',
+            'put a term on each side of AND, or write "AND" in quotes to search for the word',
+            token.at,
+            3,
+          );
       } else if (this.startsTerm()) {
         items.push(this.parseUnary());
       } else {
@@ -97,13 +115,25 @@ class Parser {
   private parseUnary(): QueryNode {
     const token = this.next()!;
     if (token.type === 'minus') {
-      if (!this.startsTerm()) throw new QuerySyntaxError(`"${token.text}" must be followed by a term to exclude`, `put the term to exclude right after it, or write "${token.text}" in quotes to search for it`, token.at, token.text.length);
+      if (!this.startsTerm())
+        throw new QuerySyntaxError(
+          `"${token.text}" must be followed by a term to exclude`,
+          `put the term to exclude right after it, or write "${token.text}" in quotes to search for it`,
+          token.at,
+          token.text.length,
+        );
       return { kind: 'not', item: this.nested(token, () => this.parseUnary()) };
     }
     if (token.type === 'open') {
-      if (this.peek()?.type === 'close') throw new QuerySyntaxError('empty parentheses', 'put a term inside them, or remove them', token.at, 2);
+      if (this.peek()?.type === 'close')
+        throw new QuerySyntaxError('empty parentheses', 'put a term inside them, or remove them', token.at, 2);
       const inner = this.nested(token, () => this.parseOr());
-      if (this.next()?.type !== 'close') throw new QuerySyntaxError('"(" is never closed', 'add the ")" that closes it, or write "(" in quotes to search for it', token.at);
+      if (this.next()?.type !== 'close')
+        throw new QuerySyntaxError(
+          '"(" is never closed',
+          'add the ")" that closes it, or write "(" in quotes to search for it',
+          token.at,
+        );
       return inner;
     }
     if (token.type !== 'word') throw new QuerySyntaxError('expected a search term', TERM_HELP, token.at);
@@ -114,7 +144,11 @@ class Parser {
 
   private nested(token: Token, parse: () => QueryNode): QueryNode {
     if (++this.depth > MAX_NESTING) {
-      throw new QuerySyntaxError(`parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`, 'drop parentheses around single terms, and list alternatives flat: a OR b OR c', token.at);
+      throw new QuerySyntaxError(
+        `parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`,
+        'drop parentheses around single terms, and list alternatives flat: a OR b OR c',
+        token.at,
+      );
     }
     const node = parse();
     this.depth--;
@@ -169,7 +203,11 @@ export function lowerCaseOperatorHints(query: string): OperatorHint[] {
     const termAfter = after !== undefined && (after.type === 'word' || after.type === 'open' || after.type === 'minus');
     const termBefore = before !== undefined && (before.type === 'word' || before.type === 'close');
     if (!termAfter || (upper !== 'NOT' && !termBefore)) return;
-    hints.push({ word, at: token.at, message: `"${word}" was searched as a word; write ${upper} (upper case) to use it as an operator` });
+    hints.push({
+      word,
+      at: token.at,
+      message: `"${word}" was searched as a word; write ${upper} (upper case) to use it as an operator`,
+    });
   });
   return hints;
 }
@@ -198,11 +236,20 @@ function readWord(query: string, start: number): { token: Token; end: number } {
   const field = FIELD_NAME.exec(query.slice(start, start + 64));
   const valueStart = field ? start + field[0].length : start;
   const { value, end } = query[valueStart] === '"' ? readQuoted(query, valueStart) : readBare(query, valueStart);
-  if (field && value === '') throw new QuerySyntaxError(`"${field[1]}:" needs a value`, `put the value right after the colon, without a space: ${field[1]}:VALUE`, start, field[0].length);
+  if (field && value === '')
+    throw new QuerySyntaxError(
+      `"${field[1]}:" needs a value`,
+      `put the value right after the colon, without a space: ${field[1]}:VALUE`,
+      start,
+      field[0].length,
+    );
   const operator = !field && query[start] !== '"' ? OPERATORS[query.slice(start, end)] : undefined;
   if (operator === 'minus') return { token: { type: 'minus', at: start, text: 'NOT' }, end };
   if (operator) return { token: { type: operator, at: start }, end };
-  return { token: { type: 'word', at: start, field: field ? field[1]!.toLowerCase() : null, value, length: end - start }, end };
+  return {
+    token: { type: 'word', at: start, field: field ? field[1]!.toLowerCase() : null, value, length: end - start },
+    end,
+  };
 }
 
 function readQuoted(query: string, start: number): { value: string; end: number } {

@@ -9,7 +9,12 @@ import type { SqlPart } from './sql-part.js';
  */
 
 /** Rows of `statement`, each through `map` when given, read as they are consumed; the statement is closed when iteration stops early. */
-export function* iterateRows<R, T = R>(db: SqliteDatabase, statement: SqlPart, failure: string, map?: (row: R) => T): IterableIterator<T> {
+export function* iterateRows<R, T = R>(
+  db: SqliteDatabase,
+  statement: SqlPart,
+  failure: string,
+  map?: (row: R) => T,
+): IterableIterator<T> {
   const rows = guard(failure, () => db.prepare(statement.sql).iterate(...statement.params) as IterableIterator<R>);
   try {
     while (true) {
@@ -35,12 +40,26 @@ export function firstRow<R>(db: SqliteDatabase, statement: SqlPart, failure: str
 
 /** The first column of the first row (a count, an id), or undefined when there is no row. */
 export function firstValue<V>(db: SqliteDatabase, statement: SqlPart, failure: string): V | undefined {
-  return guard(failure, () => db.prepare(statement.sql).pluck().get(...statement.params) as V | undefined);
+  return guard(
+    failure,
+    () =>
+      db
+        .prepare(statement.sql)
+        .pluck()
+        .get(...statement.params) as V | undefined,
+  );
 }
 
 /** The first column of every row (row ids), without building an object per row. */
 export function allValues<V>(db: SqliteDatabase, statement: SqlPart, failure: string): V[] {
-  return guard(failure, () => db.prepare(statement.sql).pluck().all(...statement.params) as V[]);
+  return guard(
+    failure,
+    () =>
+      db
+        .prepare(statement.sql)
+        .pluck()
+        .all(...statement.params) as V[],
+  );
 }
 
 /** SQLite's own size limits (expression depth, too many terms or variables), as its messages name them. */
@@ -56,8 +75,17 @@ function guard<T>(failure: string, action: () => T): T {
   } catch (error) {
     if (error instanceof UserError) throw error;
     if (SIZE_LIMIT.test(messageOf(error))) {
-      throw new UserError({ what: 'query too large', reason: messageOf(error), help: 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter', exitCode: ExitCode.usage });
+      throw new UserError({
+        what: 'query too large',
+        reason: messageOf(error),
+        help: 'split it into smaller queries; ORed values of one field (ip:a OR ip:b …) count as one filter',
+        exitCode: ExitCode.usage,
+      });
     }
-    throw new UserError({ what: failure, reason: messageOf(error), help: 'is the database a trailhound index? try trailhound index again' });
+    throw new UserError({
+      what: failure,
+      reason: messageOf(error),
+      help: 'is the database a trailhound index? try trailhound index again',
+    });
   }
 }

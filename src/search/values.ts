@@ -30,7 +30,9 @@ export function parseTimeBound(value: string, bound: 'since' | 'until', now: Dat
   const dateTime = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
   if (!dateTime) throw badTime(value);
   const [, date, hours, minutes, seconds = '00', zone = 'Z'] = dateTime;
-  const ms = Date.parse(`${date}T${hours}:${minutes}:${seconds}${zone.toUpperCase() === 'Z' ? 'Z' : normalizeZone(zone)}`);
+  const ms = Date.parse(
+    `${date}T${hours}:${minutes}:${seconds}${zone.toUpperCase() === 'Z' ? 'Z' : normalizeZone(zone)}`,
+  );
   if (Number.isNaN(ms)) throw badTime(value);
   return isoSecondsOf(ms);
 }
@@ -49,8 +51,11 @@ export function parseIpv4Cidr(value: string): { first: number; last: number } {
   const base = ipv4ToInt(address);
   const bits = /^\d{1,2}$/.test(bitsText) ? Number(bitsText) : Number.NaN;
   if (base === null || !(bits >= 0 && bits <= 32)) {
-    if (address.includes(':')) throw new BadValueError(`"${value}": CIDR ranges are supported for IPv4; give an IPv6 address in full`);
-    throw new BadValueError(`"${value}" is not a CIDR range: use an IPv4 address and a prefix length 0-32, such as 203.0.113.0/24`);
+    if (address.includes(':'))
+      throw new BadValueError(`"${value}": CIDR ranges are supported for IPv4; give an IPv6 address in full`);
+    throw new BadValueError(
+      `"${value}" is not a CIDR range: use an IPv4 address and a prefix length 0-32, such as 203.0.113.0/24`,
+    );
   }
   const size = 2 ** (32 - bits);
   const first = Math.floor(base / size) * size;

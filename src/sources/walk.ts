@@ -49,7 +49,11 @@ async function* walkPath(path: string, visitedDirs: Set<string>, callbacks: Walk
   }
 }
 
-async function* walkDirectory(path: string, visitedDirs: Set<string>, callbacks: WalkCallbacks): AsyncGenerator<SourceFile> {
+async function* walkDirectory(
+  path: string,
+  visitedDirs: Set<string>,
+  callbacks: WalkCallbacks,
+): AsyncGenerator<SourceFile> {
   const real = realPathOf(path);
   if (visitedDirs.has(real)) return;
   visitedDirs.add(real);
@@ -57,7 +61,12 @@ async function* walkDirectory(path: string, visitedDirs: Set<string>, callbacks:
   try {
     names = readdirSync(path).sort();
   } catch (error) {
-    callbacks.onProblem({ path, position: null, stage: 'read', reason: `cannot list folder: ${describeStatError(error)}` });
+    callbacks.onProblem({
+      path,
+      position: null,
+      stage: 'read',
+      reason: `cannot list folder: ${describeStatError(error)}`,
+    });
     return;
   }
   for (const name of names) yield* walkPath(join(path, name), visitedDirs, callbacks);

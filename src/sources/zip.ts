@@ -40,7 +40,12 @@ export async function readZipEntries(
   const unzip = new Unzip((file: UnzipFile) => {
     if (fatal) return;
     if (entries >= limits.maxEntries) {
-      fatal = new InputError('decompress', `the archive has more than ${limits.maxEntries} entries; the rest were not read`, `entry ${entries}`, 'unzip it and index the folder instead');
+      fatal = new InputError(
+        'decompress',
+        `the archive has more than ${limits.maxEntries} entries; the rest were not read`,
+        `entry ${entries}`,
+        'unzip it and index the folder instead',
+      );
       return;
     }
     const handler = openEntry(file.name, entries++);
@@ -53,16 +58,36 @@ export async function readZipEntries(
     };
     file.ondata = (error, data, final) => {
       if (ended) return;
-      if (error) return end(new InputError('decompress', `zip entry is corrupt (${error.message})`, null, INPUT_HELP.downloadArchiveAgain));
+      if (error)
+        return end(
+          new InputError(
+            'decompress',
+            `zip entry is corrupt (${error.message})`,
+            null,
+            INPUT_HELP.downloadArchiveAgain,
+          ),
+        );
       entryBytes += data.length;
       if (entryBytes > limits.maxEntryBytes) {
         file.terminate();
-        return end(new InputError('decompress', `zip entry decompresses to more than ${limits.maxEntryBytes} bytes (a zip bomb?); the rest was not read`, null, INPUT_HELP.raiseCap));
+        return end(
+          new InputError(
+            'decompress',
+            `zip entry decompresses to more than ${limits.maxEntryBytes} bytes (a zip bomb?); the rest was not read`,
+            null,
+            INPUT_HELP.raiseCap,
+          ),
+        );
       }
       totalBytes += data.length;
       if (totalBytes > limits.maxTotalBytes) {
         file.terminate();
-        fatal = new InputError('decompress', `the archive decompresses to more than ${limits.maxTotalBytes} bytes; the rest was not read`, null, INPUT_HELP.raiseCap);
+        fatal = new InputError(
+          'decompress',
+          `the archive decompresses to more than ${limits.maxTotalBytes} bytes; the rest was not read`,
+          null,
+          INPUT_HELP.raiseCap,
+        );
         return end(fatal);
       }
       handler.onData(Buffer.from(data.buffer, data.byteOffset, data.length));
@@ -71,7 +96,14 @@ export async function readZipEntries(
     try {
       file.start();
     } catch (error) {
-      end(new InputError('decompress', `zip entry cannot be read (${error instanceof Error ? error.message : String(error)})`, null, INPUT_HELP.downloadArchiveAgain));
+      end(
+        new InputError(
+          'decompress',
+          `zip entry cannot be read (${error instanceof Error ? error.message : String(error)})`,
+          null,
+          INPUT_HELP.downloadArchiveAgain,
+        ),
+      );
     }
     openEnd = end;
   });
@@ -85,9 +117,21 @@ export async function readZipEntries(
   } catch (error) {
     if (error instanceof InputError && error.stage !== 'decompress') throw error;
     if (error === fatal) throw error;
-    fatal = new InputError('decompress', `the archive is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`, null, INPUT_HELP.downloadArchiveAgain);
+    fatal = new InputError(
+      'decompress',
+      `the archive is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`,
+      null,
+      INPUT_HELP.downloadArchiveAgain,
+    );
   }
   // An entry still open here was cut off by the end of the archive; ending twice is a no-op.
-  (openEnd as ((error: InputError | null) => void) | null)?.(new InputError('decompress', 'the archive ends inside this entry (truncated?)', null, INPUT_HELP.downloadArchiveAgain));
+  (openEnd as ((error: InputError | null) => void) | null)?.(
+    new InputError(
+      'decompress',
+      'the archive ends inside this entry (truncated?)',
+      null,
+      INPUT_HELP.downloadArchiveAgain,
+    ),
+  );
   if (fatal) throw fatal;
 }

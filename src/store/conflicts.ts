@@ -31,7 +31,10 @@ export interface IgnoredRecord {
 export class ConflictRecorder {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
-  constructor(db: SqliteDatabase, private readonly addProblem: (fileId: number, problem: Problem) => void) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly addProblem: (fileId: number, problem: Problem) => void,
+  ) {
     this.statements = prepareStatements(db);
   }
 
@@ -42,7 +45,10 @@ export class ConflictRecorder {
   check(eventId: string, fileId: number, record: string | Uint8Array, recordIndex: number): IgnoredRecord | null {
     const kept = this.statements.kept.get(eventId) as KeptRecord | undefined;
     if (kept === undefined || kept.bytes === null) return null;
-    const otherBytes = typeof record === 'string' ? Buffer.from(record, 'utf8') : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+    const otherBytes =
+      typeof record === 'string'
+        ? Buffer.from(record, 'utf8')
+        : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
     const keptBytes = kept.bytes;
     const found = { keptId: kept.id, keptFileId: kept.fileId, identical: keptBytes.equals(otherBytes) };
     if (found.identical || sameRecord(keptBytes, otherBytes)) return { ...found, conflict: null };
@@ -53,7 +59,8 @@ export class ConflictRecorder {
       path,
       position: `record ${recordIndex}`,
       stage: 'store',
-      reason: `eventID ${eventId} is already indexed with other content (record ${kept.recordIndex} of ${kept.path ?? 'an unknown file'}): ` +
+      reason:
+        `eventID ${eventId} is already indexed with other content (record ${kept.recordIndex} of ${kept.path ?? 'an unknown file'}): ` +
         'both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")',
     });
     return { ...found, conflict: known === undefined ? 'new' : { knownId: known.id } };

@@ -40,7 +40,9 @@ export interface IndexDatabase {
 /** The database file and the files SQLite and the writer lock keep beside it. */
 export function databaseFiles(path: string): Set<string> {
   const spellings = [resolve(path), realDatabasePath(path)];
-  return new Set(spellings.flatMap((absolute) => ['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix)));
+  return new Set(
+    spellings.flatMap((absolute) => ['', '-wal', '-shm', '-journal', '.lock'].map((suffix) => absolute + suffix)),
+  );
 }
 
 /** Opens (creating if needed) the index for writing, applying schema.sql. */
@@ -62,7 +64,11 @@ export function openIndex(path: string): IndexDatabase {
 /** Opens an existing index read-only, as `sql`, `search` and the terminal UI use it. */
 export function openReadOnly(path: string): SqliteDatabase {
   if (!existsSync(path)) {
-    throw new UserError({ what: `cannot open database ${path}`, reason: 'no such file', help: 'index some logs first: trailhound index PATH --db FILE' });
+    throw new UserError({
+      what: `cannot open database ${path}`,
+      reason: 'no such file',
+      help: 'index some logs first: trailhound index PATH --db FILE',
+    });
   }
   const db = openConnection(path, { readonly: true, immutable: readOnlyOpenMode(path) === 'immutable' });
   db.pragma('query_only = 1');
@@ -76,14 +82,18 @@ export function openReadOnly(path: string): SqliteDatabase {
  * written (read-only media, a write-protected evidence copy) that fails, or would alter the
  * evidence folder, so the file is opened `immutable`: no side files, no locks (issue 13).
  */
-export function readOnlyOpenMode(path: string, folderWritable: (folder: string) => boolean = isWritableFolder): 'shared' | 'immutable' {
+export function readOnlyOpenMode(
+  path: string,
+  folderWritable: (folder: string) => boolean = isWritableFolder,
+): 'shared' | 'immutable' {
   const folder = dirname(resolve(path));
   if (folderWritable(folder)) return 'shared';
   const wal = `${resolve(path)}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0) {
     throw new UserError({
       what: `cannot open database ${path}`,
-      reason: 'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
+      reason:
+        'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
       help: 'copy the database with its -wal file to a writable folder and open it there once',
     });
   }
@@ -128,7 +138,10 @@ function openConnection(path: string, options: { readonly: boolean; immutable?: 
 
 /** `file:` URI of a path, with the characters URIs reserve escaped. */
 function immutableUri(path: string): string {
-  const encoded = resolve(path).split('/').map((part) => encodeURIComponent(part)).join('/');
+  const encoded = resolve(path)
+    .split('/')
+    .map((part) => encodeURIComponent(part))
+    .join('/');
   return `file:${encoded}?immutable=1`;
 }
 
@@ -168,23 +181,43 @@ function cannotOpen(path: string, error: unknown): UserError {
   const what = `cannot open database ${path}`;
   const message = messageOf(error);
   if (/not a database|file is encrypted/i.test(message)) {
-    return new UserError({ what, reason: 'the file is not a trailhound database (not SQLite); it was left untouched', help: 'check the --db path: it names an index, or a new file for trailhound index to create' });
+    return new UserError({
+      what,
+      reason: 'the file is not a trailhound database (not SQLite); it was left untouched',
+      help: 'check the --db path: it names an index, or a new file for trailhound index to create',
+    });
   }
   if (/malformed/i.test(message)) {
-    return new UserError({ what, reason: 'the database file is corrupt; it was left untouched', help: 'index the same logs again into a new --db file' });
+    return new UserError({
+      what,
+      reason: 'the database file is corrupt; it was left untouched',
+      help: 'index the same logs again into a new --db file',
+    });
   }
-  return new UserError({ what, reason: message, help: 'check that you may read the file and its folder (and write them, for index and watch)' });
+  return new UserError({
+    what,
+    reason: message,
+    help: 'check that you may read the file and its folder (and write them, for index and watch)',
+  });
 }
 
 function checkSchemaVersion(db: SqliteDatabase, path: string): void {
   let version: number | null;
   try {
     const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get();
-    const tableCount = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
+    const tableCount = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as {
+      n: number;
+    };
     if (!hasMeta && tableCount.n > 0) {
-      throw new UserError({ what: `cannot open database ${path}`, reason: 'it is an SQLite file, but not a trailhound database; it was left untouched', help: 'check the --db path: it names an index, or a new file for trailhound index to create' });
+      throw new UserError({
+        what: `cannot open database ${path}`,
+        reason: 'it is an SQLite file, but not a trailhound database; it was left untouched',
+        help: 'check the --db path: it names an index, or a new file for trailhound index to create',
+      });
     }
-    const row = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number } | undefined) : undefined;
+    const row = hasMeta
+      ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number } | undefined)
+      : undefined;
     version = row ? Number(row.value) : null;
   } catch (error) {
     db.close();
@@ -240,7 +273,10 @@ export function describeWriteFailure(error: unknown, path: string): UserError | 
 
 /** The plain (non-unique) indexes on event_rows, as schema.sql creates them: a bulk load may defer these. */
 export function eventRowIndexes(): { name: string; sql: string }[] {
-  return [...readSchema().matchAll(/^CREATE INDEX IF NOT EXISTS (\w+) ON event_rows\b[^;]*;/gm)].map((match) => ({ name: match[1]!, sql: match[0] }));
+  return [...readSchema().matchAll(/^CREATE INDEX IF NOT EXISTS (\w+) ON event_rows\b[^;]*;/gm)].map((match) => ({
+    name: match[1]!,
+    sql: match[0],
+  }));
 }
 
 /** schema.sql sits at the package root, above src/ when run by vitest and above dist/src/ when built. */

@@ -30,7 +30,13 @@ export class FileVersions {
     const known = this.statements.file.get(path) as { id: number; sha256: string | null; status: string } | undefined;
     if (known === undefined || known.sha256 === null || known.status === 'indexing') return;
     const last = this.statements.lastIds.get() as { rowId: number; conflictId: number };
-    this.rereading.set(known.id, { sha256: known.sha256, lastRowId: last.rowId, lastConflictId: last.conflictId, seenRows: new Set(), seenConflicts: new Set() });
+    this.rereading.set(known.id, {
+      sha256: known.sha256,
+      lastRowId: last.rowId,
+      lastConflictId: last.conflictId,
+      seenRows: new Set(),
+      seenConflicts: new Set(),
+    });
   }
 
   /** A record this read found that an earlier read of the same file had stored: it stays, at its new position. */
@@ -50,8 +56,12 @@ export class FileVersions {
     const earlier = this.rereading.get(fileId);
     this.rereading.delete(fileId);
     if (earlier === undefined || sha256 === earlier.sha256) return;
-    const rows = (this.statements.earlierRows.all(fileId, earlier.lastRowId) as { id: number }[]).filter((row) => !earlier.seenRows.has(row.id));
-    const conflicts = (this.statements.earlierConflicts.all(fileId, earlier.lastConflictId) as { id: number }[]).filter((row) => !earlier.seenConflicts.has(row.id));
+    const rows = (this.statements.earlierRows.all(fileId, earlier.lastRowId) as { id: number }[]).filter(
+      (row) => !earlier.seenRows.has(row.id),
+    );
+    const conflicts = (this.statements.earlierConflicts.all(fileId, earlier.lastConflictId) as { id: number }[]).filter(
+      (row) => !earlier.seenConflicts.has(row.id),
+    );
     if (rows.length === 0 && conflicts.length === 0) return;
     const versionId = (this.statements.versionRow.get(fileId) as { id: number }).id;
     for (const row of rows) this.statements.moveRow.run(versionId, row.id);
@@ -67,7 +77,9 @@ export class FileVersions {
 function prepareStatements(db: SqliteDatabase) {
   return {
     file: db.prepare('SELECT id, sha256, status FROM files WHERE path = ?'),
-    lastIds: db.prepare('SELECT (SELECT coalesce(max(id), 0) FROM event_rows) AS rowId, (SELECT coalesce(max(id), 0) FROM event_conflicts) AS conflictId'),
+    lastIds: db.prepare(
+      'SELECT (SELECT coalesce(max(id), 0) FROM event_rows) AS rowId, (SELECT coalesce(max(id), 0) FROM event_conflicts) AS conflictId',
+    ),
     moveRecord: db.prepare('UPDATE event_rows SET record_index = ? WHERE id = ? AND file_id = ?'),
     earlierRows: db.prepare('SELECT id FROM event_rows WHERE file_id = ? AND id <= ?'),
     earlierConflicts: db.prepare('SELECT id FROM event_conflicts WHERE file_id = ? AND id <= ?'),
@@ -81,6 +93,8 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     moveRow: db.prepare('UPDATE event_rows SET file_id = ? WHERE id = ?'),
     moveConflict: db.prepare('UPDATE event_conflicts SET file_id = ? WHERE id = ?'),
-    countVersion: db.prepare('UPDATE files SET events_read = (SELECT count(*) FROM event_rows WHERE file_id = @id) WHERE id = @id'),
+    countVersion: db.prepare(
+      'UPDATE files SET events_read = (SELECT count(*) FROM event_rows WHERE file_id = @id) WHERE id = @id',
+    ),
   };
 }

@@ -56,7 +56,9 @@ export class IndexState {
   presentPathsUnder(path: string): string[] {
     const [entriesFrom, entriesTo] = zipEntryRange(path);
     const [filesFrom, filesTo] = prefixRange(path + sep);
-    const rows = this.statements.presentUnder.all({ path, entriesFrom, entriesTo, filesFrom, filesTo }) as { path: string }[];
+    const rows = this.statements.presentUnder.all({ path, entriesFrom, entriesTo, filesFrom, filesTo }) as {
+      path: string;
+    }[];
     return rows.map((row) => row.path);
   }
 }
@@ -84,7 +86,9 @@ function prepareStatements(db: SqliteDatabase) {
       `SELECT p.path, p.position, p.stage, p.reason FROM problems p
        WHERE p.file_id IN (SELECT id FROM files WHERE path = @path OR (path >= @from AND path < @to)) ORDER BY p.id`,
     ),
-    walkProblems: db.prepare('SELECT id, path, position, stage, reason FROM problems WHERE file_id IS NULL AND id > ? ORDER BY id'),
+    walkProblems: db.prepare(
+      'SELECT id, path, position, stage, reason FROM problems WHERE file_id IS NULL AND id > ? ORDER BY id',
+    ),
     lastWalkProblem: db.prepare('SELECT coalesce(max(id), 0) AS id FROM problems WHERE file_id IS NULL'),
     presentUnder: db.prepare(
       `SELECT path FROM files

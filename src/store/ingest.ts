@@ -70,13 +70,40 @@ export const ROWS_PER_TRANSACTION = 20_000;
 const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
 
 const EVENT_COLUMNS = [
-  'event_id', 'content_sha256', 'event_time', 'event_version', 'event_source', 'event_name', 'event_name_base',
-  'aws_region', 'source_ip_address', 'source_ip', 'source_ipv4_int', 'user_agent', 'error_code', 'error_message',
-  'read_only', 'event_type', 'event_category', 'management_event', 'recipient_account_id', 'request_id', 'shared_event_id',
-  'user_identity_type', 'user_identity_arn', 'user_identity_principal_id',
-  'user_identity_account_id', 'user_identity_access_key_id', 'user_identity_user_name', 'user_identity_invoked_by',
-  'session_issuer_arn', 'session_issuer_type', 'session_issuer_user_name', 'session_mfa_authenticated',
-  'file_id', 'record_index',
+  'event_id',
+  'content_sha256',
+  'event_time',
+  'event_version',
+  'event_source',
+  'event_name',
+  'event_name_base',
+  'aws_region',
+  'source_ip_address',
+  'source_ip',
+  'source_ipv4_int',
+  'user_agent',
+  'error_code',
+  'error_message',
+  'read_only',
+  'event_type',
+  'event_category',
+  'management_event',
+  'recipient_account_id',
+  'request_id',
+  'shared_event_id',
+  'user_identity_type',
+  'user_identity_arn',
+  'user_identity_principal_id',
+  'user_identity_account_id',
+  'user_identity_access_key_id',
+  'user_identity_user_name',
+  'user_identity_invoked_by',
+  'session_issuer_arn',
+  'session_issuer_type',
+  'session_issuer_user_name',
+  'session_mfa_authenticated',
+  'file_id',
+  'record_index',
 ] as const;
 
 /**
@@ -189,28 +216,50 @@ export class IndexWriter {
   private onIgnored(row: readonly unknown[], fileId: number, batch: EventBatch, i: number): void {
     const recordIndex = batch.recordIndexes[i]!;
     if (typeof row[0] !== 'string') {
-      const kept = typeof row[1] === 'string' ? (this.statements.findByContent.get(row[1]) as { id: number; fileId: number } | undefined) : undefined;
+      const kept =
+        typeof row[1] === 'string'
+          ? (this.statements.findByContent.get(row[1]) as { id: number; fileId: number } | undefined)
+          : undefined;
       if (kept?.fileId === fileId) this.versions.foundAgain(fileId, kept.id, recordIndex);
       return;
     }
     const found = this.conflicts.check(row[0], fileId, batch.records[i]!, recordIndex);
     if (found === null) return;
     if (found.identical && found.keptFileId === fileId) this.versions.foundAgain(fileId, found.keptId, recordIndex);
-    if (found.conflict !== null && found.conflict !== 'new') this.versions.conflictFoundAgain(fileId, found.conflict.knownId);
+    if (found.conflict !== null && found.conflict !== 'new')
+      this.versions.conflictFoundAgain(fileId, found.conflict.knownId);
   }
 
   addProblem(fileId: number | null, problem: Problem): void {
     this.ensureTransaction();
-    this.statements.insertProblem.run(fileId, problem.path, problem.position, problem.stage, problem.reason, new Date().toISOString());
+    this.statements.insertProblem.run(
+      fileId,
+      problem.path,
+      problem.position,
+      problem.stage,
+      problem.reason,
+      new Date().toISOString(),
+    );
     this.rowsInTransaction++;
   }
 
   addDigest(fileId: number, digest: DigestInfo): void {
     this.ensureTransaction();
     this.statements.upsertDigest.run(
-      fileId, digest.accountId, digest.region, digest.digestStartTime, digest.digestEndTime, digest.digestS3Bucket,
-      digest.digestS3Object, digest.previousDigestS3Object, digest.previousDigestHash, digest.previousDigestSignature,
-      digest.publicKeyFingerprint, digest.logFileCount, digest.contentSha256, digest.body,
+      fileId,
+      digest.accountId,
+      digest.region,
+      digest.digestStartTime,
+      digest.digestEndTime,
+      digest.digestS3Bucket,
+      digest.digestS3Object,
+      digest.previousDigestS3Object,
+      digest.previousDigestHash,
+      digest.previousDigestSignature,
+      digest.publicKeyFingerprint,
+      digest.logFileCount,
+      digest.contentSha256,
+      digest.body,
     );
   }
 
@@ -224,8 +273,15 @@ export class IndexWriter {
     this.ensureTransaction();
     this.versions.finish(fileId, outcome.sha256);
     this.statements.finishFile.run(
-      outcome.sha256, outcome.contentSha256, outcome.kind, outcome.format, outcome.eventsRead, eventsNew,
-      outcome.status, new Date().toISOString(), fileId,
+      outcome.sha256,
+      outcome.contentSha256,
+      outcome.kind,
+      outcome.format,
+      outcome.eventsRead,
+      eventsNew,
+      outcome.status,
+      new Date().toISOString(),
+      fileId,
     );
     this.commitIfFull();
     this.deferIndexesIfLarge();
@@ -258,7 +314,8 @@ export class IndexWriter {
   }
 
   private commitIfFull(): void {
-    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION || this.bytesInTransaction >= BYTES_PER_TRANSACTION) this.commit();
+    if (this.rowsInTransaction >= ROWS_PER_TRANSACTION || this.bytesInTransaction >= BYTES_PER_TRANSACTION)
+      this.commit();
   }
 
   rollback(): void {
@@ -273,11 +330,15 @@ export class IndexWriter {
   private ensureTransaction(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN');
   }
-
 }
 
 /** A new event's trace links; a duplicate adds none, its first copy already has them. */
-function addTraceLinks(insert: { run(...values: unknown[]): unknown }, batch: EventBatch, index: number, rowId: number | bigint): void {
+function addTraceLinks(
+  insert: { run(...values: unknown[]): unknown },
+  batch: EventBatch,
+  index: number,
+  rowId: number | bigint,
+): void {
   for (const [at, kind, value] of batch.traceLinks ?? []) if (at === index) insert.run(kind, value, rowId);
 }
 
@@ -293,12 +354,38 @@ function batchBytes(batch: EventBatch): number {
 export function toEventRow(event: TrailEvent, contentHash: string | null): unknown[] {
   const who = event.principal;
   return [
-    event.eventId, contentHash, event.eventTime, event.eventVersion, event.eventSource, event.eventName, event.eventNameBase,
-    event.awsRegion, event.sourceIpAddress, event.sourceIp, event.sourceIpv4Int, event.userAgent, event.errorCode, event.errorMessage,
-    event.readOnly, event.eventType, event.eventCategory, event.managementEvent, event.recipientAccountId, event.requestId, event.sharedEventId,
-    who.type, who.arn, who.principalId,
-    who.accountId, who.accessKeyId, who.userName, who.invokedBy,
-    who.sessionIssuerArn, who.sessionIssuerType, who.sessionIssuerUserName, who.mfaAuthenticated,
+    event.eventId,
+    contentHash,
+    event.eventTime,
+    event.eventVersion,
+    event.eventSource,
+    event.eventName,
+    event.eventNameBase,
+    event.awsRegion,
+    event.sourceIpAddress,
+    event.sourceIp,
+    event.sourceIpv4Int,
+    event.userAgent,
+    event.errorCode,
+    event.errorMessage,
+    event.readOnly,
+    event.eventType,
+    event.eventCategory,
+    event.managementEvent,
+    event.recipientAccountId,
+    event.requestId,
+    event.sharedEventId,
+    who.type,
+    who.arn,
+    who.principalId,
+    who.accountId,
+    who.accessKeyId,
+    who.userName,
+    who.invokedBy,
+    who.sessionIssuerArn,
+    who.sessionIssuerType,
+    who.sessionIssuerUserName,
+    who.mfaAuthenticated,
   ];
 }
 
@@ -323,11 +410,15 @@ function prepareStatements(db: SqliteDatabase) {
     markMissing: db.prepare("UPDATE files SET status = 'missing' WHERE path = ?"),
     insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
-    insertFts: db.prepare('INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertFts: db.prepare(
+      'INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     insertTraceLink: db.prepare('INSERT OR IGNORE INTO trace_links(kind, value, row_id) VALUES (?, ?, ?)'),
     findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),
     insertFidelity: db.prepare('INSERT OR REPLACE INTO record_fidelity(row_id, reason) VALUES (?, ?)'),
-    insertProblem: db.prepare('INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertProblem: db.prepare(
+      'INSERT INTO problems(file_id, path, position, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     deleteProblems: db.prepare('DELETE FROM problems WHERE file_id = ?'),
     upsertDigest: db.prepare(
       `INSERT OR REPLACE INTO digests(file_id, account_id, region, digest_start_time, digest_end_time, digest_s3_bucket,

@@ -5,7 +5,9 @@ import type { VerdictRow } from '../verify/verdicts.js';
 export function saveVerdicts(db: SqliteDatabase, rows: readonly VerdictRow[], verifiedAt: string): void {
   // All kinds of a path go first: a gap an earlier run saw before this digest must not linger.
   const clear = db.prepare('DELETE FROM verification WHERE path = ?');
-  const insert = db.prepare('INSERT OR REPLACE INTO verification(path, kind, verdict, detail, verified_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO verification(path, kind, verdict, detail, verified_at) VALUES (?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     for (const path of new Set(rows.map((row) => row.path))) clear.run(path);
     for (const row of rows) insert.run(row.path, row.kind, row.verdict, row.detail, verifiedAt);

@@ -1,4 +1,13 @@
-import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -33,7 +42,11 @@ export function acquireWriterLock(databasePath: string): WriterLock {
       removeQuietly(lockPath);
     }
   }
-  throw new UserError({ what: `cannot write to ${databasePath}`, reason: `could not create the lock file ${lockPath}`, help: 'check that you may write to the folder of --db, or give --db a file in a writable folder' });
+  throw new UserError({
+    what: `cannot write to ${databasePath}`,
+    reason: `could not create the lock file ${lockPath}`,
+    help: 'check that you may write to the folder of --db, or give --db a file in a writable folder',
+  });
 }
 
 /**

@@ -23,7 +23,9 @@ const MAX_HOPS = 32;
 /** Walks from an event id, access key id or ARN back to the first principal the index knows. */
 export function traceBack(lookup: TraceLookup, target: string): TraceChain {
   const start = resolveTarget(lookup, target);
-  const hops: TraceHop[] = start.event ? [{ link: 'target', event: start.event, issued: null, issuedKey: null, copies: [], note: null }] : [];
+  const hops: TraceHop[] = start.event
+    ? [{ link: 'target', event: start.event, issued: null, issuedKey: null, copies: [], note: null }]
+    : [];
   let who = start.identity;
   let before = start.event?.eventTime ?? null;
   const seen = new Set<number>();
@@ -33,13 +35,30 @@ export function traceBack(lookup: TraceLookup, target: string): TraceChain {
     for (const hop of fresh) seen.add(hop.event.rowId);
     hops.push(...fresh);
     if (step.end || fresh.length < step.hops.length) {
-      const end = step.end ?? { kind: 'loop', principal: labelOf(who), accessKeyId: who.accessKeyId, reason: 'the chain leads back to an event already on it', fetch: null };
+      const end = step.end ?? {
+        kind: 'loop',
+        principal: labelOf(who),
+        accessKeyId: who.accessKeyId,
+        reason: 'the chain leads back to an event already on it',
+        fetch: null,
+      };
       return { target, end, hops: hops.reverse(), candidates: step.candidates ?? [] };
     }
     who = step.next!;
     before = step.hops[step.hops.length - 1]?.event.eventTime ?? before;
   }
-  return { target, end: { kind: 'loop', principal: labelOf(who), accessKeyId: who.accessKeyId, reason: `more than ${MAX_HOPS} hops`, fetch: null }, hops: hops.reverse(), candidates: [] };
+  return {
+    target,
+    end: {
+      kind: 'loop',
+      principal: labelOf(who),
+      accessKeyId: who.accessKeyId,
+      reason: `more than ${MAX_HOPS} hops`,
+      fetch: null,
+    },
+    hops: hops.reverse(),
+    candidates: [],
+  };
 }
 
 interface Step {
@@ -56,7 +75,11 @@ function stepBack(lookup: TraceLookup, who: TraceIdentity, before: string | null
   if (found.groups.length > 1) {
     const candidates = found.groups.map((group) => hopOf(group, found.via));
     const reason = `${found.groups.length} separate calls could have created ${labelOf(who)} (${found.why}); the chain is not followed past them: trace one of their event ids`;
-    return { hops: [], candidates, end: { kind: 'ambiguous', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null } };
+    return {
+      hops: [],
+      candidates,
+      end: { kind: 'ambiguous', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null },
+    };
   }
   const group = found.groups[0];
   if (!group) return serviceFallback(lookup, who);
@@ -72,36 +95,63 @@ function originOf(who: TraceIdentity): ChainEnd | null {
       return { kind: 'origin', ...at, reason: `the root user of account ${who.accountId ?? '?'}` };
     case 'IAMUser':
       if (who.accessKeyId?.startsWith('ASIA')) return null;
-      return { kind: 'origin', ...at, reason: who.accessKeyId ? `IAM user ${who.userName ?? ''} with long-term access key ${who.accessKeyId}`.replace('  ', ' ') : `IAM user ${who.userName ?? ''}` };
+      return {
+        kind: 'origin',
+        ...at,
+        reason: who.accessKeyId
+          ? `IAM user ${who.userName ?? ''} with long-term access key ${who.accessKeyId}`.replace('  ', ' ')
+          : `IAM user ${who.userName ?? ''}`,
+      };
     case 'AWSService':
       return { kind: 'origin', ...at, reason: `the AWS service ${who.invokedBy ?? '?'}` };
     case 'IdentityCenterUser':
       return { kind: 'origin', ...at, reason: `IAM Identity Center user ${who.userName ?? who.principalId ?? '?'}` };
     case 'SAMLUser':
     case 'WebIdentityUser':
-      return { kind: 'origin', ...at, reason: `${who.type === 'SAMLUser' ? 'SAML' : 'web identity'} subject ${who.userName ?? '?'} of identity provider ${who.identityProvider ?? '?'}` };
+      return {
+        kind: 'origin',
+        ...at,
+        reason: `${who.type === 'SAMLUser' ? 'SAML' : 'web identity'} subject ${who.userName ?? '?'} of identity provider ${who.identityProvider ?? '?'}`,
+      };
     case 'AWSAccount':
       return {
-        kind: 'outside-index', ...at,
+        kind: 'outside-index',
+        ...at,
         reason: `called from account ${who.accountId ?? '?'} by principal ${who.principalId ?? '?'}: this is the copy logged in the resource's account, and the caller's own copy is not in the index`,
         fetch: `the CloudTrail logs of account ${who.accountId ?? '?'} for the same day`,
       };
     default:
-      if (!who.accessKeyId && !who.arn) return { kind: 'origin', ...at, reason: `an identity of type ${who.type ?? 'unknown'} with no key or ARN to follow` };
+      if (!who.accessKeyId && !who.arn)
+        return {
+          kind: 'origin',
+          ...at,
+          reason: `an identity of type ${who.type ?? 'unknown'} with no key or ARN to follow`,
+        };
       return null;
   }
 }
 
 const LINK_OF_ACTION: Record<string, string> = {
-  AssumeRole: 'assume-role', AssumeRoleWithSAML: 'saml', AssumeRoleWithWebIdentity: 'web-identity', AssumeRoot: 'assume-root',
-  GetSessionToken: 'session-token', GetFederationToken: 'federation-token',
+  AssumeRole: 'assume-role',
+  AssumeRoleWithSAML: 'saml',
+  AssumeRoleWithWebIdentity: 'web-identity',
+  AssumeRoot: 'assume-root',
+  GetSessionToken: 'session-token',
+  GetFederationToken: 'federation-token',
 };
 
 function hopOf(group: readonly TraceEvent[], via: string | null): TraceHop {
   const [event, ...copies] = group;
   const credentials = event!.response?.['credentials'] as Record<string, unknown> | undefined;
   const key = typeof credentials?.['accessKeyId'] === 'string' ? credentials['accessKeyId'] : null;
-  return { link: LINK_OF_ACTION[event!.eventName ?? ''] ?? 'issued', event: event!, issued: issuedSession(event!), issuedKey: key, copies, note: via };
+  return {
+    link: LINK_OF_ACTION[event!.eventName ?? ''] ?? 'issued',
+    event: event!,
+    issued: issuedSession(event!),
+    issuedKey: key,
+    copies,
+    note: via,
+  };
 }
 
 function issuedSession(event: TraceEvent): string | null {
@@ -138,14 +188,36 @@ function serviceFallback(lookup: TraceLookup, who: TraceIdentity): Step {
   const role = parts?.[1] ?? null;
   const sessionName = parts?.[2] ?? null;
   if (role?.startsWith('AWSReservedSSO_') && sessionName) {
-    return { hops: [], end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason: `IAM Identity Center user ${sessionName} (the session name of an AWSReservedSSO_ role; permission set ${role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '')}); the AssumeRoleWithSAML that issued it is not in the index`, fetch: describeGap(who).fetch } };
+    return {
+      hops: [],
+      end: {
+        kind: 'origin',
+        principal: labelOf(who),
+        accessKeyId: who.accessKeyId,
+        reason: `IAM Identity Center user ${sessionName} (the session name of an AWSReservedSSO_ role; permission set ${role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '')}); the AssumeRoleWithSAML that issued it is not in the index`,
+        fetch: describeGap(who).fetch,
+      },
+    };
   }
   if (who.type === 'IAMUser' || who.type === 'Root') {
     const reason = `${who.type === 'Root' ? `the root user of account ${who.accountId ?? '?'}` : `IAM user ${who.userName ?? who.arn ?? '?'}`}, with temporary key ${who.accessKeyId ?? '?'} from a console sign-in or a GetSessionToken call that is not in the index`;
-    return { hops: [], end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null } };
+    return {
+      hops: [],
+      end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null },
+    };
   }
   const started = serviceStart(lookup, guessService(sessionName), sessionName, null);
-  if (started.hop) return fromServiceStart(null, { ...started, hop: { ...started.hop, note: `${started.hop.note ?? ''}; the AssumeRole that vended the session is not in the index, the session name names it`.replace(/^; /, '') } });
+  if (started.hop)
+    return fromServiceStart(null, {
+      ...started,
+      hop: {
+        ...started.hop,
+        note: `${started.hop.note ?? ''}; the AssumeRole that vended the session is not in the index, the session name names it`.replace(
+          /^; /,
+          '',
+        ),
+      },
+    });
   return { hops: [], end: describeGap(who) };
 }
 
@@ -160,20 +232,40 @@ function guessService(sessionName: string | null): string | null {
 function federationOrigin(hop: TraceHop): ChainEnd {
   const response = hop.event.response ?? {};
   const request = hop.event.request ?? {};
-  const subject = stringOr(response['subjectFromWebIdentityToken']) ?? stringOr(response['subject']) ?? hop.event.identity.userName ?? '?';
-  const provider = stringOr(response['issuer']) ?? stringOr(response['provider']) ?? hop.event.identity.identityProvider ?? stringOr(request['principalArn']) ?? '?';
-  const attributes = ['subjectType', 'audience', 'nameQualifier'].flatMap((name) => (typeof response[name] === 'string' ? [`${name}=${String(response[name])}`] : []));
+  const subject =
+    stringOr(response['subjectFromWebIdentityToken']) ??
+    stringOr(response['subject']) ??
+    hop.event.identity.userName ??
+    '?';
+  const provider =
+    stringOr(response['issuer']) ??
+    stringOr(response['provider']) ??
+    hop.event.identity.identityProvider ??
+    stringOr(request['principalArn']) ??
+    '?';
+  const attributes = ['subjectType', 'audience', 'nameQualifier'].flatMap((name) =>
+    typeof response[name] === 'string' ? [`${name}=${String(response[name])}`] : [],
+  );
   const tags = request['principalTags'];
   if (tags && typeof tags === 'object') attributes.push(`principalTags=${JSON.stringify(tags)}`);
   const sso = /AWSReservedSSO_/.test(stringOr(request['roleArn']) ?? '');
-  const who = sso ? `IAM Identity Center user ${subject}` : `${hop.link === 'saml' ? 'SAML' : 'web identity'} subject ${subject}`;
-  return { kind: 'origin', principal: subject, accessKeyId: null, reason: `${who} of identity provider ${provider}${attributes.length ? ` (${attributes.join(', ')})` : ''}`, fetch: null };
+  const who = sso
+    ? `IAM Identity Center user ${subject}`
+    : `${hop.link === 'saml' ? 'SAML' : 'web identity'} subject ${subject}`;
+  return {
+    kind: 'origin',
+    principal: subject,
+    accessKeyId: null,
+    reason: `${who} of identity provider ${provider}${attributes.length ? ` (${attributes.join(', ')})` : ''}`,
+    fetch: null,
+  };
 }
 
 function resolveTarget(lookup: TraceLookup, target: string): { event: TraceEvent | null; identity: TraceIdentity } {
   if (/^A[SK]IA[A-Z0-9]{12,}$/.test(target)) {
     const newest = lookup.newestEventOf({ key: target });
-    const identity = newest?.identity ?? toTraceIdentity({ accessKeyId: target, type: target.startsWith('AKIA') ? 'IAMUser' : null });
+    const identity =
+      newest?.identity ?? toTraceIdentity({ accessKeyId: target, type: target.startsWith('AKIA') ? 'IAMUser' : null });
     return { event: null, identity };
   }
   if (target.startsWith('arn:')) {
@@ -182,7 +274,12 @@ function resolveTarget(lookup: TraceLookup, target: string): { event: TraceEvent
   }
   const event = lookup.eventById(target);
   if (!event) {
-    throw new UserError({ what: `cannot trace ${target}`, reason: 'no event with this id is in the index, and it is neither an access key id (AKIA…, ASIA…) nor an ARN', help: 'give an eventID, an access key id or an identity ARN; trailhound search finds them', exitCode: ExitCode.usage });
+    throw new UserError({
+      what: `cannot trace ${target}`,
+      reason: 'no event with this id is in the index, and it is neither an access key id (AKIA…, ASIA…) nor an ARN',
+      help: 'give an eventID, an access key id or an identity ARN; trailhound search finds them',
+      exitCode: ExitCode.usage,
+    });
   }
   return { event, identity: event.identity };
 }
@@ -190,8 +287,16 @@ function resolveTarget(lookup: TraceLookup, target: string): { event: TraceEvent
 /** An ARN stands for every session it named: its key is left out, so all of them are candidates. */
 function identityOfArn(arn: string): TraceIdentity {
   const kind = /^arn:[^:]+:(?:iam|sts)::(\d*):(root|user|assumed-role|federated-user)\b/.exec(arn);
-  const type = { root: 'Root', user: 'IAMUser', 'assumed-role': 'AssumedRole', 'federated-user': 'FederatedUser' }[kind?.[2] ?? ''] ?? null;
-  return toTraceIdentity({ type, arn, accountId: kind?.[1], userName: type === 'IAMUser' ? arn.split('/').pop() : undefined });
+  const type =
+    { root: 'Root', user: 'IAMUser', 'assumed-role': 'AssumedRole', 'federated-user': 'FederatedUser' }[
+      kind?.[2] ?? ''
+    ] ?? null;
+  return toTraceIdentity({
+    type,
+    arn,
+    accountId: kind?.[1],
+    userName: type === 'IAMUser' ? arn.split('/').pop() : undefined,
+  });
 }
 
 export function labelOf(who: TraceIdentity): string {

@@ -43,7 +43,15 @@ export interface BlastRadius {
 /** A radius wider than this is cut (and says so): a misread key should not walk a whole organisation. */
 const MAX_NODES = 5_000;
 
-const NO_EVENTS: SessionCounts = { events: 0, actions: 0, errors: 0, accounts: 0, sourceIps: 0, firstSeen: null, lastSeen: null };
+const NO_EVENTS: SessionCounts = {
+  events: 0,
+  actions: 0,
+  errors: 0,
+  accounts: 0,
+  sourceIps: 0,
+  firstSeen: null,
+  lastSeen: null,
+};
 
 type Identity = { key: string } | { arn: string };
 
@@ -63,20 +71,31 @@ interface Pending {
  */
 export function traceForward(lookup: TraceLookup, target: string): BlastRadius {
   const identity = identityOf(target);
-  const rootPrincipal = 'arn' in identity ? identity.arn : (lookup.newestEventOf(identity)?.identity.arn ?? identity.key);
+  const rootPrincipal =
+    'arn' in identity ? identity.arn : (lookup.newestEventOf(identity)?.identity.arn ?? identity.key);
   const nodes: RadiusNode[] = [];
   const seen = new Set<string>();
-  let level: Pending[] = [{ parentId: null, kind: 'identity', principal: rootPrincipal, identity, started: null, openedBy: null }];
+  let level: Pending[] = [
+    { parentId: null, kind: 'identity', principal: rootPrincipal, identity, started: null, openedBy: null },
+  ];
   while (level.length > 0 && nodes.length < MAX_NODES) {
-    const fresh = level.filter((next) => {
-      const mark = markOf(next);
-      if (seen.has(mark)) return false;
-      seen.add(mark);
-      return true;
-    }).slice(0, MAX_NODES - nodes.length);
-    const counts = countsOf(lookup, fresh.flatMap((next) => (next.identity ? [next.identity] : [])));
+    const fresh = level
+      .filter((next) => {
+        const mark = markOf(next);
+        if (seen.has(mark)) return false;
+        seen.add(mark);
+        return true;
+      })
+      .slice(0, MAX_NODES - nodes.length);
+    const counts = countsOf(
+      lookup,
+      fresh.flatMap((next) => (next.identity ? [next.identity] : [])),
+    );
     const added = fresh.map((next) => addNode(nodes, next, counts));
-    level = [...openedFrom(lookup, added), ...added.flatMap((node, i) => (fresh[i]!.started ? vendedFor(lookup, fresh[i]!.started!, node.id) : []))];
+    level = [
+      ...openedFrom(lookup, added),
+      ...added.flatMap((node, i) => (fresh[i]!.started ? vendedFor(lookup, fresh[i]!.started!, node.id) : [])),
+    ];
   }
   const filters = nodes.flatMap((node) => (node.filter ? [node.filter] : []));
   return { root: target, nodes, query: filters.join(' OR '), truncated: level.length > 0 };
@@ -90,9 +109,15 @@ function addNode(nodes: RadiusNode[], next: Pending, counts: Map<string, Session
   const parent = next.parentId === null ? null : nodes[next.parentId]!;
   const filter = next.identity ? identityQuery(next.identity) : null;
   const node: RadiusNode = {
-    id: nodes.length, parentId: next.parentId, depth: parent ? parent.depth + 1 : 0, kind: next.kind, principal: next.principal,
-    accessKeyId: next.identity && 'key' in next.identity ? next.identity.key : null, openedBy: next.openedBy,
-    counts: (filter && counts.get(filter)) || NO_EVENTS, filter,
+    id: nodes.length,
+    parentId: next.parentId,
+    depth: parent ? parent.depth + 1 : 0,
+    kind: next.kind,
+    principal: next.principal,
+    accessKeyId: next.identity && 'key' in next.identity ? next.identity.key : null,
+    openedBy: next.openedBy,
+    counts: (filter && counts.get(filter)) || NO_EVENTS,
+    filter,
   };
   nodes.push(node);
   return node;
@@ -101,7 +126,12 @@ function addNode(nodes: RadiusNode[], next: Pending, counts: Map<string, Session
 function identityOf(target: string): Identity {
   if (/^A[SK]IA[A-Z0-9]{12,}$/.test(target)) return { key: target };
   if (target.startsWith('arn:')) return { arn: target };
-  throw new UserError({ what: `cannot trace ${target} forward`, reason: 'expected an access key id (AKIA…, ASIA…) or an identity ARN', help: 'trace an event id backwards (without --forward) to find the identity behind it', exitCode: ExitCode.usage });
+  throw new UserError({
+    what: `cannot trace ${target} forward`,
+    reason: 'expected an access key id (AKIA…, ASIA…) or an identity ARN',
+    help: 'trace an event id backwards (without --forward) to find the identity behind it',
+    exitCode: ExitCode.usage,
+  });
 }
 
 /** Identities per statement: a query of hundreds of ORed terms is still planned and run in milliseconds. */
@@ -117,7 +147,8 @@ function identitiesWhere(identities: readonly Identity[]): { sql: string; params
   const arns = identities.flatMap((identity) => ('arn' in identity ? [identity.arn] : []));
   const terms = [...keys.flatMap((key) => patternExpression(key) ?? []), ...arns.map(valueTokenExpression)];
   return {
-    sql: 'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND ' +
+    sql:
+      'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND ' +
       '(e.user_identity_access_key_id IN (SELECT value FROM json_each(?)) OR e.user_identity_arn IN (SELECT value FROM json_each(?)))',
     params: [inColumns(['identity'], terms.join(' OR ')), JSON.stringify(keys), JSON.stringify(arns)],
   };
@@ -133,7 +164,9 @@ function keysOf(identities: readonly Identity[]): string {
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
-  return Array.from({ length: Math.ceil(items.length / PER_STATEMENT) }, (_, i) => items.slice(i * PER_STATEMENT, (i + 1) * PER_STATEMENT));
+  return Array.from({ length: Math.ceil(items.length / PER_STATEMENT) }, (_, i) =>
+    items.slice(i * PER_STATEMENT, (i + 1) * PER_STATEMENT),
+  );
 }
 
 /** Counts per identity, keyed by its filter (identityQuery). */
@@ -145,7 +178,11 @@ function countsOf(lookup: TraceLookup, identities: readonly Identity[]): Map<str
          count(DISTINCT e.recipient_account_id) AS accounts, count(DISTINCT e.source_ip_address) AS sourceIps,
          min(e.event_time) AS firstSeen, max(e.event_time) AS lastSeen
        FROM events e WHERE ${where.sql} GROUP BY 1`;
-    const rows = allRows<SessionCounts & { filter: string }>(lookup.db, { sql, params: [keysOf(batch), ...where.params] }, 'cannot count what the sessions did');
+    const rows = allRows<SessionCounts & { filter: string }>(
+      lookup.db,
+      { sql, params: [keysOf(batch), ...where.params] },
+      'cannot count what the sessions did',
+    );
     for (const { filter, ...row } of rows) counts.set(filter, row);
   }
   return counts;
@@ -159,7 +196,11 @@ function openedFrom(lookup: TraceLookup, nodes: readonly RadiusNode[]): Pending[
   for (const batch of chunks(identities)) {
     const where = identitiesWhere(batch);
     const sql = `SELECT e.row_id AS rowId, ${groupSql()} AS filter FROM events e WHERE ${where.sql} AND e.row_id IN (SELECT row_id FROM trace_links)`;
-    const rows = allRows<{ rowId: number; filter: string }>(lookup.db, { sql, params: [keysOf(batch), ...where.params] }, 'cannot follow the sessions forward');
+    const rows = allRows<{ rowId: number; filter: string }>(
+      lookup.db,
+      { sql, params: [keysOf(batch), ...where.params] },
+      'cannot follow the sessions forward',
+    );
     const perNode = new Map<number, number[]>();
     for (const row of rows) {
       const node = byFilter.get(row.filter);
@@ -190,10 +231,24 @@ function childrenOf(lookup: TraceLookup, rowIds: readonly number[], parentId: nu
     const key = own.find((link) => link.kind === 'key')?.value;
     const session = own.find((link) => link.kind === 'session')?.value;
     if (key || session) {
-      children.push({ parentId, kind: 'session', principal: session ?? key!, identity: key ? { key } : { arn: session! }, started: null, openedBy: event });
+      children.push({
+        parentId,
+        kind: 'session',
+        principal: session ?? key!,
+        identity: key ? { key } : { arn: session! },
+        started: null,
+        openedBy: event,
+      });
     }
     for (const link of own.filter((l) => l.kind === 'task' || l.kind === 'instance' || l.kind === 'function')) {
-      children.push({ parentId, kind: link.kind as RadiusNode['kind'], principal: startedName(event, link.kind, link.value), identity: null, started: link, openedBy: event });
+      children.push({
+        parentId,
+        kind: link.kind as RadiusNode['kind'],
+        principal: startedName(event, link.kind, link.value),
+        identity: null,
+        started: link,
+        openedBy: event,
+      });
     }
   }
   return children;
@@ -206,6 +261,8 @@ function vendedFor(lookup: TraceLookup, started: { kind: TraceLinkKind; value: s
 
 /** A task, instance or function by its id and where it ran: the opening call's record is not read (briefEventsByRowIds). */
 function startedName(event: TraceEvent, kind: TraceLinkKind, value: string): string {
-  const noun = { task: 'ECS task', instance: 'EC2 instance', function: 'Lambda function' }[kind as 'task' | 'instance' | 'function'];
+  const noun = { task: 'ECS task', instance: 'EC2 instance', function: 'Lambda function' }[
+    kind as 'task' | 'instance' | 'function'
+  ];
   return `${noun} ${value} (${event.accountId ?? '?'}, ${event.region ?? '?'})`;
 }

@@ -57,11 +57,13 @@ interface EventRow {
   record: string | null;
 }
 
-const BRIEF_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
+const BRIEF_COLUMNS =
+  'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
   'e.source_ip_address, e.error_code, NULL AS request_id, NULL AS shared_event_id, NULL AS record, e.user_identity_type, e.user_identity_arn, ' +
   'e.user_identity_access_key_id, e.user_identity_account_id, e.user_identity_principal_id, e.user_identity_user_name, e.user_identity_invoked_by';
 
-const EVENT_COLUMNS = 'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
+const EVENT_COLUMNS =
+  'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
   'e.source_ip_address, e.error_code, e.request_id, e.shared_event_id, e.record';
 
 /**
@@ -73,13 +75,27 @@ const TRACE_READ = 'cannot read the trace from this index';
 
 export class TraceLookup {
   constructor(readonly db: SqliteDatabase) {
-    if (firstValue(db, { sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'", params: [] }, TRACE_READ) === undefined) {
-      throw new UserError({ what: 'cannot trace in this index', reason: 'it was built by a trailhound without trace links (the trace_links table)', help: 'index the same logs again into a new --db file' });
+    if (
+      firstValue(
+        db,
+        { sql: "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trace_links'", params: [] },
+        TRACE_READ,
+      ) === undefined
+    ) {
+      throw new UserError({
+        what: 'cannot trace in this index',
+        reason: 'it was built by a trailhound without trace links (the trace_links table)',
+        help: 'index the same logs again into a new --db file',
+      });
     }
   }
 
   eventById(eventId: string): TraceEvent | null {
-    const row = firstRow<EventRow>(this.db, { sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`, params: [eventId] }, TRACE_READ);
+    const row = firstRow<EventRow>(
+      this.db,
+      { sql: `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.event_id = ?`, params: [eventId] },
+      TRACE_READ,
+    );
     return row ? toTraceEvent(row) : null;
   }
 
@@ -103,7 +119,11 @@ export class TraceLookup {
 
   /** The ids of the events that proved a link of this kind and value, without reading them. */
   rowIdsLinking(kind: TraceLinkKind, value: string): number[] {
-    return allValues<number>(this.db, { sql: 'SELECT row_id FROM trace_links WHERE kind = ? AND value = ?', params: [kind, value] }, TRACE_READ);
+    return allValues<number>(
+      this.db,
+      { sql: 'SELECT row_id FROM trace_links WHERE kind = ? AND value = ?', params: [kind, value] },
+      TRACE_READ,
+    );
   }
 
   linksOf(rowIds: readonly number[]): { kind: TraceLinkKind; value: string; rowId: number }[] {
@@ -122,7 +142,11 @@ export class TraceLookup {
 
   /** Whether events were stored before the trace tables existed (they have no links). */
   eventsWithoutLinks(): number {
-    const value = firstValue<number>(this.db, { sql: "SELECT value FROM meta WHERE key = 'trace_links_from_row'", params: [] }, TRACE_READ);
+    const value = firstValue<number>(
+      this.db,
+      { sql: "SELECT value FROM meta WHERE key = 'trace_links_from_row'", params: [] },
+      TRACE_READ,
+    );
     return value === undefined ? Number.POSITIVE_INFINITY : Number(value);
   }
 
@@ -160,8 +184,13 @@ function toTraceEvent(row: EventRow): TraceEvent {
 
 function identityFromColumns(row: EventRow): Json {
   return {
-    type: row.user_identity_type, arn: row.user_identity_arn, accessKeyId: row.user_identity_access_key_id, accountId: row.user_identity_account_id,
-    principalId: row.user_identity_principal_id, userName: row.user_identity_user_name, invokedBy: row.user_identity_invoked_by,
+    type: row.user_identity_type,
+    arn: row.user_identity_arn,
+    accessKeyId: row.user_identity_access_key_id,
+    accountId: row.user_identity_account_id,
+    principalId: row.user_identity_principal_id,
+    userName: row.user_identity_user_name,
+    invokedBy: row.user_identity_invoked_by,
   };
 }
 

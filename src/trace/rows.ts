@@ -7,14 +7,37 @@ import type { BlastRadius, RadiusNode } from './forward.js';
  * session, in tree order.
  */
 
-export const CHAIN_COLUMNS = ['step', 'time', 'account', 'link', 'action', 'caller', 'caller_key', 'source_ip', 'issued', 'issued_key', 'event_id', 'note'] as const;
+export const CHAIN_COLUMNS = [
+  'step',
+  'time',
+  'account',
+  'link',
+  'action',
+  'caller',
+  'caller_key',
+  'source_ip',
+  'issued',
+  'issued_key',
+  'event_id',
+  'note',
+] as const;
 export type ChainRow = Record<(typeof CHAIN_COLUMNS)[number], string | number | null>;
 
 export function chainRows(chain: TraceChain): ChainRow[] {
   const end = chain.end;
   const start: ChainRow = {
-    step: 0, time: null, account: null, link: end.kind, action: null, caller: end.principal, caller_key: end.accessKeyId,
-    source_ip: null, issued: null, issued_key: null, event_id: null, note: end.fetch ? `${end.reason}; fetch: ${end.fetch}` : end.reason,
+    step: 0,
+    time: null,
+    account: null,
+    link: end.kind,
+    action: null,
+    caller: end.principal,
+    caller_key: end.accessKeyId,
+    source_ip: null,
+    issued: null,
+    issued_key: null,
+    event_id: null,
+    note: end.fetch ? `${end.reason}; fetch: ${end.fetch}` : end.reason,
   };
   const candidates = chain.candidates.map((hop) => hopRow(hop, '?', 'candidate'));
   return [start, ...candidates, ...chain.hops.map((hop, i) => hopRow(hop, i + 1, hop.link))];
@@ -23,7 +46,10 @@ export function chainRows(chain: TraceChain): ChainRow[] {
 function hopRow(hop: TraceHop, step: number | string, link: string): ChainRow {
   const event = hop.event;
   const who = event.identity;
-  const copies = hop.copies.length > 0 ? `also logged in ${hop.copies.map((copy) => `${copy.accountId ?? '?'} (${copy.eventId ?? '?'})`).join(', ')}` : null;
+  const copies =
+    hop.copies.length > 0
+      ? `also logged in ${hop.copies.map((copy) => `${copy.accountId ?? '?'} (${copy.eventId ?? '?'})`).join(', ')}`
+      : null;
   return {
     step,
     time: event.eventTime,
@@ -45,7 +71,20 @@ function actionOf(source: string | null, name: string | null): string | null {
   return source ? `${source.replace(/\.amazonaws\.com$/, '')}:${name}` : name;
 }
 
-export const RADIUS_COLUMNS = ['session', 'kind', 'access_key', 'opened_at', 'opened_by', 'events', 'actions', 'errors', 'accounts', 'source_ips', 'first_seen', 'last_seen'] as const;
+export const RADIUS_COLUMNS = [
+  'session',
+  'kind',
+  'access_key',
+  'opened_at',
+  'opened_by',
+  'events',
+  'actions',
+  'errors',
+  'accounts',
+  'source_ips',
+  'first_seen',
+  'last_seen',
+] as const;
 export const RADIUS_DATA_COLUMNS = ['id', 'parent', 'depth', ...RADIUS_COLUMNS, 'opened_by_event_id'] as const;
 export type RadiusRow = Record<(typeof RADIUS_DATA_COLUMNS)[number], string | number | null>;
 

@@ -24,7 +24,14 @@ export async function runTui(options: TuiOptions): Promise<void> {
   process.stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
     const instance = render(
-      <App client={client} dbPath={options.dbPath} initialQuery={options.query} history={options.history} theme={options.theme} exportDir={options.exportDir} />,
+      <App
+        client={client}
+        dbPath={options.dbPath}
+        initialQuery={options.query}
+        history={options.history}
+        theme={options.theme}
+        exportDir={options.exportDir}
+      />,
       { exitOnCtrlC: false, patchConsole: true },
     );
     await instance.waitUntilExit();

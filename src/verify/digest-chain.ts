@@ -30,21 +30,36 @@ export interface DigestOutcome {
  * proven: a verified signature proves a digest, and a proven digest's `previousDigestHashValue`
  * proves the bytes of the digest before it, so one signature at the head proves the whole chain.
  */
-export function checkDigestChains(digests: readonly DigestFile[], signatures: KnownSignatures, keys: PublicKeys): DigestOutcome[] {
+export function checkDigestChains(
+  digests: readonly DigestFile[],
+  signatures: KnownSignatures,
+  keys: PublicKeys,
+): DigestOutcome[] {
   const byTail = new Map<string, DigestFile>();
   for (const digest of digests) if (!byTail.has(digest.tail)) byTail.set(digest.tail, digest);
   const successors = successorsByTail(digests);
   const chains = groupByChain(digests);
-  const checks = new Map(digests.map((digest) => [digest, signatureOf(digest, signatures, successors.get(digest.tail) ?? [], keys)]));
-  const links = new Map(digests.map((digest) => {
-    const chain = chains.get(digest.chainId)!;
-    const target = targetOf(digest, byTail);
-    return [digest, checkLink(digest, target, target ? checks.get(target) ?? null : null, chain[0] === digest)];
-  }));
+  const checks = new Map(
+    digests.map((digest) => [digest, signatureOf(digest, signatures, successors.get(digest.tail) ?? [], keys)]),
+  );
+  const links = new Map(
+    digests.map((digest) => {
+      const chain = chains.get(digest.chainId)!;
+      const target = targetOf(digest, byTail);
+      return [digest, checkLink(digest, target, target ? (checks.get(target) ?? null) : null, chain[0] === digest)];
+    }),
+  );
   const proofs = findProofs(digests, checks, links);
   return digests.map((digest) => {
     const chain = chains.get(digest.chainId)!;
-    return { digest, signature: checks.get(digest) ?? null, link: links.get(digest)!, provenBy: proofs.get(digest) ?? null, newestOfChain: chain[chain.length - 1] === digest, oldestOfChain: chain[0] === digest };
+    return {
+      digest,
+      signature: checks.get(digest) ?? null,
+      link: links.get(digest)!,
+      provenBy: proofs.get(digest) ?? null,
+      newestOfChain: chain[chain.length - 1] === digest,
+      oldestOfChain: chain[0] === digest,
+    };
   });
 }
 
@@ -75,14 +90,19 @@ function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
 function targetOf(digest: DigestFile, byTail: ReadonlyMap<string, DigestFile>): DigestFile | null {
   const previous = digest.fields?.previousDigestS3Object;
   const tail = previous ? keyTail(previous) : null;
-  return tail ? byTail.get(tail) ?? null : null;
+  return tail ? (byTail.get(tail) ?? null) : null;
 }
 
 /**
  * Signatures to try: the one given for the file's key, the one given for the key its content names
  * (they differ when files were swapped), and what each successor repeats as previousDigestSignature.
  */
-function signatureOf(digest: DigestFile, signatures: KnownSignatures, successors: readonly DigestFile[], keys: PublicKeys): SignatureCheck | null {
+function signatureOf(
+  digest: DigestFile,
+  signatures: KnownSignatures,
+  successors: readonly DigestFile[],
+  keys: PublicKeys,
+): SignatureCheck | null {
   if (!digest.fields || !digest.sha256) return null;
   const candidates: SignatureCandidate[] = [];
   const own = signatures.get(digest.tail);
@@ -98,32 +118,75 @@ function signatureOf(digest: DigestFile, signatures: KnownSignatures, successors
 }
 
 /** CLOUDTRAIL.md §4.6: the predecessor's bytes and signature must be the ones this digest names. */
-export function checkLink(digest: DigestFile, target: DigestFile | null, targetSignature: SignatureCheck | null, oldestOfChain: boolean): LinkCheck {
+export function checkLink(
+  digest: DigestFile,
+  target: DigestFile | null,
+  targetSignature: SignatureCheck | null,
+  oldestOfChain: boolean,
+): LinkCheck {
   const fields = digest.fields;
   if (!fields) return { verdict: 'unverifiable', detail: 'the digest could not be read', target: null };
-  const { previousDigestS3Object: previous, previousDigestHashValue: hash, previousDigestSignature: signature } = fields;
+  const {
+    previousDigestS3Object: previous,
+    previousDigestHashValue: hash,
+    previousDigestSignature: signature,
+  } = fields;
   if (previous === null && hash === null && signature === null) {
-    return { verdict: 'start', detail: 'first digest of its chain: CloudTrail started logging or log file validation here', target: null };
+    return {
+      verdict: 'start',
+      detail: 'first digest of its chain: CloudTrail started logging or log file validation here',
+      target: null,
+    };
   }
   if (previous === null || hash === null || signature === null) {
-    return { verdict: 'broken', detail: 'previousDigestS3Object, previousDigestHashValue and previousDigestSignature must all be set or all be null', target: null };
+    return {
+      verdict: 'broken',
+      detail:
+        'previousDigestS3Object, previousDigestHashValue and previousDigestSignature must all be set or all be null',
+      target: null,
+    };
   }
   if (!target) {
-    if (oldestOfChain) return { verdict: 'archive-start', detail: `oldest digest of its chain in the archive; the one before it (${previous}) was not checked`, target: null };
+    if (oldestOfChain)
+      return {
+        verdict: 'archive-start',
+        detail: `oldest digest of its chain in the archive; the one before it (${previous}) was not checked`,
+        target: null,
+      };
     return { verdict: 'missing', detail: `the previous digest ${previous} is not in the archive`, target: null };
   }
   return compareWithTarget(fields.previousDigestHashAlgorithm, hash, signature, target, targetSignature);
 }
 
-function compareWithTarget(algorithm: string | null, hash: string, signature: string, target: DigestFile, targetSignature: SignatureCheck | null): LinkCheck {
+function compareWithTarget(
+  algorithm: string | null,
+  hash: string,
+  signature: string,
+  target: DigestFile,
+  targetSignature: SignatureCheck | null,
+): LinkCheck {
   const name = basename(target.path);
-  if (algorithm !== 'SHA-256') return { verdict: 'broken', detail: `previousDigestHashAlgorithm is ${JSON.stringify(algorithm)}, not SHA-256`, target };
+  if (algorithm !== 'SHA-256')
+    return {
+      verdict: 'broken',
+      detail: `previousDigestHashAlgorithm is ${JSON.stringify(algorithm)}, not SHA-256`,
+      target,
+    };
   if (!target.sha256) return { verdict: 'broken', detail: `the previous digest ${name} cannot be read`, target };
   // One AWS sample has a 63-digit hash: a hex number printed without its leading zero (CLOUDTRAIL.md §4.6).
   const pinned = hash.toLowerCase().padStart(64, '0');
-  if (pinned !== target.sha256) return { verdict: 'broken', detail: `pins SHA-256 ${pinned} for ${name}, whose content hashes to ${target.sha256}`, target };
+  if (pinned !== target.sha256)
+    return {
+      verdict: 'broken',
+      detail: `pins SHA-256 ${pinned} for ${name}, whose content hashes to ${target.sha256}`,
+      target,
+    };
   if (targetSignature?.status === 'valid' && targetSignature.hex.toLowerCase() !== signature.toLowerCase()) {
-    return { verdict: 'broken', detail: `names a previous signature other than the one that verifies ${name} (${targetSignature.source})`, target };
+    return {
+      verdict: 'broken',
+      detail: `names a previous signature other than the one that verifies ${name} (${targetSignature.source})`,
+      target,
+    };
   }
   const note = hash.length === 63 ? '; the pinned hash lacks its leading zero' : '';
   return { verdict: 'valid', detail: `SHA-256 and signature of ${name} match${note}`, target };
@@ -133,7 +196,11 @@ function compareWithTarget(algorithm: string | null, hash: string, signature: st
  * Spreads proof from signed digests to the digests they pin, newest to oldest. A work list, not
  * recursion: a year of hourly digests is a chain 8,760 links long.
  */
-function findProofs(digests: readonly DigestFile[], checks: ReadonlyMap<DigestFile, SignatureCheck | null>, links: ReadonlyMap<DigestFile, LinkCheck>): Map<DigestFile, string> {
+function findProofs(
+  digests: readonly DigestFile[],
+  checks: ReadonlyMap<DigestFile, SignatureCheck | null>,
+  links: ReadonlyMap<DigestFile, LinkCheck>,
+): Map<DigestFile, string> {
   const proofs = new Map<DigestFile, string>();
   const work: DigestFile[] = [];
   for (const digest of digests) {

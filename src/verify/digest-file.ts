@@ -62,13 +62,29 @@ export function readDigestFile(path: string, tail: string): DigestFile {
   const sha256 = createHash('sha256').update(content).digest('hex');
   const parsed = parseFields(content);
   const fields = typeof parsed === 'string' ? null : parsed;
-  const problem = typeof parsed === 'string' ? `invalid format: ${parsed}` : trailing > 0 ? `${trailing} bytes follow the gzip member CloudTrail wrote` : null;
+  const problem =
+    typeof parsed === 'string'
+      ? `invalid format: ${parsed}`
+      : trailing > 0
+        ? `${trailing} bytes follow the gzip member CloudTrail wrote`
+        : null;
   const stampMs = name?.stampMs ?? (fields ? Date.parse(fields.digestEndTime) || 0 : 0);
   return { ...base, stampMs, sha256, fields, problem };
 }
 
-const REQUIRED_TEXT = ['digestStartTime', 'digestEndTime', 'digestS3Bucket', 'digestS3Object', 'digestPublicKeyFingerprint'] as const;
-const NULLABLE_TEXT = ['previousDigestS3Object', 'previousDigestHashValue', 'previousDigestHashAlgorithm', 'previousDigestSignature'] as const;
+const REQUIRED_TEXT = [
+  'digestStartTime',
+  'digestEndTime',
+  'digestS3Bucket',
+  'digestS3Object',
+  'digestPublicKeyFingerprint',
+] as const;
+const NULLABLE_TEXT = [
+  'previousDigestS3Object',
+  'previousDigestHashValue',
+  'previousDigestHashAlgorithm',
+  'previousDigestSignature',
+] as const;
 
 /** The fields, or why the content is not a digest. */
 function parseFields(content: Buffer): DigestFields | string {
@@ -83,16 +99,22 @@ function parseFields(content: Buffer): DigestFields | string {
   for (const key of REQUIRED_TEXT) if (typeof digest[key] !== 'string') return `${key} is missing or not text`;
   // previousDigestSignature must be present even when null: the signing string spells out "null".
   if (!('previousDigestSignature' in digest)) return 'previousDigestSignature is missing';
-  for (const key of NULLABLE_TEXT) if (digest[key] != null && typeof digest[key] !== 'string') return `${key} is not text`;
+  for (const key of NULLABLE_TEXT)
+    if (digest[key] != null && typeof digest[key] !== 'string') return `${key} is not text`;
   const logFiles = parseListings(digest['logFiles']);
   if (typeof logFiles === 'string') return logFiles;
   const text = (key: string) => digest[key] as string;
   const nullable = (key: string) => (digest[key] ?? null) as string | null;
   return {
-    digestStartTime: text('digestStartTime'), digestEndTime: text('digestEndTime'),
-    digestS3Bucket: text('digestS3Bucket'), digestS3Object: text('digestS3Object'), fingerprint: text('digestPublicKeyFingerprint'),
-    previousDigestS3Object: nullable('previousDigestS3Object'), previousDigestHashValue: nullable('previousDigestHashValue'),
-    previousDigestHashAlgorithm: nullable('previousDigestHashAlgorithm'), previousDigestSignature: nullable('previousDigestSignature'),
+    digestStartTime: text('digestStartTime'),
+    digestEndTime: text('digestEndTime'),
+    digestS3Bucket: text('digestS3Bucket'),
+    digestS3Object: text('digestS3Object'),
+    fingerprint: text('digestPublicKeyFingerprint'),
+    previousDigestS3Object: nullable('previousDigestS3Object'),
+    previousDigestHashValue: nullable('previousDigestHashValue'),
+    previousDigestHashAlgorithm: nullable('previousDigestHashAlgorithm'),
+    previousDigestSignature: nullable('previousDigestSignature'),
     logFiles,
   };
 }
@@ -103,8 +125,14 @@ function parseListings(value: unknown): LogListing[] | string {
   for (const [index, entry] of value.entries()) {
     const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const { s3Object, hashValue, hashAlgorithm } = item;
-    if (typeof s3Object !== 'string' || typeof hashValue !== 'string') return `logFiles[${index}] lacks s3Object or hashValue`;
-    listings.push({ s3Object, tail: keyTail(s3Object), hashValue, hashAlgorithm: typeof hashAlgorithm === 'string' ? hashAlgorithm : null });
+    if (typeof s3Object !== 'string' || typeof hashValue !== 'string')
+      return `logFiles[${index}] lacks s3Object or hashValue`;
+    listings.push({
+      s3Object,
+      tail: keyTail(s3Object),
+      hashValue,
+      hashAlgorithm: typeof hashAlgorithm === 'string' ? hashAlgorithm : null,
+    });
   }
   return listings;
 }

@@ -9,7 +9,10 @@ export function digestRows(outcomes: readonly DigestOutcome[]): VerdictRow[] {
   const rows: VerdictRow[] = [];
   const missing = new Set<string>();
   for (const outcome of outcomes) {
-    rows.push(digestVerdict(outcome), verdictRow(outcome.digest.path, 'chain-link', outcome.link.verdict, outcome.link.detail));
+    rows.push(
+      digestVerdict(outcome),
+      verdictRow(outcome.digest.path, 'chain-link', outcome.link.verdict, outcome.link.detail),
+    );
     const row = missingPredecessor(outcome);
     if (row && !missing.has(row.path)) {
       missing.add(row.path);
@@ -24,7 +27,12 @@ export function digestRows(outcomes: readonly DigestOutcome[]): VerdictRow[] {
  * which drops the S3 metadata that holds it. Named apart so it does not hide what was proven.
  */
 export function isUnsignedNewest(outcome: DigestOutcome): boolean {
-  return outcome.newestOfChain && outcome.provenBy === null && outcome.signature?.status === 'unverifiable' && outcome.signature.reason === 'no-signature';
+  return (
+    outcome.newestOfChain &&
+    outcome.provenBy === null &&
+    outcome.signature?.status === 'unverifiable' &&
+    outcome.signature.reason === 'no-signature'
+  );
 }
 
 function digestVerdict(outcome: DigestOutcome): VerdictRow {
@@ -34,11 +42,19 @@ function digestVerdict(outcome: DigestOutcome): VerdictRow {
   const authentic = provenBy ? ` (its content is authentic: ${provenBy})` : '';
   if (digest.problem) return verdictRow(path, 'digest', 'invalid', digest.problem + authentic);
   if (keyTail(digest.fields.digestS3Object) !== digest.tail) {
-    return verdictRow(path, 'digest', 'invalid', `has been moved: it holds the digest of ${digest.fields.digestS3Object}${authentic}`);
+    return verdictRow(
+      path,
+      'digest',
+      'invalid',
+      `has been moved: it holds the digest of ${digest.fields.digestS3Object}${authentic}`,
+    );
   }
   if (signature?.status === 'invalid') return verdictRow(path, 'digest', 'invalid', signature.detail);
   if (provenBy) {
-    const unchecked = signature?.status === 'unverifiable' && signature.reason === 'no-key' ? `; its own signature was not checked: ${signature.detail}` : '';
+    const unchecked =
+      signature?.status === 'unverifiable' && signature.reason === 'no-key'
+        ? `; its own signature was not checked: ${signature.detail}`
+        : '';
     return verdictRow(path, 'digest', 'valid', provenBy + unchecked);
   }
   if (isUnsignedNewest(outcome)) {
@@ -46,9 +62,12 @@ function digestVerdict(outcome: DigestOutcome): VerdictRow {
     const help = `its signature is only in S3 object metadata: aws s3api head-object --bucket ${digest.fields.digestS3Bucket} --key ${key}, then --signature ${key}=HEX`;
     return verdictRow(path, 'digest', 'unverifiable', `newest digest of its chain; ${help}`, 'newest-digest-unsigned');
   }
-  const reason = signature?.status === 'unverifiable' && signature.reason === 'no-signature'
-    ? 'no signature known: no digest in the archive names it as previous, and none was given with --signature or --signatures'
-    : signature?.status === 'unverifiable' ? signature.detail : 'not proven';
+  const reason =
+    signature?.status === 'unverifiable' && signature.reason === 'no-signature'
+      ? 'no signature known: no digest in the archive names it as previous, and none was given with --signature or --signatures'
+      : signature?.status === 'unverifiable'
+        ? signature.detail
+        : 'not proven';
   return verdictRow(path, 'digest', 'unverifiable', reason);
 }
 
@@ -57,7 +76,12 @@ function missingPredecessor(outcome: DigestOutcome): VerdictRow | null {
   const tail = previous ? keyTail(previous) : null;
   if (outcome.link.verdict !== 'missing' || !previous) return null;
   const path = tail ? expectedPathOf(outcome.digest.path, outcome.digest.tail, tail) : previous;
-  return verdictRow(path, 'digest', 'missing', `not found; ${basename(outcome.digest.path)} names it as its previous digest`);
+  return verdictRow(
+    path,
+    'digest',
+    'missing',
+    `not found; ${basename(outcome.digest.path)} names it as its previous digest`,
+  );
 }
 
 /**

@@ -33,7 +33,10 @@ export function readContent(bytes: Buffer): FileContent {
   const start = deflateStart(bytes);
   let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    inflated = inflateRawSync(bytes.subarray(start), { info: true, maxOutputLength: MAX_CONTENT_BYTES }) as unknown as typeof inflated;
+    inflated = inflateRawSync(bytes.subarray(start), {
+      info: true,
+      maxOutputLength: MAX_CONTENT_BYTES,
+    }) as unknown as typeof inflated;
   } catch (error) {
     throw new ContentError(describeInflateError(error));
   }
@@ -64,7 +67,8 @@ function afterZeroByte(bytes: Buffer, offset: number): number {
 
 function describeInflateError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ERR_BUFFER_TOO_LARGE') return `decompresses to more than ${MAX_CONTENT_BYTES / 1024 ** 2} MiB, which no CloudTrail delivery does`;
+  if (code === 'ERR_BUFFER_TOO_LARGE')
+    return `decompresses to more than ${MAX_CONTENT_BYTES / 1024 ** 2} MiB, which no CloudTrail delivery does`;
   const message = error instanceof Error ? error.message : String(error);
   if (message === 'unexpected end of file') return 'gzip data ends early (truncated file?)';
   return `gzip data is corrupt (${message})`;

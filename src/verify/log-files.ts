@@ -26,7 +26,11 @@ interface Listed {
  * Judges every log file a digest lists and every CloudTrail log file on disk. `others` (Insights
  * files) are checked when a digest lists them, and otherwise left alone: no digest has to.
  */
-export function checkLogFiles(logs: readonly LocalFile[], others: readonly LocalFile[], outcomes: readonly DigestOutcome[]): VerdictRow[] {
+export function checkLogFiles(
+  logs: readonly LocalFile[],
+  others: readonly LocalFile[],
+  outcomes: readonly DigestOutcome[],
+): VerdictRow[] {
   const onDisk = new Map([...others, ...logs].map((file) => [file.tail, file.path]));
   const listed = listingsByTail(outcomes);
   const rows: VerdictRow[] = [];
@@ -35,7 +39,8 @@ export function checkLogFiles(logs: readonly LocalFile[], others: readonly Local
     rows.push(path === undefined ? missingRow(tail, listings) : judgeLog(path, listings));
   }
   const spans = digestSpans(outcomes);
-  for (const log of logs) if (!listed.has(log.tail)) rows.push(notCoveredRow(log, spans.get(accountRegionOf(log.tail))));
+  for (const log of logs)
+    if (!listed.has(log.tail)) rows.push(notCoveredRow(log, spans.get(accountRegionOf(log.tail))));
   return rows;
 }
 
@@ -61,19 +66,39 @@ function missingRow(tail: string, listings: readonly Listed[]): VerdictRow {
 /** Modified beats everything: a genuine delivery never disagrees with any digest listing it. */
 function judgeLog(path: string, listings: readonly Listed[]): VerdictRow {
   const hashed = hashContent(path);
-  if ('problem' in hashed) return verdictRow(path, 'log', 'modified', `${hashed.problem}; listed in ${namesOf(listings)}`);
-  const differing = listings.filter(({ listing }) => listing.hashAlgorithm !== 'SHA-256' || listing.hashValue.toLowerCase().padStart(64, '0') !== hashed.sha256);
+  if ('problem' in hashed)
+    return verdictRow(path, 'log', 'modified', `${hashed.problem}; listed in ${namesOf(listings)}`);
+  const differing = listings.filter(
+    ({ listing }) =>
+      listing.hashAlgorithm !== 'SHA-256' || listing.hashValue.toLowerCase().padStart(64, '0') !== hashed.sha256,
+  );
   if (differing.length > 0) {
     const { listing } = differing[0]!;
-    return verdictRow(path, 'log', 'modified', `content hashes to ${hashed.sha256}; ${namesOf(differing)} lists ${listing.hashAlgorithm ?? 'no algorithm'} ${listing.hashValue}`);
+    return verdictRow(
+      path,
+      'log',
+      'modified',
+      `content hashes to ${hashed.sha256}; ${namesOf(differing)} lists ${listing.hashAlgorithm ?? 'no algorithm'} ${listing.hashValue}`,
+    );
   }
   if (hashed.trailingBytes > 0) {
-    return verdictRow(path, 'log', 'modified', `${hashed.trailingBytes} bytes follow the gzip member CloudTrail delivered; the index reads them as events`);
+    return verdictRow(
+      path,
+      'log',
+      'modified',
+      `${hashed.trailingBytes} bytes follow the gzip member CloudTrail delivered; the index reads them as events`,
+    );
   }
   const proven = listings.find(({ outcome }) => outcome.provenBy !== null);
   if (proven) return verdictRow(path, 'log', 'valid', `SHA-256 matches ${basename(proven.outcome.digest.path)}`);
   const underHead = listings.every(({ outcome }) => isUnsignedNewest(outcome));
-  return verdictRow(path, 'log', 'unverifiable', `SHA-256 matches ${namesOf(listings)}, but that digest is not proven`, underHead ? 'listed-by-unsigned-newest' : null);
+  return verdictRow(
+    path,
+    'log',
+    'unverifiable',
+    `SHA-256 matches ${namesOf(listings)}, but that digest is not proven`,
+    underHead ? 'listed-by-unsigned-newest' : null,
+  );
 }
 
 function hashContent(path: string): { sha256: string; trailingBytes: number } | { problem: string } {
@@ -103,7 +128,10 @@ function digestSpans(outcomes: readonly DigestOutcome[]): Map<string, Span> {
     if (Number.isNaN(startMs) || Number.isNaN(endMs)) continue;
     const key = accountRegionOf(digest.tail);
     const span = spans.get(key);
-    spans.set(key, { oldestStartMs: Math.min(span?.oldestStartMs ?? startMs, startMs), newestEndMs: Math.max(span?.newestEndMs ?? endMs, endMs) });
+    spans.set(key, {
+      oldestStartMs: Math.min(span?.oldestStartMs ?? startMs, startMs),
+      newestEndMs: Math.max(span?.newestEndMs ?? endMs, endMs),
+    });
   }
   return spans;
 }
@@ -120,14 +148,44 @@ function notCoveredRow(log: LocalFile, span: Span | undefined): VerdictRow {
   const [account, , region] = log.tail.split('/');
   const where = `account ${account}, region ${region}`;
   const stampMs = parseLogStampMs(basename(log.path));
-  if (!span) return verdictRow(log.path, 'log', 'not-covered', `no digest of ${where} in the archive (log file validation off, or digests not downloaded)`);
-  if (stampMs === null) return verdictRow(log.path, 'log', 'not-covered', `no digest lists it, and its name holds no delivery time`);
+  if (!span)
+    return verdictRow(
+      log.path,
+      'log',
+      'not-covered',
+      `no digest of ${where} in the archive (log file validation off, or digests not downloaded)`,
+    );
+  if (stampMs === null)
+    return verdictRow(log.path, 'log', 'not-covered', `no digest lists it, and its name holds no delivery time`);
   const delivered = isoSecondsOf(stampMs);
   const newest = isoSecondsOf(span.newestEndMs);
   if (stampMs + NAME_PRECISION_MS > span.newestEndMs && stampMs <= span.newestEndMs + AWAITING_DIGEST_MS) {
-    return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, after the newest digest of ${where} (${newest}): the digest that lists it is not written or not downloaded yet`, 'after-newest-digest');
+    return verdictRow(
+      log.path,
+      'log',
+      'not-covered',
+      `delivered ${delivered}, after the newest digest of ${where} (${newest}): the digest that lists it is not written or not downloaded yet`,
+      'after-newest-digest',
+    );
   }
-  if (stampMs > span.newestEndMs) return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, over an hour after the newest digest of ${where} (${newest}): the digests listing it are not in the archive`);
-  if (stampMs + NAME_PRECISION_MS <= span.oldestStartMs) return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, before the oldest digest of ${where} (${isoSecondsOf(span.oldestStartMs)})`);
-  return verdictRow(log.path, 'log', 'not-covered', `delivered ${delivered}, inside the hours the digests of ${where} cover, yet none lists it: not delivered by a trail whose digests are here`);
+  if (stampMs > span.newestEndMs)
+    return verdictRow(
+      log.path,
+      'log',
+      'not-covered',
+      `delivered ${delivered}, over an hour after the newest digest of ${where} (${newest}): the digests listing it are not in the archive`,
+    );
+  if (stampMs + NAME_PRECISION_MS <= span.oldestStartMs)
+    return verdictRow(
+      log.path,
+      'log',
+      'not-covered',
+      `delivered ${delivered}, before the oldest digest of ${where} (${isoSecondsOf(span.oldestStartMs)})`,
+    );
+  return verdictRow(
+    log.path,
+    'log',
+    'not-covered',
+    `delivered ${delivered}, inside the hours the digests of ${where} cover, yet none lists it: not delivered by a trail whose digests are here`,
+  );
 }

@@ -24,7 +24,9 @@ export function accountRegionOf(tail: string): string {
 /** The folder a local copy of the bucket starts at, so a listed key can be shown where it should be. */
 export function expectedPathOf(localPath: string, localTail: string, wantedTail: string): string {
   const normalized = localPath.split(/[\\/]+/).join('/');
-  return normalized.endsWith(localTail) ? normalized.slice(0, normalized.length - localTail.length) + wantedTail : wantedTail;
+  return normalized.endsWith(localTail)
+    ? normalized.slice(0, normalized.length - localTail.length) + wantedTail
+    : wantedTail;
 }
 
 /** What a digest's file name says; its content may be forged, its name is how S3 sorts it. */
@@ -38,7 +40,8 @@ export interface DigestName {
 }
 
 /** Trail names may hold `_`; regions never do, so the trail is what lies between them. */
-const DIGEST_NAME = /^(\d+)_CloudTrail-Digest_([a-z0-9-]+)_(.+)_([a-z0-9-]+)_(\d{8}T\d{6}Z)(_backfill)?\.json(?:\.gz)?$/;
+const DIGEST_NAME =
+  /^(\d+)_CloudTrail-Digest_([a-z0-9-]+)_(.+)_([a-z0-9-]+)_(\d{8}T\d{6}Z)(_backfill)?\.json(?:\.gz)?$/;
 const LOG_NAME = /^\d+_CloudTrail(?:-Insight)?_[a-z0-9-]+_(\d{8}T\d{4}Z)_[^_]+\.json(?:\.gz)?$/;
 
 export function parseDigestName(fileName: string): DigestName | null {
@@ -46,7 +49,14 @@ export function parseDigestName(fileName: string): DigestName | null {
   if (!match) return null;
   const stampMs = parseCompactTime(match[5]!);
   if (stampMs === null) return null;
-  return { account: match[1]!, region: match[2]!, trail: match[3]!, homeRegion: match[4]!, stampMs, backfill: match[6] !== undefined };
+  return {
+    account: match[1]!,
+    region: match[2]!,
+    trail: match[3]!,
+    homeRegion: match[4]!,
+    stampMs,
+    backfill: match[6] !== undefined,
+  };
 }
 
 /** Delivery time from a log file's name (`…_20260304T2338Z_…`), to place it against the digests. */

@@ -24,23 +24,38 @@ export function signingString(fields: DigestFields, sha256: string): string {
  * verifies under the key was made by the key's holder over these exact bytes. CloudTrail's
  * SHA256withRSA is PKCS #1 v1.5, which is deterministic, so a genuine digest has exactly one.
  */
-export function checkSignature(fields: DigestFields, sha256: string, candidates: readonly SignatureCandidate[], keys: PublicKeys): SignatureCheck {
+export function checkSignature(
+  fields: DigestFields,
+  sha256: string,
+  candidates: readonly SignatureCandidate[],
+  keys: PublicKeys,
+): SignatureCheck {
   const fingerprint = fields.fingerprint.toLowerCase();
   if (candidates.length === 0) {
     return { status: 'unverifiable', reason: 'no-signature', detail: 'no signature known for it' };
   }
   const entry = keys.get(fingerprint);
   if (!entry) {
-    const hint = keys.size === 0 ? 'no --public-keys given' : `no public key with fingerprint ${fingerprint} in --public-keys`;
+    const hint =
+      keys.size === 0 ? 'no --public-keys given' : `no public key with fingerprint ${fingerprint} in --public-keys`;
     return { status: 'unverifiable', reason: 'no-key', detail: hint };
   }
-  if ('error' in entry) return { status: 'unverifiable', reason: 'no-key', detail: `unable to load the public key with fingerprint ${fingerprint}: ${entry.error}` };
+  if ('error' in entry)
+    return {
+      status: 'unverifiable',
+      reason: 'no-key',
+      detail: `unable to load the public key with fingerprint ${fingerprint}: ${entry.error}`,
+    };
   const message = Buffer.from(signingString(fields, sha256), 'utf8');
   for (const candidate of candidates) {
-    if (verify('sha256', message, entry.key, Buffer.from(candidate.hex, 'hex'))) return { status: 'valid', hex: candidate.hex, source: candidate.source };
+    if (verify('sha256', message, entry.key, Buffer.from(candidate.hex, 'hex')))
+      return { status: 'valid', hex: candidate.hex, source: candidate.source };
   }
   const sources = candidates.map((candidate) => candidate.source).join('; ');
-  return { status: 'invalid', detail: `signature verification failed with the key ${fingerprint} (signature from ${sources})` };
+  return {
+    status: 'invalid',
+    detail: `signature verification failed with the key ${fingerprint} (signature from ${sources})`,
+  };
 }
 
 /** Known signatures, each hex once, in the order given. */

@@ -13,7 +13,8 @@ export type PublicKeys = ReadonlyMap<string, PublicKeyEntry>;
 /** Digest key tail → hex signature, as S3 metadata `x-amz-meta-signature` held it. */
 export type KnownSignatures = ReadonlyMap<string, { readonly hex: string; readonly source: string }>;
 
-const KEYS_HELP = 'save them with: aws cloudtrail list-public-keys --start-time T1 --end-time T2 --region R > keys.json';
+const KEYS_HELP =
+  'save them with: aws cloudtrail list-public-keys --start-time T1 --end-time T2 --region R > keys.json';
 
 /** Reads `{"PublicKeyList": [{Value, Fingerprint, …}]}` files; a file that is not one stops the run. */
 export function loadPublicKeys(files: readonly string[]): PublicKeys {
@@ -27,7 +28,8 @@ export function loadPublicKeys(files: readonly string[]): PublicKeys {
       if (typeof value !== 'string') continue;
       const der = Buffer.from(value, 'base64');
       const listed = (item as { Fingerprint?: unknown }).Fingerprint;
-      const fingerprint = typeof listed === 'string' ? listed.toLowerCase() : createHash('md5').update(der).digest('hex');
+      const fingerprint =
+        typeof listed === 'string' ? listed.toLowerCase() : createHash('md5').update(der).digest('hex');
       keys.set(fingerprint, loadKey(der));
     }
   }
@@ -51,9 +53,16 @@ export function loadSignatures(file: string | undefined, pairs: readonly string[
   const signatures = new Map<string, { hex: string; source: string }>();
   if (file !== undefined) {
     const json = readJson(file, '--signatures', 'give a JSON object mapping digest keys to hex signatures');
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput(file, '--signatures', 'not a JSON object', 'map each digest key to its hex signature');
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw badInput(file, '--signatures', 'not a JSON object', 'map each digest key to its hex signature');
     for (const [key, hex] of Object.entries(json)) {
-      if (typeof hex !== 'string' || !isHex(hex)) throw badInput(file, '--signatures', `the signature of ${key} is not hex`, 'copy x-amz-meta-signature as printed by aws s3api head-object');
+      if (typeof hex !== 'string' || !isHex(hex))
+        throw badInput(
+          file,
+          '--signatures',
+          `the signature of ${key} is not hex`,
+          'copy x-amz-meta-signature as printed by aws s3api head-object',
+        );
       signatures.set(keyTail(key) ?? key, { hex, source: '--signatures' });
     }
   }
@@ -62,7 +71,12 @@ export function loadSignatures(file: string | undefined, pairs: readonly string[
     const key = pair.slice(0, at);
     const hex = pair.slice(at + 1);
     if (at <= 0 || !isHex(hex)) {
-      throw new UserError({ what: 'bad --signature value', reason: `expected DIGEST_KEY=HEX, got ${JSON.stringify(pair)}`, help: 'HEX is x-amz-meta-signature from: aws s3api head-object --bucket B --key DIGEST_KEY', exitCode: ExitCode.usage });
+      throw new UserError({
+        what: 'bad --signature value',
+        reason: `expected DIGEST_KEY=HEX, got ${JSON.stringify(pair)}`,
+        help: 'HEX is x-amz-meta-signature from: aws s3api head-object --bucket B --key DIGEST_KEY',
+        exitCode: ExitCode.usage,
+      });
     }
     signatures.set(keyTail(key) ?? key, { hex, source: '--signature' });
   }

@@ -32,8 +32,21 @@ export interface VerdictRow {
   readonly cause: Cause | null;
 }
 
-const TAMPERED = new Set(['digest:invalid', 'digest:missing', 'chain-link:broken', 'chain-link:missing', 'log:modified', 'log:missing']);
-const UNVERIFIABLE = new Set(['digest:unverifiable', 'chain-link:unverifiable', 'chain-link:archive-start', 'log:unverifiable', 'log:not-covered']);
+const TAMPERED = new Set([
+  'digest:invalid',
+  'digest:missing',
+  'chain-link:broken',
+  'chain-link:missing',
+  'log:modified',
+  'log:missing',
+]);
+const UNVERIFIABLE = new Set([
+  'digest:unverifiable',
+  'chain-link:unverifiable',
+  'chain-link:archive-start',
+  'log:unverifiable',
+  'log:not-covered',
+]);
 
 /**
  * The one table of effects. Two exceptions, both with a reason in README.md: a log file delivered in
@@ -47,7 +60,13 @@ export function effectOf(kind: VerdictKind, verdict: string, cause: Cause | null
   return UNVERIFIABLE.has(key) ? 'unverifiable' : 'none';
 }
 
-export function verdictRow(path: string, kind: VerdictKind, verdict: string, detail: string, cause: Cause | null = null): VerdictRow {
+export function verdictRow(
+  path: string,
+  kind: VerdictKind,
+  verdict: string,
+  detail: string,
+  cause: Cause | null = null,
+): VerdictRow {
   return { path, kind, verdict, detail, effect: effectOf(kind, verdict, cause), cause };
 }
 
@@ -62,7 +81,10 @@ export type VerdictCounts = { readonly [K in VerdictKind]: Record<string, number
 
 export function countVerdicts(rows: readonly VerdictRow[]): VerdictCounts {
   const counts = Object.fromEntries(
-    Object.entries(VERDICTS).map(([kind, verdicts]) => [kind, Object.fromEntries(verdicts.map((verdict) => [verdict, 0]))]),
+    Object.entries(VERDICTS).map(([kind, verdicts]) => [
+      kind,
+      Object.fromEntries(verdicts.map((verdict) => [verdict, 0])),
+    ]),
   ) as { [K in VerdictKind]: Record<string, number> };
   for (const row of rows) counts[row.kind][row.verdict] = (counts[row.kind][row.verdict] ?? 0) + 1;
   return counts;
@@ -73,8 +95,12 @@ const KIND_ORDER: Record<VerdictKind, number> = { digest: 0, 'chain-link': 1, lo
 
 /** Problems first, so the top of a long table (or `| head`) shows what needs attention. */
 export function sortRows(rows: readonly VerdictRow[]): VerdictRow[] {
-  return [...rows].sort((a, b) =>
-    EFFECT_ORDER[a.effect] - EFFECT_ORDER[b.effect] || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(a.path, b.path));
+  return [...rows].sort(
+    (a, b) =>
+      EFFECT_ORDER[a.effect] - EFFECT_ORDER[b.effect] ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      compareText(a.path, b.path),
+  );
 }
 
 function compareText(a: string, b: string): number {

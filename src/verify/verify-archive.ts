@@ -47,7 +47,10 @@ export async function verifyArchive(paths: readonly string[], options: VerifyOpt
     const digests = files.digests.filter(inRoot).map((file) => readDigestFile(file.path, file.tail));
     const rootOutcomes = checkDigestChains(digests, options.signatures, options.publicKeys);
     outcomes.push(...rootOutcomes);
-    unsorted.push(...digestRows(rootOutcomes), ...checkLogFiles(files.logs.filter(inRoot), files.insights.filter(inRoot), rootOutcomes));
+    unsorted.push(
+      ...digestRows(rootOutcomes),
+      ...checkLogFiles(files.logs.filter(inRoot), files.insights.filter(inRoot), rootOutcomes),
+    );
   }
   const rows = sortRows(unsorted);
   const judged = new Set(rows.map((row) => row.path));
@@ -69,7 +72,16 @@ async function findArchiveFiles(paths: readonly string[], options: VerifyOptions
     if (seen.has(source.path)) continue;
     seen.add(source.path);
     const tail = keyTail(source.path);
-    const list = tail === null ? null : source.hint === 'digest' ? files.digests : source.hint === 'log' ? files.logs : source.hint === 'insight' ? files.insights : null;
+    const list =
+      tail === null
+        ? null
+        : source.hint === 'digest'
+          ? files.digests
+          : source.hint === 'log'
+            ? files.logs
+            : source.hint === 'insight'
+              ? files.insights
+              : null;
     if (list && tail) list.push({ path: source.path, tail });
     else files.ignored++;
   }

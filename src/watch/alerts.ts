@@ -38,7 +38,6 @@ interface Alert {
   readonly rule: HuntRule | null;
 }
 
-
 export class Alerts {
   private readonly alerts: Alert[];
   private db: SqliteDatabase | null = null;
@@ -48,7 +47,11 @@ export class Alerts {
     // Compiled up front, so a typo fails before the watch starts, not at the first event.
     this.alerts = [
       ...options.queries.map((query) => ({ label: query, where: compileQuery(query).rowWhere, rule: null })),
-      ...(options.rules ?? []).map((rule) => ({ label: `${rule.level}: ${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`, where: ruleWhere(rule.predicate, null), rule })),
+      ...(options.rules ?? []).map((rule) => ({
+        label: `${rule.level}: ${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`,
+        where: ruleWhere(rule.predicate, null),
+        rule,
+      })),
     ];
   }
 
@@ -63,7 +66,9 @@ export class Alerts {
         for (const match of this.matches(alert, batch)) this.emit(alert, match);
       }
     } catch (error) {
-      this.options.errors.write(`warning: alert failed: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
+      this.options.errors.write(
+        `warning: alert failed: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`,
+      );
     }
   };
 
@@ -79,13 +84,21 @@ export class Alerts {
 
   private emit(alert: Alert, match: AddedMatch): void {
     const record = match.record.includes('\n') ? JSON.stringify(JSON.parse(match.record)) : match.record;
-    const rule = alert.rule ? `"rule":${JSON.stringify({ id: alert.rule.id, title: alert.rule.title, author: alert.rule.author, level: alert.rule.level })},` : '';
+    const rule = alert.rule
+      ? `"rule":${JSON.stringify({ id: alert.rule.id, title: alert.rule.title, author: alert.rule.author, level: alert.rule.level })},`
+      : '';
     const json = `{"type":"alert","alert":${JSON.stringify(alert.label)},${rule}"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
     if (this.options.json) {
       this.options.out.write(`${escapeJsonForTerminal(json)}\n`);
     } else {
       const who = shortIdentity(match);
-      const fields = [match.event_time ?? '?', who, match.event_name ?? '?', match.source_ip_address ?? '', match.error_code ?? 'OK'];
+      const fields = [
+        match.event_time ?? '?',
+        who,
+        match.event_name ?? '?',
+        match.source_ip_address ?? '',
+        match.error_code ?? 'OK',
+      ];
       this.options.out.write(`ALERT [${escapeForTerminal(alert.label)}] ${fields.map(escapeForTerminal).join('  ')}\n`);
     }
     if (this.options.execCommand) this.pipe(`${json}\n`);
@@ -96,7 +109,9 @@ export class Alerts {
     if (!this.exec || this.exec.exitCode !== null || this.exec.stdin?.destroyed) {
       const child = spawn(this.options.execCommand!, { shell: true, stdio: ['pipe', 'inherit', 'inherit'] });
       child.stdin.on('error', () => undefined);
-      child.on('error', (error) => this.options.errors.write(`warning: --alert-exec failed: ${escapeForTerminal(error.message)}\n`));
+      child.on('error', (error) =>
+        this.options.errors.write(`warning: --alert-exec failed: ${escapeForTerminal(error.message)}\n`),
+      );
       this.exec = child;
     }
     this.exec.stdin?.write(line);

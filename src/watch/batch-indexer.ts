@@ -117,7 +117,12 @@ export class BatchIndexer {
     for await (const source of walkSources(roots, { onProblem: () => undefined, exclude: this.options.exclude })) {
       if (this.options.shouldStop()) return offered;
       const skipped = this.options.keyFilter !== undefined && skipReason(source.path, this.options.keyFilter) !== null;
-      if (!skipped && !isUnchanged(this.writer, source) && offer(source.path, { sizeBytes: source.sizeBytes, mtimeMs: source.mtimeMs })) offered++;
+      if (
+        !skipped &&
+        !isUnchanged(this.writer, source) &&
+        offer(source.path, { sizeBytes: source.sizeBytes, mtimeMs: source.mtimeMs })
+      )
+        offered++;
       if (++walked % RESCAN_FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.markGoneUnder(roots);
@@ -133,7 +138,11 @@ export class BatchIndexer {
     this.reportWalkProblems();
   }
 
-  private async read(paths: readonly string[], workers: number, deferIndexesAfter: number | undefined): Promise<IndexSummary> {
+  private async read(
+    paths: readonly string[],
+    workers: number,
+    deferIndexesAfter: number | undefined,
+  ): Promise<IndexSummary> {
     this.reading = true;
     try {
       return await indexPaths(paths, this.writer, {

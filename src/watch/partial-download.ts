@@ -21,11 +21,26 @@ interface TemporaryName {
  * - browsers: `.crdownload` (Chrome), `.part` (Firefox).
  */
 const TEMPORARY_NAMES: readonly TemporaryName[] = [
-  { pattern: /^[^.].*\.[A-Za-z][A-Za-z0-9]{0,7}\.[0-9A-Fa-f]{8}$/, reason: 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends' },
-  { pattern: /^\..*[^.]\.[A-Za-z][A-Za-z0-9]{0,7}\.[A-Za-z0-9]{6}$/, reason: 'a temporary name of rsync (.NAME.<6 characters>), renamed when the copy ends' },
-  { pattern: /^.+\.[0-9a-f]{6,16}\.partial$/, reason: 'a temporary name of rclone (NAME.<hash>.partial), renamed when the copy ends' },
-  { pattern: /^.+_\.gstmp$/, reason: 'a temporary name of gsutil or gcloud storage (NAME_.gstmp), renamed when the download ends' },
-  { pattern: /^\.azDownload-[0-9a-f-]+-.+$/, reason: 'a temporary name of azcopy (.azDownload-JOB-NAME), renamed when the download ends' },
+  {
+    pattern: /^[^.].*\.[A-Za-z][A-Za-z0-9]{0,7}\.[0-9A-Fa-f]{8}$/,
+    reason: 'a temporary name of aws s3 sync/cp (NAME.<8 hex digits>), renamed when the download ends',
+  },
+  {
+    pattern: /^\..*[^.]\.[A-Za-z][A-Za-z0-9]{0,7}\.[A-Za-z0-9]{6}$/,
+    reason: 'a temporary name of rsync (.NAME.<6 characters>), renamed when the copy ends',
+  },
+  {
+    pattern: /^.+\.[0-9a-f]{6,16}\.partial$/,
+    reason: 'a temporary name of rclone (NAME.<hash>.partial), renamed when the copy ends',
+  },
+  {
+    pattern: /^.+_\.gstmp$/,
+    reason: 'a temporary name of gsutil or gcloud storage (NAME_.gstmp), renamed when the download ends',
+  },
+  {
+    pattern: /^\.azDownload-[0-9a-f-]+-.+$/,
+    reason: 'a temporary name of azcopy (.azDownload-JOB-NAME), renamed when the download ends',
+  },
   { pattern: /^.+\.crdownload$/, reason: 'a browser download in progress (.crdownload)' },
   { pattern: /^.+\.part$/, reason: 'a browser download in progress (.part)' },
 ];
@@ -55,7 +70,10 @@ const REMEMBERED_SKIPS = 10_000;
 export class ExcludedPaths extends Set<string> {
   private readonly reported = new Set<string>();
 
-  constructor(databaseFiles: Iterable<string>, private readonly onSkipped: (path: string, reason: string) => void = () => undefined) {
+  constructor(
+    databaseFiles: Iterable<string>,
+    private readonly onSkipped: (path: string, reason: string) => void = () => undefined,
+  ) {
     super(databaseFiles);
   }
 

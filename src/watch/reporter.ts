@@ -32,16 +32,25 @@ export function combineReporters(reporters: readonly WatchReporter[]): WatchRepo
  * `--json-log`: one JSON object per line on stdout, for running as a service. Field names are the
  * column names of the `files` and `problems` tables, so a log line and a query result read alike.
  */
-export function createJsonLog(out: { write(text: string): unknown }, now: () => Date = () => new Date()): WatchReporter {
+export function createJsonLog(
+  out: { write(text: string): unknown },
+  now: () => Date = () => new Date(),
+): WatchReporter {
   const line = (type: string, fields: Record<string, unknown>) => {
     out.write(escapeJsonForTerminal(JSON.stringify({ type, time: now().toISOString(), ...fields })) + '\n');
   };
   return {
     watching: (roots) => line('watching', { paths: roots }),
-    indexed: (report) => line('indexed', {
-      path: report.path, status: report.status, events_read: report.eventsRead, events_new: report.eventsNew, problems: report.problems.length,
-    }),
-    problem: (problem) => line('problem', { path: problem.path, position: problem.position, stage: problem.stage, reason: problem.reason }),
+    indexed: (report) =>
+      line('indexed', {
+        path: report.path,
+        status: report.status,
+        events_read: report.eventsRead,
+        events_new: report.eventsNew,
+        problems: report.problems.length,
+      }),
+    problem: (problem) =>
+      line('problem', { path: problem.path, position: problem.position, stage: problem.stage, reason: problem.reason }),
     missing: (path) => line('missing', { path }),
     skipped: (path, reason) => line('skipped', { path, reason }),
     close: () => undefined,

@@ -46,9 +46,20 @@ export interface StderrReporter extends WatchReporter {
  * stopped), so `watch … 2>&1 | tee watch.log` keeps a log. With `--json-log` those are on stdout
  * already and stderr keeps quiet.
  */
-export function createStderrReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly lines: boolean }): StderrReporter {
+export function createStderrReporter(
+  stream: NodeJS.WriteStream,
+  options: { readonly roots: readonly string[]; readonly lines: boolean },
+): StderrReporter {
   if (!stream.isTTY) return createLineReporter(stream, options);
-  let status: WatchStatus = { roots: options.roots, catchingUp: true, filesRead: 0, eventsNew: 0, problems: 0, lastFile: null, lastFileAt: null };
+  let status: WatchStatus = {
+    roots: options.roots,
+    catchingUp: true,
+    filesRead: 0,
+    eventsNew: 0,
+    problems: 0,
+    lastFile: null,
+    lastFileAt: null,
+  };
   const line = createRedrawingLine(stream);
   const update = (change: Partial<WatchStatus>) => {
     status = { ...status, ...change };
@@ -56,15 +67,20 @@ export function createStderrReporter(stream: NodeJS.WriteStream, options: { read
   };
   return {
     watching: () => update({ catchingUp: false }),
-    indexed: (report: FileReport) => update({
-      filesRead: status.filesRead + 1, eventsNew: status.eventsNew + report.eventsNew, lastFile: report.path, lastFileAt: new Date(),
-    }),
+    indexed: (report: FileReport) =>
+      update({
+        filesRead: status.filesRead + 1,
+        eventsNew: status.eventsNew + report.eventsNew,
+        lastFile: report.path,
+        lastFileAt: new Date(),
+      }),
     problem: (problem: Problem) => {
       status = { ...status, problems: status.problems + 1 };
       line.above(() => stream.write(formatProblem(problem)), formatWatchStatus(status));
     },
     missing: () => undefined,
-    skipped: (path: string, reason: string) => line.above(() => stream.write(formatSkipped(path, reason)), formatWatchStatus(status)),
+    skipped: (path: string, reason: string) =>
+      line.above(() => stream.write(formatSkipped(path, reason)), formatWatchStatus(status)),
     printAbove: (write) => line.above(write, formatWatchStatus(status)),
     close: () => {
       line.stop();
@@ -78,7 +94,10 @@ function stoppedLine(status: Pick<WatchStatus, 'filesRead' | 'eventsNew' | 'prob
 }
 
 /** One line per thing that happened, for a pipe or a log file; file names escaped, as everywhere. */
-function createLineReporter(stream: NodeJS.WriteStream, options: { readonly roots: readonly string[]; readonly lines: boolean }): StderrReporter {
+function createLineReporter(
+  stream: NodeJS.WriteStream,
+  options: { readonly roots: readonly string[]; readonly lines: boolean },
+): StderrReporter {
   const totals = { filesRead: 0, eventsNew: 0, problems: 0 };
   const say = (text: string) => {
     if (options.lines) stream.write(`${escapeForTerminal(text)}\n`);

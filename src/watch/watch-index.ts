@@ -71,7 +71,8 @@ export async function watchAndIndex(options: WatchOptions): Promise<void> {
   });
   // Started before the catch-up scan, so a file landing during the scan is seen by one or the other.
   const watcher = await startWatcher(options.roots, {
-    ignore: (path) => options.exclude.has(path) || (options.keyFilter !== undefined && skipReason(path, options.keyFilter) !== null),
+    ignore: (path) =>
+      options.exclude.has(path) || (options.keyFilter !== undefined && skipReason(path, options.keyFilter) !== null),
     onChange: (path, seen) => queue.push(path, seen),
     onProblem: (problem) => batches.recordProblem(problem),
     onFatal: (error) => queue.fail(error),
@@ -86,7 +87,12 @@ export async function watchAndIndex(options: WatchOptions): Promise<void> {
   }
 }
 
-async function indexUntilStopped(queue: ChangeQueue, batches: BatchIndexer, watcher: FileWatcher, options: WatchOptions): Promise<void> {
+async function indexUntilStopped(
+  queue: ChangeQueue,
+  batches: BatchIndexer,
+  watcher: FileWatcher,
+  options: WatchOptions,
+): Promise<void> {
   const rescans = new RescanPlan();
   let lastCheckpointMs = Date.now();
   for (;;) {
@@ -109,7 +115,13 @@ async function indexUntilStopped(queue: ChangeQueue, batches: BatchIndexer, watc
 }
 
 /** Queues what the watcher missed, and watches again the folders it was found in. */
-async function rescan(queue: ChangeQueue, batches: BatchIndexer, watcher: FileWatcher, rescans: RescanPlan, roots: readonly string[]): Promise<void> {
+async function rescan(
+  queue: ChangeQueue,
+  batches: BatchIndexer,
+  watcher: FileWatcher,
+  rescans: RescanPlan,
+  roots: readonly string[],
+): Promise<void> {
   const startedMs = Date.now();
   const missedFolders = new Set<string>();
   const found = await batches.rescan(roots, (path, seen) => {

@@ -39,7 +39,8 @@ export async function startWatcher(roots: readonly string[], callbacks: WatcherC
     alwaysStat: true,
     ignored: (path: string, stats?: Stats) => !stats?.isDirectory() && callbacks.ignore(path),
   });
-  const written = (path: string, stats?: Stats) => callbacks.onChange(path, stats ? { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) } : null);
+  const written = (path: string, stats?: Stats) =>
+    callbacks.onChange(path, stats ? { sizeBytes: stats.size, mtimeMs: Math.floor(stats.mtimeMs) } : null);
   const gone = (path: string) => callbacks.onChange(path, null);
   watcher.on('add', written).on('change', written).on('unlink', gone).on('unlinkDir', gone);
   watcher.on('error', (error) => {
@@ -58,9 +59,10 @@ function toFatalError(error: unknown): UserError | null {
   return new UserError({
     what: `cannot watch ${path ?? 'the given folders'}`,
     reason: code === 'ENOSPC' ? 'the system limit on watched folders is reached' : 'too many open files',
-    help: code === 'ENOSPC'
-      ? 'raise it (sudo sysctl fs.inotify.max_user_watches=524288), or watch a smaller folder'
-      : 'raise it (ulimit -n), or watch a smaller folder',
+    help:
+      code === 'ENOSPC'
+        ? 'raise it (sudo sysctl fs.inotify.max_user_watches=524288), or watch a smaller folder'
+        : 'raise it (ulimit -n), or watch a smaller folder',
   });
 }
 

@@ -25,10 +25,17 @@ function writeArchive(dir: string, files: number): void {
       eventName: i % 2 ? 'RunTask' : 'DescribeTasks',
       awsRegion: 'us-east-1',
       sourceIPAddress: `198.51.100.${i % 250}`,
-      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${i % 7}`, accessKeyId: `AKIA${String(i).padStart(16, '0')}` },
+      userIdentity: {
+        type: 'IAMUser',
+        arn: `arn:aws:iam::111122223333:user/u${i % 7}`,
+        accessKeyId: `AKIA${String(i).padStart(16, '0')}`,
+      },
       requestParameters: { cluster: `c${file}`, taskDefinition: `td-${i % 13}:${file % 5}` },
     }));
-    writeFileSync(join(folder, `111122223333_CloudTrail_us-east-1_202602${day}T1000Z_${String(file).padStart(16, '0')}.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    writeFileSync(
+      join(folder, `111122223333_CloudTrail_us-east-1_202602${day}T1000Z_${String(file).padStart(16, '0')}.json.gz`),
+      gzipSync(JSON.stringify({ Records: records })),
+    );
   }
 }
 
@@ -37,9 +44,11 @@ function snapshot(dbPath: string) {
   try {
     return {
       events: db.prepare('SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM event_rows').get(),
-      ftsRows: db.prepare("SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH '\"ecs\"'").get(),
+      ftsRows: db.prepare('SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH \'"ecs"\'').get(),
       files: db.prepare('SELECT path, status, kind, events_read, sha256 FROM files ORDER BY path').all(),
-      eventIds: (db.prepare('SELECT event_id FROM event_rows ORDER BY event_id').all() as { event_id: string }[]).map((row) => row.event_id).join(','),
+      eventIds: (db.prepare('SELECT event_id FROM event_rows ORDER BY event_id').all() as { event_id: string }[])
+        .map((row) => row.event_id)
+        .join(','),
     };
   } finally {
     db.close();
@@ -101,7 +110,11 @@ export async function killAndResume(options: { files: number; kills: number }): 
     // commits whatever the speed of this run; the others fall anywhere in time.
     const afterMs = Math.round(referenceMs * (0.05 + 0.9 * random()));
     const afterEvents = 1 + Math.floor(random() * (total - 1));
-    await indexAndKillWhen(archive, crashed, kill % 2 === 0 ? (elapsedMs) => elapsedMs >= afterMs : () => countEventsIfAny(crashed) >= afterEvents);
+    await indexAndKillWhen(
+      archive,
+      crashed,
+      kill % 2 === 0 ? (elapsedMs) => elapsedMs >= afterMs : () => countEventsIfAny(crashed) >= afterEvents,
+    );
     const count = countEventsIfAny(crashed);
     if (count > 0 && count < total) midRun++;
     expect(runCli(['index', archive, '--db', crashed]).status).toBe(0);

@@ -13,7 +13,13 @@ const bin = fileURLToPath(new URL('../../bin/trailhound.js', import.meta.url));
 const PEAK_RSS_LIMIT_MB = 400;
 
 function event(id: string): Record<string, unknown> {
-  return { eventVersion: '1.08', eventID: id, eventTime: '2026-03-02T10:00:00Z', eventSource: 'ecs.amazonaws.com', eventName: 'RunTask' };
+  return {
+    eventVersion: '1.08',
+    eventID: id,
+    eventTime: '2026-03-02T10:00:00Z',
+    eventSource: 'ecs.amazonaws.com',
+    eventName: 'RunTask',
+  };
 }
 
 /**
@@ -35,13 +41,21 @@ export function indexHugeFile(sizeBytes: number): void {
   writeSync(fd, `${hugeClose},${JSON.stringify(event('after'))}]}`);
   closeSync(fd);
   const dbPath = join(dir, 'index.db');
-  const result = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', process.execPath, bin, 'index', path, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, TRAILHOUND_DB: '' } });
+  const result = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'peak-rss-kb=%M', process.execPath, bin, 'index', path, '--db', dbPath],
+    { encoding: 'utf8', env: { ...process.env, TRAILHOUND_DB: '' } },
+  );
   expect(result.status, result.stderr).toBe(0);
   const peakMb = Number(/peak-rss-kb=(\d+)/.exec(result.stderr)![1]) / 1024;
   expect(peakMb).toBeLessThan(PEAK_RSS_LIMIT_MB);
   const db = new Database(dbPath, { readonly: true });
   expect(db.prepare('SELECT event_id FROM event_rows ORDER BY event_id').pluck().all()).toEqual(['after', 'before']);
-  const problem = db.prepare('SELECT path, position, reason FROM problems').get() as { path: string; position: string; reason: string };
+  const problem = db.prepare('SELECT path, position, reason FROM problems').get() as {
+    path: string;
+    position: string;
+    reason: string;
+  };
   db.close();
   expect(problem).toEqual({
     path,

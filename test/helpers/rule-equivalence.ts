@@ -16,7 +16,11 @@ export const CORPUS = new URL('../../../shared/corpus', import.meta.url).pathnam
 const NO_FILTER = { where: null, since: null, until: null };
 
 export function eventsOf(db: SqliteDatabase): EvaluatedEvent[] {
-  const rows = db.prepare('SELECT row_id, event_time, record FROM events ORDER BY row_id').all() as { row_id: number; event_time: string | null; record: string }[];
+  const rows = db.prepare('SELECT row_id, event_time, record FROM events ORDER BY row_id').all() as {
+    row_id: number;
+    event_time: string | null;
+    record: string;
+  }[];
   return rows.map((row) => ({ rowId: row.row_id, time: row.event_time, record: JSON.parse(row.record) }));
 }
 
@@ -29,7 +33,11 @@ function sorted(ids: Set<number>): number[] {
 }
 
 /** Compares both answers rule by rule; returns how many rules matched at least one event. */
-export function expectSameAnswers(db: SqliteDatabase, rules: readonly HuntRule[], events: readonly EvaluatedEvent[]): number {
+export function expectSameAnswers(
+  db: SqliteDatabase,
+  rules: readonly HuntRule[],
+  events: readonly EvaluatedEvent[],
+): number {
   let firing = 0;
   for (const rule of rules) {
     const expected = evaluateRule(readFileSync(rule.file, 'utf8'), events);
@@ -38,4 +46,3 @@ export function expectSameAnswers(db: SqliteDatabase, rules: readonly HuntRule[]
   }
   return firing;
 }
-

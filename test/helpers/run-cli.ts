@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`npm test` builds first) as a user would, without a terminal. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', TRAILHOUND_DB: '', ...options.env },
@@ -26,6 +29,5 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
 export function stabilise(text: string, replacements: Record<string, string> = {}): string {
   let stable = text;
   for (const [value, placeholder] of Object.entries(replacements)) stable = stable.split(value).join(placeholder);
-  return stable
-    .replace(/in [\d.]+(?:m\d+)?s \(\d+ events\/s\)/g, 'in {ms} ({rate} events/s)');
+  return stable.replace(/in [\d.]+(?:m\d+)?s \(\d+ events\/s\)/g, 'in {ms} ({rate} events/s)');
 }

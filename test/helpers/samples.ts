@@ -15,7 +15,8 @@ export function sampleRecords(): Rec[] {
   const byId = new Map<string, Rec>();
   for (const entry of readdirSync(SAMPLE_LOGS, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.parentPath.includes('/CloudTrail/')) continue;
-    for (const record of JSON.parse(gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString()).Records) byId.set(record.eventID, record);
+    for (const record of JSON.parse(gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString()).Records)
+      byId.set(record.eventID, record);
   }
   return [...byId.values()];
 }

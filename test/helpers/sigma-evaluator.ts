@@ -88,7 +88,8 @@ function matchOne(record: Json, field: string, modifiers: string[], expected: Js
   const compare = modifiers.find((m) => ['gt', 'gte', 'lt', 'lte'].includes(m));
   if (compare) {
     let raw: Json = record;
-    for (const key of field.split('.')) raw = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw[key] : undefined;
+    for (const key of field.split('.'))
+      raw = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw[key] : undefined;
     if (typeof raw !== 'number') return false;
     return { gt: raw > expected, gte: raw >= expected, lt: raw < expected, lte: raw <= expected }[compare]!;
   }
@@ -100,7 +101,9 @@ function matchOne(record: Json, field: string, modifiers: string[], expected: Js
   }
   if (actual === undefined) return false;
   if (modifiers.includes('base64') || modifiers.includes('base64offset')) {
-    return base64Variants(String(expected), modifiers.includes('base64offset')).some((v) => wildcardRegex(v.replace(/[\\*?]/g, '\\$&'), how).test(fold(actual)));
+    return base64Variants(String(expected), modifiers.includes('base64offset')).some((v) =>
+      wildcardRegex(v.replace(/[\\*?]/g, '\\$&'), how).test(fold(actual)),
+    );
   }
   const text = typeof expected === 'string' ? expected : String(expected).replace(/[\\*?]/g, '\\$&');
   return wildcardRegex(text, how).test(fold(actual));
@@ -130,7 +133,9 @@ function mapMatches(record: Json, map: Record<string, Json>): boolean {
 
 function selectionMatches(record: Json, selection: Json): boolean {
   if (Array.isArray(selection)) {
-    return selection.some((item) => (typeof item === 'object' && item !== null ? mapMatches(record, item) : keywordMatches(record, item)));
+    return selection.some((item) =>
+      typeof item === 'object' && item !== null ? mapMatches(record, item) : keywordMatches(record, item),
+    );
   }
   if (typeof selection === 'object' && selection !== null) return mapMatches(record, selection);
   return keywordMatches(record, selection);
@@ -148,9 +153,17 @@ function conditionHolds(node: ConditionNode, record: Json, detection: Record<str
     case 'or':
       return node.items.some((item) => conditionHolds(item, record, detection));
     case 'of': {
-      const chosen = node.pattern === 'them'
-        ? names.filter((n) => !n.startsWith('_'))
-        : names.filter((n) => new RegExp(`^${node.pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(n));
+      const chosen =
+        node.pattern === 'them'
+          ? names.filter((n) => !n.startsWith('_'))
+          : names.filter((n) =>
+              new RegExp(
+                `^${node.pattern
+                  .split('*')
+                  .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+                  .join('.*')}$`,
+              ).test(n),
+            );
       const hits = chosen.filter((n) => selectionMatches(record, detection[n])).length;
       return node.quantifier === 'all' ? hits === chosen.length : hits >= node.quantifier;
     }
@@ -164,15 +177,32 @@ export function evaluateRule(ruleText: string, events: readonly EvaluatedEvent[]
   const rule = parse(ruleText);
   const detection = rule.detection as Record<string, Json>;
   const timeframe = detection['timeframe'] ?? rule.timeframe;
-  const seconds = timeframe === undefined ? null : Number(/^\d+/.exec(timeframe)![0]) * SPAN[String(timeframe).slice(-1)]!;
-  const conditionText = Array.isArray(detection['condition']) ? detection['condition'].map((c: string) => `(${c})`).join(' or ') : detection['condition'];
+  const seconds =
+    timeframe === undefined ? null : Number(/^\d+/.exec(timeframe)![0]) * SPAN[String(timeframe).slice(-1)]!;
+  const conditionText = Array.isArray(detection['condition'])
+    ? detection['condition'].map((c: string) => `(${c})`).join(' or ')
+    : detection['condition'];
   const { tree, aggregation } = parseCondition(conditionText, seconds);
   const matching = events.filter((event) => conditionHolds(tree, event.record, detection));
   if (!aggregation) return new Set(matching.map((event) => event.rowId));
-  const timed = matching.filter((event) => event.time !== null).map((event) => ({ ...event, at: Date.parse(event.time!) / 1000, group: aggregation.groupBy ? valueAt(event.record, aggregation.groupBy.name) ?? null : null }));
+  const timed = matching
+    .filter((event) => event.time !== null)
+    .map((event) => ({
+      ...event,
+      at: Date.parse(event.time!) / 1000,
+      group: aggregation.groupBy ? (valueAt(event.record, aggregation.groupBy.name) ?? null) : null,
+    }));
   const hits = timed.filter((event) => {
-    const n = timed.filter((other) => other.group === event.group && other.at <= event.at && other.at >= event.at - aggregation.windowSeconds).length;
-    return { gt: n > aggregation.threshold, gte: n >= aggregation.threshold, lt: n < aggregation.threshold, lte: n <= aggregation.threshold }[aggregation.op];
+    const n = timed.filter(
+      (other) =>
+        other.group === event.group && other.at <= event.at && other.at >= event.at - aggregation.windowSeconds,
+    ).length;
+    return {
+      gt: n > aggregation.threshold,
+      gte: n >= aggregation.threshold,
+      lt: n < aggregation.threshold,
+      lte: n <= aggregation.threshold,
+    }[aggregation.op];
   });
   return new Set(hits.map((event) => event.rowId));
 }

@@ -64,12 +64,20 @@ function resigned(verdict: string, ownFingerprint: boolean) {
     if (ownFingerprint) json.digestPublicKeyFingerprint = attacker.fingerprint;
     const bytes = writeDigest(copy, chain[k]!, json);
     const forged = signDigest(json, bytes, attacker.privateKey);
-    const expected = baseline(model, at).set(`digest ${at(chain[k]!)}`, verdict).set(`chain-link ${at(chain[k + 1]!)}`, 'broken').set(`log ${at(hidden)}`, 'not-covered');
+    const expected = baseline(model, at)
+      .set(`digest ${at(chain[k]!)}`, verdict)
+      .set(`chain-link ${at(chain[k + 1]!)}`, 'broken')
+      .set(`log ${at(hidden)}`, 'not-covered');
     for (const log of json.logFiles) expected.set(`log ${at(log.s3Object)}`, 'unverifiable');
     return {
-      expected, status: 3, args: ['--signature', `${chain[k]}=${forged}`],
+      expected,
+      status: 3,
+      args: ['--signature', `${chain[k]}=${forged}`],
       check: (result) => {
-        if (ownFingerprint) expect(result.rows.find((row) => row.kind === 'digest' && row.path === at(chain[k]!))!.detail).toContain(attacker.fingerprint);
+        if (ownFingerprint)
+          expect(result.rows.find((row) => row.kind === 'digest' && row.path === at(chain[k]!))!.detail).toContain(
+            attacker.fingerprint,
+          );
       },
     };
   };
@@ -123,8 +131,10 @@ export const TAMPER_CASES: readonly TamperCase[] = [
       const added = `${source.slice(0, source.lastIndexOf('_'))}_ForgedForgedForg.json.gz`;
       copyFileSync(at(source), at(added));
       return {
-        expected: baseline(model, at).set(`log ${at(added)}`, 'not-covered'), status: 4,
-        check: (result) => expect(result.rows.find((row) => row.path === at(added))!.detail).toMatch(/yet none lists it/),
+        expected: baseline(model, at).set(`log ${at(added)}`, 'not-covered'),
+        status: 4,
+        check: (result) =>
+          expect(result.rows.find((row) => row.path === at(added))!.detail).toMatch(/yet none lists it/),
       };
     },
   },
@@ -153,7 +163,9 @@ export const TAMPER_CASES: readonly TamperCase[] = [
       const json = readDigest(at(chain[k]!));
       json.oldestEventTime = '2026-01-01T00:00:00Z';
       writeDigest(copy, chain[k]!, json);
-      const expected = baseline(model, at).set(`digest ${at(chain[k]!)}`, 'invalid').set(`chain-link ${at(chain[k + 1]!)}`, 'broken');
+      const expected = baseline(model, at)
+        .set(`digest ${at(chain[k]!)}`, 'invalid')
+        .set(`chain-link ${at(chain[k + 1]!)}`, 'broken');
       for (const log of json.logFiles) expected.set(`log ${at(log.s3Object)}`, 'unverifiable');
       return { expected, status: 3 };
     },
@@ -180,9 +192,15 @@ export const TAMPER_CASES: readonly TamperCase[] = [
       const hidden = json.logFiles.shift()!.s3Object;
       json.digestPublicKeyFingerprint = attacker.fingerprint;
       const bytes = writeDigest(copy, newest, json);
-      const expected = baseline(model, at).set(`digest ${at(newest)}`, 'unverifiable').set(`log ${at(hidden)}`, 'not-covered');
+      const expected = baseline(model, at)
+        .set(`digest ${at(newest)}`, 'unverifiable')
+        .set(`log ${at(hidden)}`, 'not-covered');
       for (const log of json.logFiles) expected.set(`log ${at(log.s3Object)}`, 'unverifiable');
-      return { expected, status: 4, args: ['--signature', `${newest}=${signDigest(json, bytes, attacker.privateKey)}`] };
+      return {
+        expected,
+        status: 4,
+        args: ['--signature', `${newest}=${signDigest(json, bytes, attacker.privateKey)}`],
+      };
     },
   },
   {
@@ -198,15 +216,20 @@ export const TAMPER_CASES: readonly TamperCase[] = [
       // `first` now holds the successor, whose previous link points back at `first` itself: broken.
       // `second` holds the predecessor, whose link to chain[k - 1] is intact. `third` pins other bytes.
       const expected = baseline(model, at)
-        .set(`digest ${at(first)}`, 'invalid').set(`digest ${at(second)}`, 'invalid')
-        .set(`chain-link ${at(first)}`, 'broken').set(`chain-link ${at(second)}`, 'valid').set(`chain-link ${at(third)}`, 'broken');
+        .set(`digest ${at(first)}`, 'invalid')
+        .set(`digest ${at(second)}`, 'invalid')
+        .set(`chain-link ${at(first)}`, 'broken')
+        .set(`chain-link ${at(second)}`, 'valid')
+        .set(`chain-link ${at(third)}`, 'broken');
       return { expected, status: 3 };
     },
   },
 ];
 
 /** The first case of each kind: every rule of verify, once. */
-export const ONE_CASE_PER_KIND: readonly TamperCase[] = TAMPER_CASES.filter((tamperCase, i) => TAMPER_CASES.findIndex((other) => other.kind === tamperCase.kind) === i);
+export const ONE_CASE_PER_KIND: readonly TamperCase[] = TAMPER_CASES.filter(
+  (tamperCase, i) => TAMPER_CASES.findIndex((other) => other.kind === tamperCase.kind) === i,
+);
 
 /** Tampers with a fresh copy of the archive and checks every verdict and the exit code. */
 export function checkTamperCase(model: ArchiveModel, tamperCase: TamperCase): void {

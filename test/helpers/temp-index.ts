@@ -23,11 +23,18 @@ export function tempDir(prefix = 'trailhound-'): string {
 }
 
 /** Indexes `paths` into `dbPath` (a new temporary file by default) and returns the summary. */
-export async function indexInto(paths: string[], options: { dbPath?: string; limits?: Partial<ReadLimits> } = {}): Promise<{ summary: IndexSummary; dbPath: string }> {
+export async function indexInto(
+  paths: string[],
+  options: { dbPath?: string; limits?: Partial<ReadLimits> } = {},
+): Promise<{ summary: IndexSummary; dbPath: string }> {
   const dbPath = options.dbPath ?? join(tempDir(), 'index.db');
   const index = openIndex(dbPath);
   try {
-    const summary = await indexPaths(paths, new IndexWriter(index.db), { limits: { ...DEFAULT_LIMITS, ...options.limits }, workers: 0, exclude: databaseFiles(dbPath) });
+    const summary = await indexPaths(paths, new IndexWriter(index.db), {
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      workers: 0,
+      exclude: databaseFiles(dbPath),
+    });
     return { summary, dbPath };
   } finally {
     index.close();

@@ -42,8 +42,18 @@ export function describeKeepingPlace(events: number): void {
     const client = createSearchClient(props.dbPath ?? dbPath);
     clients.push(client);
     const app = render(
-      <App client={client} dbPath={props.dbPath ?? dbPath} initialQuery="" history={createMemoryHistory()} theme={{ color: false }} exportDir={dir}
-        size={{ columns: 100, rows: 30 }} debounceMs={5} statusPollMs={60_000} {...props} />,
+      <App
+        client={client}
+        dbPath={props.dbPath ?? dbPath}
+        initialQuery=""
+        history={createMemoryHistory()}
+        theme={{ color: false }}
+        exportDir={dir}
+        size={{ columns: 100, rows: 30 }}
+        debounceMs={5}
+        statusPollMs={60_000}
+        {...props}
+      />,
     );
     const { frame, waitFor, press } = driveApp(app, 1_500);
     return { app, frame, waitFor, press };
@@ -62,22 +72,31 @@ export function describeKeepingPlace(events: number): void {
   describe('End counts every match and lands on the oldest, as the CLI does', () => {
     // One query per plan: a B-tree index, the full-text index then an exact check, the newest-first
     // scan (readonly:, a leading *), and free text counted by the full-text index alone.
-    test.each(['region:us-east-1', 'user:ci-deploy', 'readonly:true', 'user:*deploy', 'ecs'])('%s', async (query) => {
-      const count = Number(runCli(['search', query, '--count', '--db', dbPath]).stdout.trim());
-      const [oldest] = JSON.parse(runCli(['search', query, '--sort', 'time', '--limit', '1', '--format', 'json', '--db', dbPath]).stdout) as { eventID: string; eventTime: string }[];
-      // Each kind of filter matches more than half of the synthetic events (tui-synthetic.ts).
-      expect(count).toBeGreaterThan(events / 2);
-      const { waitFor, press, app } = start({ initialQuery: query });
-      await waitFor((f) => f.includes('1,000+ matches'), 'the capped count');
-      const framesBefore = app.frames.length;
-      await press(KEYS.end);
-      const total = count.toLocaleString('en-US');
-      const frame = await waitFor((f) => f.includes(`event ${total} of ${total}`) && f.includes(`"eventID": "${oldest!.eventID}"`), 'the last event and its record');
-      expect(frame).toContain(`  ${total} matches  `);
-      expect(selectedLine(frame).slice(2, 21)).toBe(oldest!.eventTime.replace('T', ' ').replace('Z', ''));
-      expect(frame).toContain(`WHEN   ${oldest!.eventTime}`);
-      for (const each of app.frames.slice(framesBefore)) expect(placeholderLines(each)).toEqual([]);
-    }, 60_000);
+    test.each(['region:us-east-1', 'user:ci-deploy', 'readonly:true', 'user:*deploy', 'ecs'])(
+      '%s',
+      async (query) => {
+        const count = Number(runCli(['search', query, '--count', '--db', dbPath]).stdout.trim());
+        const [oldest] = JSON.parse(
+          runCli(['search', query, '--sort', 'time', '--limit', '1', '--format', 'json', '--db', dbPath]).stdout,
+        ) as { eventID: string; eventTime: string }[];
+        // Each kind of filter matches more than half of the synthetic events (tui-synthetic.ts).
+        expect(count).toBeGreaterThan(events / 2);
+        const { waitFor, press, app } = start({ initialQuery: query });
+        await waitFor((f) => f.includes('1,000+ matches'), 'the capped count');
+        const framesBefore = app.frames.length;
+        await press(KEYS.end);
+        const total = count.toLocaleString('en-US');
+        const frame = await waitFor(
+          (f) => f.includes(`event ${total} of ${total}`) && f.includes(`"eventID": "${oldest!.eventID}"`),
+          'the last event and its record',
+        );
+        expect(frame).toContain(`  ${total} matches  `);
+        expect(selectedLine(frame).slice(2, 21)).toBe(oldest!.eventTime.replace('T', ' ').replace('Z', ''));
+        expect(frame).toContain(`WHEN   ${oldest!.eventTime}`);
+        for (const each of app.frames.slice(framesBefore)) expect(placeholderLines(each)).toEqual([]);
+      },
+      60_000,
+    );
   });
 
   test('paging down and up faster than pages are read never shows a row still loading', async () => {
@@ -93,19 +112,33 @@ export function describeKeepingPlace(events: number): void {
   }, 60_000);
 
   describe('dates carry their year unless every result is from the current year', () => {
-    const listLines = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆](\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d /.test(line));
+    const listLines = (frame: string) =>
+      frame.split('\n').filter((line) => /^[› ][ ◆](\d{4}-)?\d\d-\d\d \d\d:\d\d:\d\d /.test(line));
     const stripLine = (frame: string) => frame.split('\n')[1]!;
 
-    test.each([[80, 24], [150, 45]])('a multi-year index at %i×%i', async (columns, rows) => {
-      const { waitFor } = start({ initialQuery: 'user:alice', size: { columns, rows } });
-      const frame = await waitFor((f) => f.includes('1,000+ matches') && / → /.test(stripLine(f)) && listLines(f).length > 5, 'rows and the strip');
-      for (const line of listLines(frame)) expect(line).toMatch(/^[› ] 202[4-6]-\d\d-\d\d \d\d:\d\d:\d\d /);
-      expect(stripLine(frame)).toMatch(/ 2024-06-01 \d\dh → 2026-01-\d\d \d\dh$/);
-      for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
-    }, 30_000);
+    test.each([
+      [80, 24],
+      [150, 45],
+    ])(
+      'a multi-year index at %i×%i',
+      async (columns, rows) => {
+        const { waitFor } = start({ initialQuery: 'user:alice', size: { columns, rows } });
+        const frame = await waitFor(
+          (f) => f.includes('1,000+ matches') && / → /.test(stripLine(f)) && listLines(f).length > 5,
+          'rows and the strip',
+        );
+        for (const line of listLines(frame)) expect(line).toMatch(/^[› ] 202[4-6]-\d\d-\d\d \d\d:\d\d:\d\d /);
+        expect(stripLine(frame)).toMatch(/ 2024-06-01 \d\dh → 2026-01-\d\d \d\dh$/);
+        for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+      },
+      30_000,
+    );
 
     test('results from one past year keep the year', async () => {
-      const { waitFor } = start({ initialQuery: 'user:alice since:2025-03-01 until:2025-03-31', size: { columns: 80, rows: 24 } });
+      const { waitFor } = start({
+        initialQuery: 'user:alice since:2025-03-01 until:2025-03-31',
+        size: { columns: 80, rows: 24 },
+      });
       const frame = await waitFor((f) => / → /.test(stripLine(f)) && listLines(f).length > 5, 'rows and the strip');
       for (const line of listLines(frame)) expect(line).toMatch(/^[› ] 2025-03-\d\d \d\d:\d\d:\d\d /);
       expect(stripLine(frame)).toMatch(/ 2025-03-01 \d\dh → 2025-03-31 \d\dh$/);
@@ -115,34 +148,61 @@ export function describeKeepingPlace(events: number): void {
       const year = new Date().getUTCFullYear();
       const file = join(dir, 'this-year.json');
       const records = [1, 2, 3].map((day) => ({
-        eventID: `this-year-${day}`, eventTime: `${year}-01-0${day}T10:00:00Z`, eventSource: 's3.amazonaws.com', eventName: 'GetObject', awsRegion: 'us-east-1',
-        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' }, sourceIPAddress: '192.0.2.1',
+        eventID: `this-year-${day}`,
+        eventTime: `${year}-01-0${day}T10:00:00Z`,
+        eventSource: 's3.amazonaws.com',
+        eventName: 'GetObject',
+        awsRegion: 'us-east-1',
+        userIdentity: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111122223333:user/bob',
+          accountId: '111122223333',
+          userName: 'bob',
+        },
+        sourceIPAddress: '192.0.2.1',
       }));
       writeFileSync(file, JSON.stringify({ Records: records }));
       const own = (await indexInto([file], { dbPath: join(dir, 'this-year.db') })).dbPath;
       const { waitFor } = start({ dbPath: own, initialQuery: 'user:bob', size: { columns: 80, rows: 24 } });
       const frame = await waitFor((f) => f.includes('3 matches') && / → /.test(stripLine(f)), 'rows and the strip');
-      expect(listLines(frame).map((line) => line.slice(2, 16))).toEqual(['01-03 10:00:00', '01-02 10:00:00', '01-01 10:00:00']);
+      expect(listLines(frame).map((line) => line.slice(2, 16))).toEqual([
+        '01-03 10:00:00',
+        '01-02 10:00:00',
+        '01-01 10:00:00',
+      ]);
       expect(stripLine(frame)).toMatch(/ 01-01 10h → 01-03 10h$/);
     }, 30_000);
   });
 
   describe('pivots, filters and Back keep the place', () => {
     const eventIdOf = (frame: string) => /"eventID": "(synthetic-\d+)"/.exec(frame)?.[1];
-    const listBlock = (frame: string) => frame.split('\n').filter((line) => /^[› ][ ◆]\d{4}-/.test(line)).join('\n');
+    const listBlock = (frame: string) =>
+      frame
+        .split('\n')
+        .filter((line) => /^[› ][ ◆]\d{4}-/.test(line))
+        .join('\n');
 
     test('t selects and marks the event it came from; b returns to the query, selection and scroll', async () => {
       const { waitFor, press, frame } = start({ initialQuery: 'user:alice' });
       await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'alice');
       await press(KEYS.pageDown, KEYS.pageDown, KEYS.pageDown, 'j', 'j');
-      const before = await waitFor((f) => /event 3\d of/.test(f) && eventIdOf(f) !== undefined, 'an event a few pages down');
+      const before = await waitFor(
+        (f) => /event 3\d of/.test(f) && eventIdOf(f) !== undefined,
+        'an event a few pages down',
+      );
       const id = eventIdOf(before)!;
       const time = selectedLine(before).slice(2, 21);
       await press('t');
-      const pivoted = await waitFor((f) => f.startsWith('search: since:') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the time pivot on the same event');
+      const pivoted = await waitFor(
+        (f) => f.startsWith('search: since:') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id,
+        'the time pivot on the same event',
+      );
       expect(selectedLine(pivoted).slice(2, 21)).toBe(time);
       await press('b');
-      await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+      await waitFor(
+        (f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before),
+        'back where we were',
+      );
       expect(frame()).toContain(/event \d+ of/.exec(before)![0]);
     }, 30_000);
 
@@ -150,10 +210,19 @@ export function describeKeepingPlace(events: number): void {
       const { waitFor, press } = start({ initialQuery: 'region:ap-southeast-2' });
       await waitFor((f) => f.includes('1,000+ matches') && eventIdOf(f) !== undefined, 'the region');
       await press(...Array<string>(15).fill(KEYS.pageDown));
-      const before = await waitFor((f) => /event 1[3-9]\d of/.test(f) && eventIdOf(f) !== undefined, 'an event fifteen pages down');
+      const before = await waitFor(
+        (f) => /event 1[3-9]\d of/.test(f) && eventIdOf(f) !== undefined,
+        'an event fifteen pages down',
+      );
       const id = eventIdOf(before)!;
       await press('i');
-      const pivoted = await waitFor((f) => f.startsWith('search: user:arn:aws:iam::111122223333:user/') && selectedLine(f)?.startsWith('›◆') && eventIdOf(f) === id, 'the identity pivot on the same event');
+      const pivoted = await waitFor(
+        (f) =>
+          f.startsWith('search: user:arn:aws:iam::111122223333:user/') &&
+          selectedLine(f)?.startsWith('›◆') &&
+          eventIdOf(f) === id,
+        'the identity pivot on the same event',
+      );
       expect(Number(/event ([\d,]+) of/.exec(pivoted)![1]!.replace(/,/g, ''))).toBeGreaterThan(500);
     }, 30_000);
 
@@ -167,7 +236,8 @@ export function describeKeepingPlace(events: number): void {
       await press('f');
       await waitFor((f) => f.includes('actions'), 'facets');
       // Down the action facet to the selected event's action.
-      const facetLine = (f: string) => f.split('\n').find((line) => line.startsWith('› ') && !/^›[ ◆]\d/.test(line)) ?? '';
+      const facetLine = (f: string) =>
+        f.split('\n').find((line) => line.startsWith('› ') && !/^›[ ◆]\d/.test(line)) ?? '';
       for (let i = 0; i < 4 && !facetLine(frame()).includes(` ${action} `); i++) await press(KEYS.down);
       expect(facetLine(frame())).toContain(` ${action} `);
       await press(KEYS.enter);
@@ -176,14 +246,27 @@ export function describeKeepingPlace(events: number): void {
       const filtered = await waitFor((f) => eventIdOf(f) === id, 'the filter on the same event');
       expect(listBlock(filtered)).toContain('›◆');
       await press('b');
-      await waitFor((f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before), 'back where we were');
+      await waitFor(
+        (f) => f.startsWith('search: user:alice\n') && eventIdOf(f) === id && listBlock(f) === listBlock(before),
+        'back where we were',
+      );
     }, 30_000);
   });
 
   describe('results say when the index has moved on', () => {
     const call = (n: number, action: string) => ({
-      eventID: `fresh-${n}`, eventTime: `2025-05-0${n}T10:00:00Z`, eventSource: 'ecs.amazonaws.com', eventName: action, awsRegion: 'us-east-1',
-      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', userName: 'bob' }, sourceIPAddress: '192.0.2.1',
+      eventID: `fresh-${n}`,
+      eventTime: `2025-05-0${n}T10:00:00Z`,
+      eventSource: 'ecs.amazonaws.com',
+      eventName: action,
+      awsRegion: 'us-east-1',
+      userIdentity: {
+        type: 'IAMUser',
+        arn: 'arn:aws:iam::111122223333:user/bob',
+        accountId: '111122223333',
+        userName: 'bob',
+      },
+      sourceIPAddress: '192.0.2.1',
     });
     const add = async (own: string, name: string, records: object[]) => {
       const file = join(dir, name);
@@ -201,9 +284,15 @@ export function describeKeepingPlace(events: number): void {
       await waitFor((f) => f.includes('1 match') && f.includes('watching: 0 new events'), 'the writer, nothing new');
       await add(own, 'fresh-2.json', [call(3, 'RunTask'), call(4, 'DescribeTasks'), call(5, 'RunTask')]);
       writeFileSync(lock, String(process.pid));
-      await waitFor((f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'), 'new events counted');
+      await waitFor(
+        (f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'),
+        'new events counted',
+      );
       rmSync(lock);
-      const stale = await waitFor((f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'), 'stale after the writer stopped');
+      const stale = await waitFor(
+        (f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'),
+        'stale after the writer stopped',
+      );
       expect(stale).toMatch(/^ {2}1 match /m);
       await press('r');
       let frame = await waitFor((f) => f.includes('3 matches'), 'read again');

@@ -41,7 +41,8 @@ export interface ArchiveModel {
 }
 
 /** The chain of each trail folder `…/CloudTrail-Digest/<region>`. */
-const chainOf = (key: string) => key.slice(0, key.indexOf('/', key.indexOf('CloudTrail-Digest/') + 'CloudTrail-Digest/'.length));
+const chainOf = (key: string) =>
+  key.slice(0, key.indexOf('/', key.indexOf('CloudTrail-Digest/') + 'CloudTrail-Digest/'.length));
 
 /**
  * The samples, or only the chains named (`AWSLogs/<…>/CloudTrail-Digest/<region>`) and the log
@@ -53,7 +54,8 @@ export function readArchive(chains?: readonly string[]): ArchiveModel {
     .filter((key) => key.endsWith('.json.gz'))
     .sort();
   const folders = chains?.flatMap((chain) => [chain, chain.replace('/CloudTrail-Digest/', '/CloudTrail/')]);
-  const files = folders === undefined ? all : all.filter((key) => folders.some((folder) => key.startsWith(`${folder}/`)));
+  const files =
+    folders === undefined ? all : all.filter((key) => folders.some((folder) => key.startsWith(`${folder}/`)));
   const digests = new Map<string, DigestJson>();
   const listedBy = new Map<string, string>();
   const byChain = new Map<string, string[]>();
@@ -65,7 +67,8 @@ export function readArchive(chains?: readonly string[]): ArchiveModel {
   }
   const byName = (a: string, b: string) => (a.slice(a.lastIndexOf('/')) < b.slice(b.lastIndexOf('/')) ? -1 : 1);
   return {
-    digests, listedBy,
+    digests,
+    listedBy,
     logs: files.filter((file) => file.includes('/CloudTrail/')),
     chains: [...byChain.values()].map((chain) => chain.sort(byName)),
     folders: folders ?? ['AWSLogs'],
@@ -97,7 +100,8 @@ export function copyArchive(model: ArchiveModel, root = tempDir('trailhound-veri
   }
   const at = (key: string) => join(root, ...key.split('/'));
   return {
-    root, at,
+    root,
+    at,
     rewrite: (key, bytes) => {
       rmSync(at(key));
       writeFileSync(at(key), bytes);
@@ -121,9 +125,22 @@ export interface Verified {
 }
 
 /** `trailhound verify --format json` over a copy, with the samples' keys and (unless told not to) signatures. */
-export function verifyCopy(root: string, extra: readonly string[] = [], options: { signatures?: boolean } = {}): Verified {
+export function verifyCopy(
+  root: string,
+  extra: readonly string[] = [],
+  options: { signatures?: boolean } = {},
+): Verified {
   const trust = ['--public-keys', PUBLIC_KEYS, ...(options.signatures === false ? [] : ['--signatures', SIGNATURES])];
-  const result = runCli(['verify', join(root, 'AWSLogs'), ...trust, '--format', 'json', '--db', join(root, 'absent.db'), ...extra]);
+  const result = runCli([
+    'verify',
+    join(root, 'AWSLogs'),
+    ...trust,
+    '--format',
+    'json',
+    '--db',
+    join(root, 'absent.db'),
+    ...extra,
+  ]);
   expect(result.stdout.startsWith('{'), result.stderr).toBe(true);
   const json = JSON.parse(result.stdout) as { summary: Verified['summary']; results: VerifyRow[] };
   const verdicts = new Map(json.results.map((row) => [`${row.kind} ${row.path}`, row.verdict]));
@@ -169,7 +186,9 @@ export function describeUntouchedArchive(title: string, chains?: readonly string
       expect(result.verdicts).toEqual(baseline(model, copy.at));
       expect(result.status).toBe(0);
       const afterNewest = model.logs.filter((key) => !model.listedBy.has(key)).length;
-      expect(result.summary.notProven[0]).toBe(`${afterNewest} log files were delivered after the newest digest of their account and region: the digest listing them is not in the archive yet (not counted against the result)`);
+      expect(result.summary.notProven[0]).toBe(
+        `${afterNewest} log files were delivered after the newest digest of their account and region: the digest listing them is not in the archive yet (not counted against the result)`,
+      );
     });
 
     test('without signatures, only the newest digest of each chain and the logs it lists are unverifiable; exit 4', () => {
@@ -184,13 +203,21 @@ export function describeUntouchedArchive(title: string, chains?: readonly string
       expect(result.verdicts).toEqual(expected);
       expect(result.status).toBe(4);
       const heads = model.chains.length;
-      const headLogs = model.chains.reduce((sum, chain) => sum + model.digests.get(chain[chain.length - 1]!)!.logFiles.length, 0);
-      expect(result.summary.notProven[0]).toBe(`${heads} newest digests of their chains, and the ${headLogs} log files listed there: the signature is only in S3 object metadata; pass it with --signature KEY=HEX or --signatures FILE`);
+      const headLogs = model.chains.reduce(
+        (sum, chain) => sum + model.digests.get(chain[chain.length - 1]!)!.logFiles.length,
+        0,
+      );
+      expect(result.summary.notProven[0]).toBe(
+        `${heads} newest digests of their chains, and the ${headLogs} log files listed there: the signature is only in S3 object metadata; pass it with --signature KEY=HEX or --signatures FILE`,
+      );
     });
 
     test('the newest digests prove with --signature KEY=HEX alone', () => {
       const signatures = JSON.parse(readFileSync(SIGNATURES, 'utf8')) as Record<string, string>;
-      const flags = model.chains.flatMap((chain) => ['--signature', `${chain[chain.length - 1]}=${signatures[chain[chain.length - 1]!]}`]);
+      const flags = model.chains.flatMap((chain) => [
+        '--signature',
+        `${chain[chain.length - 1]}=${signatures[chain[chain.length - 1]!]}`,
+      ]);
       const result = verifyCopy(copy.root, flags, { signatures: false });
       expect(result.verdicts).toEqual(baseline(model, copy.at));
       expect(result.status).toBe(0);
@@ -199,10 +226,26 @@ export function describeUntouchedArchive(title: string, chains?: readonly string
     test('stores every verdict in the verification table of an existing --db', () => {
       const dbPath = join(tempDir(), 'case.db');
       openIndex(dbPath).close();
-      const result = runCli(['verify', join(copy.root, 'AWSLogs'), '--public-keys', PUBLIC_KEYS, '--signatures', SIGNATURES, '--db', dbPath]);
+      const result = runCli([
+        'verify',
+        join(copy.root, 'AWSLogs'),
+        '--public-keys',
+        PUBLIC_KEYS,
+        '--signatures',
+        SIGNATURES,
+        '--db',
+        dbPath,
+      ]);
       expect(result.status).toBe(0);
-      expect(result.stderr.split('\n').at(-2)).toBe(`results stored in ${dbPath}, table verification (${baseline(model, copy.at).size} rows)`);
-      const stored = readIndex(dbPath).prepare('SELECT kind, path, verdict, verified_at FROM verification').all() as { kind: string; path: string; verdict: string; verified_at: string }[];
+      expect(result.stderr.split('\n').at(-2)).toBe(
+        `results stored in ${dbPath}, table verification (${baseline(model, copy.at).size} rows)`,
+      );
+      const stored = readIndex(dbPath).prepare('SELECT kind, path, verdict, verified_at FROM verification').all() as {
+        kind: string;
+        path: string;
+        verdict: string;
+        verified_at: string;
+      }[];
       expect(new Map(stored.map((row) => [`${row.kind} ${row.path}`, row.verdict]))).toEqual(baseline(model, copy.at));
       expect(stored.every((row) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(row.verified_at))).toBe(true);
     });

@@ -31,8 +31,11 @@ describe.skipIf(!existsSync(CORPUS))('the compiled SQL and the plain evaluator a
     expectSameAnswers(db, shipped().rules, events);
   });
 
-  it.skipIf(!existsSync(SIGMAHQ))('for every SigmaHQ rule, many of which fire on the real attacks recorded there', () => {
-    const firing = expectSameAnswers(db, loadRules([SIGMAHQ]).rules, events);
-    expect(firing).toBe(37);
-  });
+  it.skipIf(!existsSync(SIGMAHQ))(
+    'for every SigmaHQ rule, many of which fire on the real attacks recorded there',
+    () => {
+      const firing = expectSameAnswers(db, loadRules([SIGMAHQ]).rules, events);
+      expect(firing).toBe(37);
+    },
+  );
 });

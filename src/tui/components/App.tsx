@@ -69,7 +69,10 @@ export function App(props: AppProps) {
   const size = useTerminalSize(props.size);
   const { stored, stateRef, apply } = useAppStore(props.initialQuery);
 
-  const search = useSearch(client, stored.line.text, { debounceMs: props.debounceMs ?? 120, wantFacets: stored.showFacets });
+  const search = useSearch(client, stored.line.text, {
+    debounceMs: props.debounceMs ?? 120,
+    wantFacets: stored.showFacets,
+  });
   const { results } = search;
   const state = forGeneration(stored, results.generation);
   const status = useIndexStatus(client, props.statusPollMs ?? 2_000);
@@ -82,30 +85,45 @@ export function App(props: AppProps) {
   const selectedRow = rowAt(results, selected);
   const source = useEventSource(client, selectedRow?.row_id ?? null);
   const eventRules = useEventRules(client, selectedRow?.row_id ?? null);
-  const detail = useMemo(() => (selectedRow ? wrapStyledLines(detailLines(selectedRow, source, eventRules), layout.sideWidth - 1) : []), [selectedRow, source, eventRules, layout.sideWidth]);
+  const detail = useMemo(
+    () => (selectedRow ? wrapStyledLines(detailLines(selectedRow, source, eventRules), layout.sideWidth - 1) : []),
+    [selectedRow, source, eventRules, layout.sideWidth],
+  );
   const items = useMemo(() => (results.facets ? facetItems(results.facets) : []), [results.facets]);
 
   const helpRows = layout.wide ? layout.listRows : layout.listRows + layout.sideRows + 1;
   const context: StateContext = {
-    knownRows: known, loadedRows: loadedAround(results, selected), countCapped: results.count?.capped ?? false, listRows: layout.listRows, sideRows: layout.sideRows,
-    detailLines: detail.length, helpScrollMax: Math.max(0, HELP_LINES - helpRows), facetItems: items, history: props.history.entries(), selectedRow, shownQuery: results.query,
+    knownRows: known,
+    loadedRows: loadedAround(results, selected),
+    countCapped: results.count?.capped ?? false,
+    listRows: layout.listRows,
+    sideRows: layout.sideRows,
+    detailLines: detail.length,
+    helpScrollMax: Math.max(0, HELP_LINES - helpRows),
+    facetItems: items,
+    history: props.history.entries(),
+    selectedRow,
+    shownQuery: results.query,
     generation: results.generation,
   };
   const contextRef = useRef(context);
   contextRef.current = context;
 
-  const runEffect = useCallback((effect: Effect) => {
-    if (effect.type === 'quit') exit();
-    else if (effect.type === 'refresh') search.refresh();
-    else if (effect.type === 'countAll') search.countAll();
-    else if (effect.type === 'remember') props.history.add(effect.query);
-    else {
-      const query = contextRef.current.shownQuery ?? stateRef.current.line.text;
-      void client.request({ kind: 'export', query, format: effect.format, dir: props.exportDir }).then((reply) => {
-        apply((previous) => ({ ...previous, message: exportMessage(reply) }));
-      });
-    }
-  }, [client, exit, search, props.history, props.exportDir, apply, stateRef]);
+  const runEffect = useCallback(
+    (effect: Effect) => {
+      if (effect.type === 'quit') exit();
+      else if (effect.type === 'refresh') search.refresh();
+      else if (effect.type === 'countAll') search.countAll();
+      else if (effect.type === 'remember') props.history.add(effect.query);
+      else {
+        const query = contextRef.current.shownQuery ?? stateRef.current.line.text;
+        void client.request({ kind: 'export', query, format: effect.format, dir: props.exportDir }).then((reply) => {
+          apply((previous) => ({ ...previous, message: exportMessage(reply) }));
+        });
+      }
+    },
+    [client, exit, search, props.history, props.exportDir, apply, stateRef],
+  );
 
   const dispatch = (command: Command) => {
     const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
@@ -113,7 +131,12 @@ export function App(props: AppProps) {
     for (const effect of next.effects) runEffect(effect);
   };
   const tracing = useTraceKeys(client, { selectedRow, focus: stored.focus, dispatch });
-  const hunting = useDetections(client, { shownQuery: results.query, upToRowId: results.query === null ? undefined : results.maxRowId, focus: stored.focus, dispatch });
+  const hunting = useDetections(client, {
+    shownQuery: results.query,
+    upToRowId: results.query === null ? undefined : results.maxRowId,
+    focus: stored.focus,
+    dispatch,
+  });
 
   useInput((input, key) => {
     if (!hunting.detections.open && tracing.handle(input, key)) return;
@@ -126,11 +149,41 @@ export function App(props: AppProps) {
       if (command !== null) dispatch(command);
     }
   });
-  usePlacement({ client, state, following: stored.following, search, freshness, top, listRows: layout.listRows, context: contextRef, apply });
+  usePlacement({
+    client,
+    state,
+    following: stored.following,
+    search,
+    freshness,
+    top,
+    listRows: layout.listRows,
+    context: contextRef,
+    apply,
+  });
 
   return (
     <Screen
-      {...{ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, theme }} dbPath={props.dbPath} trace={tracing.trace} detections={hunting.detections} ruleTitles={hunting.titles}
+      {...{
+        size,
+        layout,
+        state,
+        results,
+        problem,
+        selected,
+        top,
+        known,
+        selectedRow,
+        detail,
+        items,
+        helpRows,
+        status,
+        freshness,
+        theme,
+      }}
+      dbPath={props.dbPath}
+      trace={tracing.trace}
+      detections={hunting.detections}
+      ruleTitles={hunting.titles}
     />
   );
 }
@@ -159,13 +212,42 @@ interface ScreenProps {
 }
 
 /** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
-function Screen({ size, layout, state, results, problem, selected, top, known, selectedRow, detail, items, helpRows, status, freshness, dbPath, theme, trace, detections, ruleTitles }: ScreenProps) {
+function Screen({
+  size,
+  layout,
+  state,
+  results,
+  problem,
+  selected,
+  top,
+  known,
+  selectedRow,
+  detail,
+  items,
+  helpRows,
+  status,
+  freshness,
+  dbPath,
+  theme,
+  trace,
+  detections,
+  ruleTitles,
+}: ScreenProps) {
   const withYear = showsYear(results, new Date());
-  const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) => rowAt(results, top + i));
+  const visibleRows = Array.from({ length: Math.max(0, Math.min(layout.listRows, known - top)) }, (_, i) =>
+    rowAt(results, top + i),
+  );
   const list = (
     <ResultsList
-      rows={visibleRows} top={top} selected={selected} markedRowId={state.marked?.query === results.query ? state.marked.rowId : null} columns={fitColumns(layout.listWidth, { withYear })} height={layout.listRows}
-      focused={state.focus === 'results' || state.focus === 'query'} empty={emptyText(results)} theme={theme}
+      rows={visibleRows}
+      top={top}
+      selected={selected}
+      markedRowId={state.marked?.query === results.query ? state.marked.rowId : null}
+      columns={fitColumns(layout.listWidth, { withYear })}
+      height={layout.listRows}
+      focused={state.focus === 'results' || state.focus === 'query'}
+      empty={emptyText(results)}
+      theme={theme}
     />
   );
   const side = detections.open ? (
@@ -174,19 +256,42 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
     <TracePanel trace={trace} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
   ) : state.showFacets ? (
     <FacetsPane
-      items={results.facets ? items : null} sampled={results.facets && !results.facets.complete ? results.facets.counted : null}
-      selected={state.facetIndex} height={layout.sideRows} width={layout.sideWidth} focused={state.focus === 'facets'} theme={theme}
+      items={results.facets ? items : null}
+      sampled={results.facets && !results.facets.complete ? results.facets.counted : null}
+      selected={state.facetIndex}
+      height={layout.sideRows}
+      width={layout.sideWidth}
+      focused={state.focus === 'facets'}
+      theme={theme}
     />
   ) : (
     <DetailPane
-      lines={detail} scroll={Math.min(state.detailScroll, Math.max(0, detail.length - layout.sideRows))} height={layout.sideRows}
-      focused={state.focus === 'detail'} title={selectedRow ? `event ${formatNumber(selected + 1)} of ${countText(results)}` : 'detail'} theme={theme}
+      lines={detail}
+      scroll={Math.min(state.detailScroll, Math.max(0, detail.length - layout.sideRows))}
+      height={layout.sideRows}
+      focused={state.focus === 'detail'}
+      title={selectedRow ? `event ${formatNumber(selected + 1)} of ${countText(results)}` : 'detail'}
+      theme={theme}
     />
   );
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
-      <QueryBox text={state.line.text} cursor={state.line.cursor} focused={state.focus === 'query'} problem={problem} width={size.columns} theme={theme} />
-      <TimelineStrip summary={summaryText(results, state.line.text, ruleTitles)} timeline={results.timeline} selectedTime={selectedRow?.event_time ?? null} width={size.columns} withYear={withYear} theme={theme} />
+      <QueryBox
+        text={state.line.text}
+        cursor={state.line.cursor}
+        focused={state.focus === 'query'}
+        problem={problem}
+        width={size.columns}
+        theme={theme}
+      />
+      <TimelineStrip
+        summary={summaryText(results, state.line.text, ruleTitles)}
+        timeline={results.timeline}
+        selectedTime={selectedRow?.event_time ?? null}
+        width={size.columns}
+        withYear={withYear}
+        theme={theme}
+      />
       {state.mode === 'help' ? (
         <HelpOverlay height={helpRows} scroll={state.helpScroll} theme={theme} />
       ) : layout.wide ? (
@@ -203,8 +308,15 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
       )}
       <Box flexGrow={1} />
       <StatusBar
-        dbPath={dbPath} status={status} freshness={freshness} following={state.following}
-        message={state.message ?? operatorHint(state.line.text)} hints={hintsFor(state.focus)} now={new Date()} width={size.columns} theme={theme}
+        dbPath={dbPath}
+        status={status}
+        freshness={freshness}
+        following={state.following}
+        message={state.message ?? operatorHint(state.line.text)}
+        hints={hintsFor(state.focus)}
+        now={new Date()}
+        width={size.columns}
+        theme={theme}
       />
     </Box>
   );
@@ -213,9 +325,15 @@ function Screen({ size, layout, state, results, problem, selected, top, known, s
 function exportMessage(reply: SearchReply<'export'>): StatusMessage {
   if (reply.ok) {
     const { path, events } = reply.value;
-    return { text: `exported ${formatNumber(events)} events to ${dirname(path) === process.cwd() ? basename(path) : path}`, tone: 'info' };
+    return {
+      text: `exported ${formatNumber(events)} events to ${dirname(path) === process.cwd() ? basename(path) : path}`,
+      tone: 'info',
+    };
   }
-  return { text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`, tone: 'error' };
+  return {
+    text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`,
+    tone: 'error',
+  };
 }
 
 function countText(results: ResultsState): string {
@@ -227,9 +345,16 @@ function summaryText(results: ResultsState, typed: string, ruleTitles: ReadonlyM
   if (results.failure) return `search failed: ${results.failure}`;
   if (results.query === null) return 'searching…';
   const scope = splitRuleScope(results.query);
-  const counted = results.endAt !== null ? formatMatches(results.endAt, false) : results.count ? formatMatches(results.count.count, results.count.capped) : 'counting…';
+  const counted =
+    results.endAt !== null
+      ? formatMatches(results.endAt, false)
+      : results.count
+        ? formatMatches(results.count.count, results.count.capped)
+        : 'counting…';
   // The rule's title is its author's text: escaped like every other text from outside.
-  const count = scope ? `${counted} · rule: ${escapeForTerminal(ruleTitles.get(scope.ruleId) ?? scope.ruleId)}` : counted;
+  const count = scope
+    ? `${counted} · rule: ${escapeForTerminal(ruleTitles.get(scope.ruleId) ?? scope.ruleId)}`
+    : counted;
   if (results.problemFor === typed) return `${count} for the previous query`;
   return results.running || results.query !== typed ? `${count} (searching…)` : count;
 }

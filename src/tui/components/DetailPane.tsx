@@ -22,9 +22,13 @@ export function DetailPane({ lines, scroll, height, focused, title, theme }: Det
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
-        {focused ? '▸ ' : '  '}{title}{more}
+        {focused ? '▸ ' : '  '}
+        {title}
+        {more}
       </Text>
-      {shown.map((line, i) => <StyledText key={scroll + i} line={line} theme={theme} />)}
+      {shown.map((line, i) => (
+        <StyledText key={scroll + i} line={line} theme={theme} />
+      ))}
     </Box>
   );
 }

@@ -17,18 +17,28 @@ export interface DetectionsPanelProps {
 export function DetectionsPanel({ detections, height, width, theme }: DetectionsPanelProps) {
   const { view, selected } = detections;
   const rules = view?.rules ?? [];
-  const lines = view ? (rules.length ? rules.map(ruleLine) : [`no detection: none of the ${view.ran} rules matches these results`]) : [detections.failure ?? 'running the rules…'];
+  const lines = view
+    ? rules.length
+      ? rules.map(ruleLine)
+      : [`no detection: none of the ${view.ran} rules matches these results`]
+    : [detections.failure ?? 'running the rules…'];
   const rows = Math.max(1, height - 2);
   const top = Math.max(0, Math.min(selected - Math.floor(rows / 2), lines.length - rows));
   const chosen = rules[selected];
   const credit = chosen ? escapeForTerminal(`${chosen.title} (${chosen.id}) by ${chosen.author ?? 'no author'}`) : '';
   return (
     <Box flexDirection="column" height={height + 1}>
-      <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>▸ detections in these results  ↑↓ rule  Enter narrow  Esc close</Text>
+      <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
+        ▸ detections in these results ↑↓ rule Enter narrow Esc close
+      </Text>
       {lines.slice(top, top + rows).map((line, i) => (
-        <Text key={top + i} inverse={rules.length > 0 && top + i === selected} wrap="truncate-end">{truncateToWidth(line, width - 1)}</Text>
+        <Text key={top + i} inverse={rules.length > 0 && top + i === selected} wrap="truncate-end">
+          {truncateToWidth(line, width - 1)}
+        </Text>
       ))}
-      <Text wrap="truncate-end" dimColor>{truncateToWidth(credit, width - 1)}</Text>
+      <Text wrap="truncate-end" dimColor>
+        {truncateToWidth(credit, width - 1)}
+      </Text>
     </Box>
   );
 }

@@ -28,15 +28,20 @@ export function FacetsPane({ items, sampled, selected, height, width, focused, t
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
-        {focused ? '▸ ' : '  '}{title}
+        {focused ? '▸ ' : '  '}
+        {title}
       </Text>
-      {items === null && <Text color={colorFor(theme, 'muted')}>  counting…</Text>}
+      {items === null && <Text color={colorFor(theme, 'muted')}> counting…</Text>}
       {lines.slice(top, top + height).map((line, i) =>
         'heading' in line ? (
-          <Text key={top + i} wrap="truncate-end" color={colorFor(theme, 'label')} bold={theme.color}>  {line.heading}</Text>
+          <Text key={top + i} wrap="truncate-end" color={colorFor(theme, 'label')} bold={theme.color}>
+            {' '}
+            {line.heading}
+          </Text>
         ) : (
           <Text key={top + i} wrap="truncate-end" inverse={theme.color && focused && line.index === selected}>
-            {line.index === selected ? '› ' : '  '}{facetText(line.item, width - 2)}
+            {line.index === selected ? '› ' : '  '}
+            {facetText(line.item, width - 2)}
           </Text>
         ),
       )}

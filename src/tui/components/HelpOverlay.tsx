@@ -17,7 +17,10 @@ type HelpLine = { readonly heading: string } | { readonly keys: string; readonly
 function helpLines(): HelpLine[] {
   return SECTIONS.flatMap(([heading, wheres]) => [
     { heading },
-    ...KEY_BINDINGS.filter((binding) => wheres.includes(binding.where)).map((binding) => ({ keys: binding.keys, does: binding.does })),
+    ...KEY_BINDINGS.filter((binding) => wheres.includes(binding.where)).map((binding) => ({
+      keys: binding.keys,
+      does: binding.does,
+    })),
   ]);
 }
 
@@ -25,21 +28,35 @@ function helpLines(): HelpLine[] {
 export const HELP_LINES = helpLines().length;
 
 /** Every key binding; ↑↓ scroll, any other key closes. */
-export function HelpOverlay({ height, scroll, theme }: { readonly height: number; readonly scroll: number; readonly theme: Theme }) {
+export function HelpOverlay({
+  height,
+  scroll,
+  theme,
+}: {
+  readonly height: number;
+  readonly scroll: number;
+  readonly theme: Theme;
+}) {
   const lines = helpLines();
   const keysWidth = Math.max(...KEY_BINDINGS.map((binding) => binding.keys.length));
   const top = Math.max(0, Math.min(scroll, lines.length - height));
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
-        ▸ keys  (↑↓ scroll, any other key closes)
+        ▸ keys (↑↓ scroll, any other key closes)
       </Text>
       {lines.slice(top, top + height).map((line, i) =>
         'heading' in line ? (
-          <Text key={top + i} wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>  {line.heading}</Text>
+          <Text key={top + i} wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
+            {' '}
+            {line.heading}
+          </Text>
         ) : (
           <Text key={top + i} wrap="truncate-end">
-            <Text color={colorFor(theme, 'label')} bold={theme.color}>    {line.keys.padEnd(keysWidth)}  </Text>
+            <Text color={colorFor(theme, 'label')} bold={theme.color}>
+              {' '}
+              {line.keys.padEnd(keysWidth)}{' '}
+            </Text>
             <Text>{line.does}</Text>
           </Text>
         ),

@@ -31,7 +31,9 @@ export function QueryBox({ text, cursor, focused, problem, width, theme }: Query
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text color={colorFor(theme, 'accent')} bold={theme.color && focused}>{focused ? PROMPT : PROMPT.replace('›', ':')}</Text>
+        <Text color={colorFor(theme, 'accent')} bold={theme.color && focused}>
+          {focused ? PROMPT : PROMPT.replace('›', ':')}
+        </Text>
         <Text>{before}</Text>
         {focused && theme.color ? <Text inverse>{under ?? ' '}</Text> : <Text>{under ?? (focused ? '█' : '')}</Text>}
         <Text>{rest.join('')}</Text>
@@ -41,14 +43,30 @@ export function QueryBox({ text, cursor, focused, problem, width, theme }: Query
   );
 }
 
-function ProblemLines({ text, problem, shift, theme }: { text: string; problem: QueryProblem; shift: number; theme: Theme }) {
+function ProblemLines({
+  text,
+  problem,
+  shift,
+  theme,
+}: {
+  text: string;
+  problem: QueryProblem;
+  shift: number;
+  theme: Theme;
+}) {
   const start = displayWidth(escapeForTerminal(text.slice(0, problem.at)));
   const length = Math.max(1, displayWidth(escapeForTerminal(text.slice(problem.at, problem.at + problem.length))));
   const column = Math.max(0, start - shift);
   return (
     <>
-      <Text wrap="truncate-end" color={colorFor(theme, 'bad')}>{' '.repeat(PROMPT.length + column)}{'^'.repeat(length)}</Text>
-      <Text wrap="truncate-end" color={colorFor(theme, 'bad')}>{' '.repeat(PROMPT.length)}{escapeForTerminal(problem.detail)}</Text>
+      <Text wrap="truncate-end" color={colorFor(theme, 'bad')}>
+        {' '.repeat(PROMPT.length + column)}
+        {'^'.repeat(length)}
+      </Text>
+      <Text wrap="truncate-end" color={colorFor(theme, 'bad')}>
+        {' '.repeat(PROMPT.length)}
+        {escapeForTerminal(problem.detail)}
+      </Text>
     </>
   );
 }

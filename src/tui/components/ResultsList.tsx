@@ -23,30 +23,81 @@ export interface ResultsListProps {
 }
 
 /** A window on the result list: only the rows on screen are rendered, however many matched. */
-export function ResultsList({ rows, top, selected, markedRowId, columns, height, focused, empty, theme }: ResultsListProps) {
+export function ResultsList({
+  rows,
+  top,
+  selected,
+  markedRowId,
+  columns,
+  height,
+  focused,
+  empty,
+  theme,
+}: ResultsListProps) {
   const header = columns.map((column) => fit(column.label, column.width)).join(' ');
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
-        {focused ? '▸ ' : '  '}{header}
+        {focused ? '▸ ' : '  '}
+        {header}
       </Text>
       {empty !== null && rows.length === 0 ? (
-        <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>  {empty}</Text>
+        <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>
+          {' '}
+          {empty}
+        </Text>
       ) : (
-        rows.slice(0, height).map((row, i) => <ResultLine key={top + i} row={row} selected={top + i === selected} marked={row !== null && row.row_id === markedRowId} focused={focused} columns={columns} theme={theme} />)
+        rows
+          .slice(0, height)
+          .map((row, i) => (
+            <ResultLine
+              key={top + i}
+              row={row}
+              selected={top + i === selected}
+              marked={row !== null && row.row_id === markedRowId}
+              focused={focused}
+              columns={columns}
+              theme={theme}
+            />
+          ))
       )}
     </Box>
   );
 }
 
-function ResultLine({ row, selected, marked, focused, columns, theme }: { row: EventListRow | null; selected: boolean; marked: boolean; focused: boolean; columns: readonly ListColumn[]; theme: Theme }) {
+function ResultLine({
+  row,
+  selected,
+  marked,
+  focused,
+  columns,
+  theme,
+}: {
+  row: EventListRow | null;
+  selected: boolean;
+  marked: boolean;
+  focused: boolean;
+  columns: readonly ListColumn[];
+  theme: Theme;
+}) {
   const marker = `${selected ? '›' : ' '}${marked ? '◆' : ' '}`;
-  if (row === null) return <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>{marker}…</Text>;
+  if (row === null)
+    return (
+      <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>
+        {marker}…
+      </Text>
+    );
   const cells = rowCells(row, columns);
   const text = columns.map((column) => fit(cells[column.key], column.width)).join(' ');
   return (
-    <Text wrap="truncate-end" inverse={theme.color && selected && focused} bold={selected && !focused && theme.color} color={row.error_code && !selected ? colorFor(theme, 'bad') : undefined}>
-      {marker}{text}
+    <Text
+      wrap="truncate-end"
+      inverse={theme.color && selected && focused}
+      bold={selected && !focused && theme.color}
+      color={row.error_code && !selected ? colorFor(theme, 'bad') : undefined}
+    >
+      {marker}
+      {text}
     </Text>
   );
 }

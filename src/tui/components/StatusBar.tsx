@@ -40,11 +40,18 @@ export function StatusBar({ dbPath, status, freshness, following, message, hints
   const facts = parts.map((part) => ` · ${part}`).join('');
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>{keepEnd(escapeForTerminal(dbPath), width - displayWidth(facts))}{facts}</Text>
+      <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>
+        {keepEnd(escapeForTerminal(dbPath), width - displayWidth(facts))}
+        {facts}
+      </Text>
       {message ? (
-        <Text wrap="truncate-end" color={message.tone === 'error' ? colorFor(theme, 'bad') : colorFor(theme, 'accent')}>{escapeForTerminal(message.text)}</Text>
+        <Text wrap="truncate-end" color={message.tone === 'error' ? colorFor(theme, 'bad') : colorFor(theme, 'accent')}>
+          {escapeForTerminal(message.text)}
+        </Text>
       ) : (
-        <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>{hints}</Text>
+        <Text wrap="truncate-end" color={colorFor(theme, 'muted')}>
+          {hints}
+        </Text>
       )}
     </Box>
   );
@@ -56,8 +63,10 @@ export function StatusBar({ dbPath, status, freshness, following, message, hints
  * screen would tell that the list is older than the index.
  */
 function stalenessText(watching: boolean, { newEvents, newMatches }: Freshness, following: boolean): string | null {
-  if (newEvents === 0) return watching || following ? `${following ? 'following' : 'watching'}: ${countOf(0, 'new event')}` : null;
-  const matching = newMatches === null ? '' : `, ${formatNumber(newMatches.count)}${newMatches.capped ? '+' : ''} matching`;
+  if (newEvents === 0)
+    return watching || following ? `${following ? 'following' : 'watching'}: ${countOf(0, 'new event')}` : null;
+  const matching =
+    newMatches === null ? '' : `, ${formatNumber(newMatches.count)}${newMatches.capped ? '+' : ''} matching`;
   const lead = following ? 'following' : watching ? 'watching' : 'older than the index';
   return `${lead}: ${countOf(newEvents, 'new event')}${matching}${following ? '' : ' (r reloads)'}`;
 }
@@ -67,6 +76,7 @@ function keepEnd(path: string, width: number): string {
   if (displayWidth(path) <= width) return path;
   const chars = [...path];
   let kept = '';
-  for (let i = chars.length - 1; i >= 0 && displayWidth(kept) + displayWidth(chars[i]!) < width; i--) kept = chars[i] + kept;
+  for (let i = chars.length - 1; i >= 0 && displayWidth(kept) + displayWidth(chars[i]!) < width; i--)
+    kept = chars[i] + kept;
   return `…${kept}`;
 }

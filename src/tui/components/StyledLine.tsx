@@ -7,11 +7,13 @@ import type { Theme } from '../text/theme.js';
 export function StyledText({ line, theme }: { readonly line: StyledLine; readonly theme: Theme }) {
   return (
     <Text wrap="truncate-end">
-      {line.length === 0 ? ' ' : line.map((segment, i) => (
-        <Text key={i} color={colorFor(theme, segment.kind)} bold={theme.color && segment.kind === 'label'}>
-          {segment.text}
-        </Text>
-      ))}
+      {line.length === 0
+        ? ' '
+        : line.map((segment, i) => (
+            <Text key={i} color={colorFor(theme, segment.kind)} bold={theme.color && segment.kind === 'label'}>
+              {segment.text}
+            </Text>
+          ))}
     </Text>
   );
 }

@@ -20,18 +20,27 @@ export function TracePanel({ trace, height, width, theme }: TracePanelProps) {
   const shown = lines.slice(top, top + Math.max(1, height - 2));
   return (
     <Box flexDirection="column" height={height + 1}>
-      <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>▸ origin chain, oldest first  ↑↓ hop  Enter pivot  Esc close</Text>
+      <Text wrap="truncate-end" color={colorFor(theme, 'accent')} bold={theme.color}>
+        ▸ origin chain, oldest first ↑↓ hop Enter pivot Esc close
+      </Text>
       {shown.map((line, i) => (
-        <Text key={top + i} inverse={top + i === trace.selected} wrap="truncate-end">{truncateToWidth(line, width - 1)}</Text>
+        <Text key={top + i} inverse={top + i === trace.selected} wrap="truncate-end">
+          {truncateToWidth(line, width - 1)}
+        </Text>
       ))}
-      <Text wrap="truncate-end" dimColor>{truncateToWidth(end, width - 1)}</Text>
+      <Text wrap="truncate-end" dimColor>
+        {truncateToWidth(end, width - 1)}
+      </Text>
     </Box>
   );
 }
 
 /** `3 14:24:45 444455556666 ecs:RunTask by …/sync → task/…`: escaped, since every part comes from the logs. */
 function hopLine(row: ChainRow): string {
-  if (row.step === 0) return escapeForTerminal(`start  ${row.link}: ${row.caller ?? '?'}${row.caller_key ? ` (${row.caller_key})` : ''}`);
+  if (row.step === 0)
+    return escapeForTerminal(`start  ${row.link}: ${row.caller ?? '?'}${row.caller_key ? ` (${row.caller_key})` : ''}`);
   const issued = row.issued ? ` → ${row.issued}` : '';
-  return escapeForTerminal(`${row.step}  ${row.time ?? ''} ${row.account ?? ''} ${row.action ?? ''} by ${row.caller ?? '?'}${issued}`);
+  return escapeForTerminal(
+    `${row.step}  ${row.time ?? ''} ${row.account ?? ''} ${row.action ?? ''} by ${row.caller ?? '?'}${issued}`,
+  );
 }

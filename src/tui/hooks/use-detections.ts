@@ -40,38 +40,58 @@ export function useDetections(client: SearchClient, context: DetectionKeyContext
   const latest = useRef({ detections, context });
   latest.current = { detections, context };
 
-  const open = useCallback((query: string, upToRowId: number | undefined) => {
-    const ticket = ++asked.current;
-    setDetections({ ...CLOSED, open: true, query });
-    void client.request({ kind: 'detections', query, upToRowId }).then((reply) => {
-      if (ticket !== asked.current) return;
-      if (reply.ok) setTitles((known) => new Map([...known, ...reply.value.rules.map((rule) => [rule.id, rule.title] as const)]));
-      setDetections((previous) => ({ ...previous, view: reply.ok ? reply.value : null, failure: reply.ok ? null : 'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled' }));
-    });
-  }, [client]);
+  const open = useCallback(
+    (query: string, upToRowId: number | undefined) => {
+      const ticket = ++asked.current;
+      setDetections({ ...CLOSED, open: true, query });
+      void client.request({ kind: 'detections', query, upToRowId }).then((reply) => {
+        if (ticket !== asked.current) return;
+        if (reply.ok)
+          setTitles((known) => new Map([...known, ...reply.value.rules.map((rule) => [rule.id, rule.title] as const)]));
+        setDetections((previous) => ({
+          ...previous,
+          view: reply.ok ? reply.value : null,
+          failure: reply.ok
+            ? null
+            : 'failure' in reply
+              ? reply.failure
+              : 'queryProblem' in reply
+                ? reply.queryProblem.detail
+                : 'cancelled',
+        }));
+      });
+    },
+    [client],
+  );
   const close = useCallback(() => {
     asked.current++;
     setDetections(CLOSED);
   }, []);
 
-  const handle = useCallback((input: string, key: Key): boolean => {
-    const { detections: now, context: where } = latest.current;
-    const action = detectionKeyFor(input, key, { focus: where.focus, open: now.open });
-    if (action === null) return now.open;
-    if (action === 'open') {
-      if (where.shownQuery !== null) open(where.shownQuery, where.upToRowId);
-    } else if (action === 'up' || action === 'down') {
-      const by = action === 'up' ? -1 : 1;
-      setDetections((previous) => ({ ...previous, selected: Math.max(0, Math.min(previous.selected + by, (previous.view?.rules.length ?? 1) - 1)) }));
-    } else if (action === 'narrow') {
-      const rule = now.view?.rules[now.selected];
-      close();
-      if (rule) where.dispatch({ type: 'showQuery', query: ruleScopedQuery(rule.id, withoutRule(now.query)) });
-    } else {
-      close();
-    }
-    return true;
-  }, [open, close]);
+  const handle = useCallback(
+    (input: string, key: Key): boolean => {
+      const { detections: now, context: where } = latest.current;
+      const action = detectionKeyFor(input, key, { focus: where.focus, open: now.open });
+      if (action === null) return now.open;
+      if (action === 'open') {
+        if (where.shownQuery !== null) open(where.shownQuery, where.upToRowId);
+      } else if (action === 'up' || action === 'down') {
+        const by = action === 'up' ? -1 : 1;
+        setDetections((previous) => ({
+          ...previous,
+          selected: Math.max(0, Math.min(previous.selected + by, (previous.view?.rules.length ?? 1) - 1)),
+        }));
+      } else if (action === 'narrow') {
+        const rule = now.view?.rules[now.selected];
+        close();
+        if (rule) where.dispatch({ type: 'showQuery', query: ruleScopedQuery(rule.id, withoutRule(now.query)) });
+      } else {
+        close();
+      }
+      return true;
+    },
+    [open, close],
+  );
   return { detections, titles, handle };
 }
 

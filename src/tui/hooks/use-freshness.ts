@@ -17,7 +17,9 @@ export interface Freshness {
  * a scan of each poll's new rows, never of everything since the search; counting stops at COUNT_CAP.
  */
 export function useFreshness(client: SearchClient, status: StatusResult | null, results: ResultsState): Freshness {
-  const [matched, setMatched] = useState<{ generation: number; upTo: number; count: number; capped: boolean } | null>(null);
+  const [matched, setMatched] = useState<{ generation: number; upTo: number; count: number; capped: boolean } | null>(
+    null,
+  );
   const asking = useRef(false);
   const { generation, query, maxRowId } = results;
   const current = matched?.generation === generation ? matched : null;
@@ -30,14 +32,25 @@ export function useFreshness(client: SearchClient, status: StatusResult | null, 
       return;
     }
     asking.current = true;
-    void client.request({ kind: 'added', query, afterRowId: from.upTo, upToRowId: newest, cap: COUNT_CAP - from.count }, generation).then((reply) => {
-      asking.current = false;
-      if (!reply.ok) return;
-      setMatched((previous) => (previous !== null && previous.generation === generation && previous.upTo !== from.upTo) ? previous
-        : { generation, upTo: newest, count: from.count + reply.value.count, capped: reply.value.capped });
-    });
+    void client
+      .request(
+        { kind: 'added', query, afterRowId: from.upTo, upToRowId: newest, cap: COUNT_CAP - from.count },
+        generation,
+      )
+      .then((reply) => {
+        asking.current = false;
+        if (!reply.ok) return;
+        setMatched((previous) =>
+          previous !== null && previous.generation === generation && previous.upTo !== from.upTo
+            ? previous
+            : { generation, upTo: newest, count: from.count + reply.value.count, capped: reply.value.capped },
+        );
+      });
   }, [client, query, generation, maxRowId, newest, current]);
   const newEvents = maxRowId > 0 ? Math.max(0, newest - maxRowId) : 0;
   const upToDate = current !== null && current.upTo >= newest;
-  return { newEvents, newMatches: current && (upToDate || current.count > 0) ? { count: current.count, capped: current.capped } : null };
+  return {
+    newEvents,
+    newMatches: current && (upToDate || current.count > 0) ? { count: current.count, capped: current.capped } : null,
+  };
 }

@@ -17,13 +17,18 @@ export interface Landed {
  * around it are read, and only then does the selection move, so it never lands on a row still loading.
  */
 export function useLanding(
-  client: SearchClient, landing: Landing | null, results: ResultsState, listRows: number,
-  loadRows: (from: number, to: number) => void, onLanded: (landing: Landing, landed: Landed) => void,
+  client: SearchClient,
+  landing: Landing | null,
+  results: ResultsState,
+  listRows: number,
+  loadRows: (from: number, to: number) => void,
+  onLanded: (landing: Landing, landed: Landed) => void,
 ): void {
   const [located, setLocated] = useState<{ landing: Landing; generation: number; index: number | null } | null>(null);
   const asked = useRef<{ landing: Landing; generation: number } | null>(null);
   useEffect(() => {
-    if (!landing || results.generation <= landing.afterGeneration || results.query !== landing.query || results.running) return;
+    if (!landing || results.generation <= landing.afterGeneration || results.query !== landing.query || results.running)
+      return;
     const generation = results.generation;
     if (located?.landing === landing && located.generation === generation) {
       const index = located.index ?? landing.fallback;
@@ -42,9 +47,14 @@ export function useLanding(
       setLocated({ landing, generation, index: null });
       return;
     }
-    void client.request({ kind: 'position', query: landing.query, rowId: landing.rowId, upToRowId: results.maxRowId }, generation).then((reply) => {
-      setLocated({ landing, generation, index: reply.ok ? reply.value : null });
-    });
+    void client
+      .request(
+        { kind: 'position', query: landing.query, rowId: landing.rowId, upToRowId: results.maxRowId },
+        generation,
+      )
+      .then((reply) => {
+        setLocated({ landing, generation, index: reply.ok ? reply.value : null });
+      });
   }, [client, landing, located, results, listRows, loadRows, onLanded]);
 }
 
@@ -53,8 +63,11 @@ export function useLanding(
  * (the oldest), so the selection never lands on a row still loading.
  */
 export function useLastMatch(
-  pending: boolean, results: ResultsState, listRows: number,
-  loadRows: (from: number, to: number) => void, onReached: (end: { selected: number; listTop: number }) => void,
+  pending: boolean,
+  results: ResultsState,
+  listRows: number,
+  loadRows: (from: number, to: number) => void,
+  onReached: (end: { selected: number; listTop: number }) => void,
 ): void {
   useEffect(() => {
     if (!pending) return;

@@ -27,23 +27,60 @@ export interface PlacementInputs {
  * the rows around the screen, moves the selection to End's last match or a landing's event once
  * their rows are read, and, while following, reads new matches with the selected event staying put.
  */
-export function usePlacement({ client, state, following, search, freshness, top, listRows, context, apply }: PlacementInputs): void {
+export function usePlacement({
+  client,
+  state,
+  following,
+  search,
+  freshness,
+  top,
+  listRows,
+  context,
+  apply,
+}: PlacementInputs): void {
   const { results, runNow, loadRows } = search;
   // A pivot, a filter, Enter or Back runs its query at once instead of after the typing pause.
   useEffect(() => {
     if (state.runToken > 0) runNow();
   }, [state.runToken, runNow]);
-  const reachEnd = useCallback((end: { selected: number; listTop: number }) => {
-    apply((previous) => ({ ...forGeneration(previous, results.generation), endPending: false, message: null, ...end }));
-  }, [apply, results.generation]);
+  const reachEnd = useCallback(
+    (end: { selected: number; listTop: number }) => {
+      apply((previous) => ({
+        ...forGeneration(previous, results.generation),
+        endPending: false,
+        message: null,
+        ...end,
+      }));
+    },
+    [apply, results.generation],
+  );
   useLastMatch(state.endPending, results, listRows, loadRows, reachEnd);
-  useEffect(() => loadRows(Math.max(0, top - PREFETCH_ROWS), top + listRows + PREFETCH_ROWS), [top, listRows, results, loadRows]);
-  const land = useCallback((landing: Landing, landed: Landed) => {
-    apply((previous) => previous.landing !== landing ? previous : {
-      ...forGeneration(previous, results.generation), landing: null, selected: landed.selected, listTop: landed.listTop, detailScroll: 0,
-      marked: landing.mark === 'origin' ? (landed.found && landing.rowId !== null ? { query: landing.query, rowId: landing.rowId } : null) : landing.mark,
-    });
-  }, [apply, results.generation]);
+  useEffect(
+    () => loadRows(Math.max(0, top - PREFETCH_ROWS), top + listRows + PREFETCH_ROWS),
+    [top, listRows, results, loadRows],
+  );
+  const land = useCallback(
+    (landing: Landing, landed: Landed) => {
+      apply((previous) =>
+        previous.landing !== landing
+          ? previous
+          : {
+              ...forGeneration(previous, results.generation),
+              landing: null,
+              selected: landed.selected,
+              listTop: landed.listTop,
+              detailScroll: 0,
+              marked:
+                landing.mark === 'origin'
+                  ? landed.found && landing.rowId !== null
+                    ? { query: landing.query, rowId: landing.rowId }
+                    : null
+                  : landing.mark,
+            },
+      );
+    },
+    [apply, results.generation],
+  );
   useLanding(client, state.landing, results, listRows, loadRows, land);
   useEffect(() => {
     if (!following || !freshness.newMatches || freshness.newMatches.count === 0 || results.running) return;

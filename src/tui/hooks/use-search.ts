@@ -38,8 +38,18 @@ export interface SearchControls {
 }
 
 const EMPTY: ResultsState = {
-  generation: -1, query: null, pages: new Map(), endAt: null, count: null, maxRowId: 0,
-  facets: null, timeline: null, problem: null, problemFor: null, failure: null, running: false,
+  generation: -1,
+  query: null,
+  pages: new Map(),
+  endAt: null,
+  count: null,
+  maxRowId: 0,
+  facets: null,
+  timeline: null,
+  problem: null,
+  problemFor: null,
+  failure: null,
+  running: false,
 };
 
 /** Pages kept either side of the places last asked for; the rest are dropped, so memory stays flat. */
@@ -54,22 +64,40 @@ const RECENT_ASKS = 4;
  * much above it the screen feels behind), and answers to a query that has since changed are
  * dropped by generation number, so a slow early search never overwrites a newer one.
  */
-export function useSearch(client: SearchClient, query: string, options: { debounceMs: number; wantFacets: boolean }): SearchControls {
+export function useSearch(
+  client: SearchClient,
+  query: string,
+  options: { debounceMs: number; wantFacets: boolean },
+): SearchControls {
   const [results, setResults] = useState<ResultsState>(EMPTY);
   // Answers for an older query are dropped: they must not touch the newer results.
   const updateIfCurrent = useCallback((generation: number, update: (state: ResultsState) => ResultsState) => {
     setResults((state) => (state.generation === generation ? update(state) : state));
   }, []);
-  const latest = useRef({ results, query, generation: -1, sent: null as string | null, inflight: new Set<string>(), recentPages: [] as number[] });
+  const latest = useRef({
+    results,
+    query,
+    generation: -1,
+    sent: null as string | null,
+    inflight: new Set<string>(),
+    recentPages: [] as number[],
+  });
   latest.current.results = results;
   latest.current.query = query;
 
-  const start = useCallback((text: string) => {
-    const generation = ++latest.current.generation;
-    latest.current.sent = text;
-    setResults((state) => ({ ...state, running: true }));
-    askForResults(client, text, generation, { isCurrent: () => generation === latest.current.generation, setResults, updateIfCurrent });
-  }, [client, updateIfCurrent]);
+  const start = useCallback(
+    (text: string) => {
+      const generation = ++latest.current.generation;
+      latest.current.sent = text;
+      setResults((state) => ({ ...state, running: true }));
+      askForResults(client, text, generation, {
+        isCurrent: () => generation === latest.current.generation,
+        setResults,
+        updateIfCurrent,
+      });
+    },
+    [client, updateIfCurrent],
+  );
 
   const timer = useRef<NodeJS.Timeout | null>(null);
   useEffect(() => {
@@ -87,23 +115,34 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
 
   useFacets(client, results, options.wantFacets, latest.current.inflight, updateIfCurrent);
 
-  const loadRows = useCallback((from: number, to: number) => {
-    const { results: shown, generation } = latest.current;
-    if (shown.query === null || shown.generation !== generation) return;
-    const total = exactTotal(shown);
-    latest.current.recentPages = [...latest.current.recentPages, Math.floor(from / PAGE_SIZE)].slice(-RECENT_ASKS);
-    for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
-      const key = `${shown.generation}:${page}`;
-      if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total)) continue;
-      latest.current.inflight.add(key);
-      void client.request(pageRequest(shown.query, page, total, shown.maxRowId), shown.generation).then((reply) => {
-        latest.current.inflight.delete(key);
-        if (!reply.ok) return;
-        const rows = reply.value.rows;
-        updateIfCurrent(shown.generation, (state) => withPage(state, page, total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows, latest.current.recentPages));
-      });
-    }
-  }, [client, updateIfCurrent]);
+  const loadRows = useCallback(
+    (from: number, to: number) => {
+      const { results: shown, generation } = latest.current;
+      if (shown.query === null || shown.generation !== generation) return;
+      const total = exactTotal(shown);
+      latest.current.recentPages = [...latest.current.recentPages, Math.floor(from / PAGE_SIZE)].slice(-RECENT_ASKS);
+      for (let page = Math.floor(from / PAGE_SIZE); page <= Math.floor((Math.max(from, to) - 1) / PAGE_SIZE); page++) {
+        const key = `${shown.generation}:${page}`;
+        if (shown.pages.has(page) || latest.current.inflight.has(key) || (total !== null && page * PAGE_SIZE >= total))
+          continue;
+        latest.current.inflight.add(key);
+        void client.request(pageRequest(shown.query, page, total, shown.maxRowId), shown.generation).then((reply) => {
+          latest.current.inflight.delete(key);
+          if (!reply.ok) return;
+          const rows = reply.value.rows;
+          updateIfCurrent(shown.generation, (state) =>
+            withPage(
+              state,
+              page,
+              total !== null && isFromOldest(page, total) ? [...rows].reverse() : rows,
+              latest.current.recentPages,
+            ),
+          );
+        });
+      }
+    },
+    [client, updateIfCurrent],
+  );
 
   const runNow = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
@@ -115,9 +154,11 @@ export function useSearch(client: SearchClient, query: string, options: { deboun
   const countAll = useCallback(() => {
     const { generation, query: shown } = latest.current.results;
     if (shown === null) return;
-    void client.request({ kind: 'count', query: shown, cap: null, upToRowId: latest.current.results.maxRowId }, generation).then((reply) => {
-      if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
-    });
+    void client
+      .request({ kind: 'count', query: shown, cap: null, upToRowId: latest.current.results.maxRowId }, generation)
+      .then((reply) => {
+        if (reply.ok) updateIfCurrent(generation, (state) => ({ ...state, count: reply.value }));
+      });
   }, [client, updateIfCurrent]);
 
   return { results, loadRows, runNow, refresh, countAll };
@@ -130,18 +171,37 @@ interface ResultsSink {
 }
 
 /** Asks for a new query's first page, count and timeline; the page replaces the results when it comes. */
-function askForResults(client: SearchClient, text: string, generation: number, { isCurrent, setResults, updateIfCurrent }: ResultsSink): void {
+function askForResults(
+  client: SearchClient,
+  text: string,
+  generation: number,
+  { isCurrent, setResults, updateIfCurrent }: ResultsSink,
+): void {
   // The count and timeline come from another thread and may arrive before the first page.
   const early: { -readonly [K in 'count' | 'timeline']: ResultsState[K] } = { count: null, timeline: null };
   void client.request({ kind: 'page', query: text, offset: 0, limit: PAGE_SIZE }, generation).then((reply) => {
-    if (!isCurrent() || ('superseded' in reply)) return;
+    if (!isCurrent() || 'superseded' in reply) return;
     if (!reply.ok) {
       const problem = 'queryProblem' in reply ? reply.queryProblem : null;
-      setResults((state) => ({ ...state, running: false, problem, problemFor: problem ? text : null, failure: 'failure' in reply ? reply.failure : null }));
+      setResults((state) => ({
+        ...state,
+        running: false,
+        problem,
+        problemFor: problem ? text : null,
+        failure: 'failure' in reply ? reply.failure : null,
+      }));
       return;
     }
     const rows = reply.value.rows;
-    setResults({ ...EMPTY, ...early, generation, query: text, pages: new Map([[0, rows]]), endAt: rows.length < PAGE_SIZE ? rows.length : null, maxRowId: reply.value.maxRowId });
+    setResults({
+      ...EMPTY,
+      ...early,
+      generation,
+      query: text,
+      pages: new Map([[0, rows]]),
+      endAt: rows.length < PAGE_SIZE ? rows.length : null,
+      maxRowId: reply.value.maxRowId,
+    });
   });
   void client.request({ kind: 'count', query: text, cap: COUNT_CAP }, generation).then((reply) => {
     if (!isCurrent() || !reply.ok) return;
@@ -157,7 +217,10 @@ function askForResults(client: SearchClient, text: string, generation: number, {
 
 /** The facets of the shown results, asked for once per results while the facets pane is open. */
 function useFacets(
-  client: SearchClient, results: ResultsState, wantFacets: boolean, inflight: Set<string>,
+  client: SearchClient,
+  results: ResultsState,
+  wantFacets: boolean,
+  inflight: Set<string>,
   updateIfCurrent: ResultsSink['updateIfCurrent'],
 ): void {
   useEffect(() => {
@@ -177,9 +240,15 @@ function useFacets(
  * oldest end (the same order reversed): OFFSET makes SQLite sort and skip every row before the
  * page, so the last page of 500k matches would cost as much as sorting them all.
  */
-function pageRequest(query: string, page: number, total: number | null, maxRowId: number): SearchRequest & { kind: 'page' } {
+function pageRequest(
+  query: string,
+  page: number,
+  total: number | null,
+  maxRowId: number,
+): SearchRequest & { kind: 'page' } {
   const start = page * PAGE_SIZE;
-  if (total === null || !isFromOldest(page, total)) return { kind: 'page', query, offset: start, limit: PAGE_SIZE, upToRowId: maxRowId };
+  if (total === null || !isFromOldest(page, total))
+    return { kind: 'page', query, offset: start, limit: PAGE_SIZE, upToRowId: maxRowId };
   const end = Math.min(total, start + PAGE_SIZE);
   return { kind: 'page', query, offset: total - end, limit: end - start, sort: 'oldest', upToRowId: maxRowId };
 }
@@ -198,8 +267,14 @@ export function exactTotal(results: ResultsState): number | null {
  * for are dropped: a page that arrives late, after End or a pivot moved on, must not evict the
  * rows they wait for or show, while the list's prefetch and End ask for different places in turn.
  */
-function withPage(state: ResultsState, page: number, rows: readonly EventListRow[], recentPages: readonly number[]): ResultsState {
-  const kept = (index: number) => index === 0 || [page, ...recentPages].some((near) => Math.abs(index - near) <= PAGES_KEPT);
+function withPage(
+  state: ResultsState,
+  page: number,
+  rows: readonly EventListRow[],
+  recentPages: readonly number[],
+): ResultsState {
+  const kept = (index: number) =>
+    index === 0 || [page, ...recentPages].some((near) => Math.abs(index - near) <= PAGES_KEPT);
   const pages = new Map([...state.pages].filter(([index]) => kept(index)));
   pages.set(page, rows);
   return { ...state, pages, endAt: endOf(state.endAt, page, rows.length) };

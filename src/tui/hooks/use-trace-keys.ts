@@ -18,31 +18,34 @@ export function useTraceKeys(client: SearchClient, context: TraceKeyContext) {
   const { trace, open, close, move, fail } = useTrace(client);
   const latest = useRef({ trace, context });
   latest.current = { trace, context };
-  const handle = useCallback((input: string, key: Key): boolean => {
-    const { trace: now, context: where } = latest.current;
-    const action = traceKeyFor(input, key, { focus: where.focus, traceOpen: now.open });
-    if (action === null) return now.open;
-    const row = where.selectedRow;
-    if (action === 'open') {
-      if (row) open(row);
-    } else if (action === 'radius') {
-      if (row) {
-        void radiusQuery(client, row).then((answer) => {
-          if ('query' in answer) where.dispatch({ type: 'showQuery', query: answer.query });
-          else fail(answer.reason);
-        });
+  const handle = useCallback(
+    (input: string, key: Key): boolean => {
+      const { trace: now, context: where } = latest.current;
+      const action = traceKeyFor(input, key, { focus: where.focus, traceOpen: now.open });
+      if (action === null) return now.open;
+      const row = where.selectedRow;
+      if (action === 'open') {
+        if (row) open(row);
+      } else if (action === 'radius') {
+        if (row) {
+          void radiusQuery(client, row).then((answer) => {
+            if ('query' in answer) where.dispatch({ type: 'showQuery', query: answer.query });
+            else fail(answer.reason);
+          });
+        }
+      } else if (action === 'up' || action === 'down') {
+        move(action === 'up' ? -1 : 1);
+      } else if (action === 'pivot') {
+        const hop = now.view?.rows[now.selected];
+        const query = hop ? hopQuery(hop) : null;
+        close();
+        if (query) where.dispatch({ type: 'showQuery', query });
+      } else {
+        close();
       }
-    } else if (action === 'up' || action === 'down') {
-      move(action === 'up' ? -1 : 1);
-    } else if (action === 'pivot') {
-      const hop = now.view?.rows[now.selected];
-      const query = hop ? hopQuery(hop) : null;
-      close();
-      if (query) where.dispatch({ type: 'showQuery', query });
-    } else {
-      close();
-    }
-    return true;
-  }, [client, open, close, move, fail]);
+      return true;
+    },
+    [client, open, close, move, fail],
+  );
   return { trace, handle };
 }

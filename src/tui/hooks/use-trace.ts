@@ -23,24 +23,35 @@ const CLOSED: TraceState = { open: false, view: null, failure: null, selected: 0
 export function useTrace(client: SearchClient) {
   const [trace, setTrace] = useState<TraceState>(CLOSED);
   const asked = useRef(0);
-  const open = useCallback((row: EventListRow) => {
-    const ticket = ++asked.current;
-    if (!row.event_id) {
-      setTrace({ ...CLOSED, open: true, failure: 'this event has no eventID to trace' });
-      return;
-    }
-    setTrace({ ...CLOSED, open: true });
-    void client.request({ kind: 'trace', eventId: row.event_id }).then((reply) => {
-      if (ticket !== asked.current) return;
-      setTrace((previous) => ({ ...previous, view: reply.ok ? reply.value : null, failure: reply.ok ? null : 'failure' in reply ? reply.failure : 'trace failed', selected: reply.ok ? reply.value.rows.length - 1 : 0 }));
-    });
-  }, [client]);
+  const open = useCallback(
+    (row: EventListRow) => {
+      const ticket = ++asked.current;
+      if (!row.event_id) {
+        setTrace({ ...CLOSED, open: true, failure: 'this event has no eventID to trace' });
+        return;
+      }
+      setTrace({ ...CLOSED, open: true });
+      void client.request({ kind: 'trace', eventId: row.event_id }).then((reply) => {
+        if (ticket !== asked.current) return;
+        setTrace((previous) => ({
+          ...previous,
+          view: reply.ok ? reply.value : null,
+          failure: reply.ok ? null : 'failure' in reply ? reply.failure : 'trace failed',
+          selected: reply.ok ? reply.value.rows.length - 1 : 0,
+        }));
+      });
+    },
+    [client],
+  );
   const close = useCallback(() => {
     asked.current++;
     setTrace(CLOSED);
   }, []);
   const move = useCallback((by: number) => {
-    setTrace((previous) => ({ ...previous, selected: Math.max(0, Math.min(previous.selected + by, (previous.view?.rows.length ?? 1) - 1)) }));
+    setTrace((previous) => ({
+      ...previous,
+      selected: Math.max(0, Math.min(previous.selected + by, (previous.view?.rows.length ?? 1) - 1)),
+    }));
   }, []);
   /** A blast radius that could not be asked for says why in the panel. */
   const fail = useCallback((reason: string) => {
@@ -51,7 +62,10 @@ export function useTrace(client: SearchClient) {
 }
 
 /** Asks for the blast radius of the event's identity: its access key, else its ARN. */
-export async function radiusQuery(client: SearchClient, row: EventListRow): Promise<{ query: string; sessions: number } | { reason: string }> {
+export async function radiusQuery(
+  client: SearchClient,
+  row: EventListRow,
+): Promise<{ query: string; sessions: number } | { reason: string }> {
   const target = row.user_identity_access_key_id ?? row.user_identity_arn;
   if (!target) return { reason: 'this event names no access key or ARN to trace forward' };
   const reply = await client.request({ kind: 'radius', target });

@@ -98,19 +98,48 @@ export type Effect =
 /** Started with a query, the results have the keys (q quits); started without, the query box has them. */
 export function initialState(query: string): AppState {
   return {
-    line: lineAtEnd(query), focus: query.trim() === '' ? 'query' : 'results', mode: 'normal', selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0,
-    showFacets: false, backStack: [], landing: null, marked: null, following: false, historyAt: null, draft: '', helpScroll: 0, message: null, runToken: 0, endPending: false, resultsGeneration: -1,
+    line: lineAtEnd(query),
+    focus: query.trim() === '' ? 'query' : 'results',
+    mode: 'normal',
+    selected: 0,
+    listTop: 0,
+    detailScroll: 0,
+    facetIndex: 0,
+    showFacets: false,
+    backStack: [],
+    landing: null,
+    marked: null,
+    following: false,
+    historyAt: null,
+    draft: '',
+    helpScroll: 0,
+    message: null,
+    runToken: 0,
+    endPending: false,
+    resultsGeneration: -1,
   };
 }
 
 /** New results start at their newest event: the selection of older results does not carry over. */
 export function forGeneration(state: AppState, generation: number): AppState {
   if (state.resultsGeneration === generation) return state;
-  return { ...state, resultsGeneration: generation, selected: 0, listTop: 0, detailScroll: 0, facetIndex: 0, endPending: false };
+  return {
+    ...state,
+    resultsGeneration: generation,
+    selected: 0,
+    listTop: 0,
+    detailScroll: 0,
+    facetIndex: 0,
+    endPending: false,
+  };
 }
 
 /** The state after a command, and the effects it asks for. Pure: the app runs the effects. */
-export function reduce(previous: AppState, command: Command, context: StateContext): { state: AppState; effects: Effect[] } {
+export function reduce(
+  previous: AppState,
+  command: Command,
+  context: StateContext,
+): { state: AppState; effects: Effect[] } {
   const state: AppState = { ...previous, message: previous.mode === 'normal' ? null : previous.message };
   const done = (next: Partial<AppState>, ...effects: Effect[]) => ({ state: { ...state, ...next }, effects });
   switch (command.type) {
@@ -149,24 +178,60 @@ export function reduce(previous: AppState, command: Command, context: StateConte
     case 'pivot': {
       if (!context.selectedRow) return done({ message: { text: 'no event selected', tone: 'error' } });
       const pivot = pivotQuery(command.kind, context.selectedRow);
-      return 'reason' in pivot ? done({ message: { text: pivot.reason, tone: 'error' } }) : replaceQuery(state, pivot.query, context);
+      return 'reason' in pivot
+        ? done({ message: { text: pivot.reason, tone: 'error' } })
+        : replaceQuery(state, pivot.query, context);
     }
     case 'back': {
       const place = state.backStack.at(-1);
       if (place === undefined) return done({ message: { text: 'no earlier query to go back to', tone: 'info' } });
-      const landing: Landing = { query: place.query, afterGeneration: context.generation, rowId: place.rowId, fallback: place.selected, screenOffset: place.selected - place.listTop, mark: place.marked };
-      return done({ ...resetSelection(), line: lineAtEnd(place.query), backStack: state.backStack.slice(0, -1), landing, runToken: state.runToken + 1 }, { type: 'remember', query: place.query });
+      const landing: Landing = {
+        query: place.query,
+        afterGeneration: context.generation,
+        rowId: place.rowId,
+        fallback: place.selected,
+        screenOffset: place.selected - place.listTop,
+        mark: place.marked,
+      };
+      return done(
+        {
+          ...resetSelection(),
+          line: lineAtEnd(place.query),
+          backStack: state.backStack.slice(0, -1),
+          landing,
+          runToken: state.runToken + 1,
+        },
+        { type: 'remember', query: place.query },
+      );
     }
     case 'toggleFacets':
-      return done({ showFacets: !state.showFacets, focus: state.showFacets ? (state.focus === 'facets' ? 'results' : state.focus) : 'facets', facetIndex: 0 });
+      return done({
+        showFacets: !state.showFacets,
+        focus: state.showFacets ? (state.focus === 'facets' ? 'results' : state.focus) : 'facets',
+        facetIndex: 0,
+      });
     case 'export':
-      return done({ mode: 'exportPrompt', message: { text: 'export the results as: n NDJSON (original records), c CSV; Esc cancels', tone: 'info' } });
+      return done({
+        mode: 'exportPrompt',
+        message: { text: 'export the results as: n NDJSON (original records), c CSV; Esc cancels', tone: 'info' },
+      });
     case 'exportAs':
-      return done({ mode: 'normal', message: { text: `exporting as ${command.format.toUpperCase()}…`, tone: 'info' } }, { type: 'export', format: command.format });
+      return done(
+        { mode: 'normal', message: { text: `exporting as ${command.format.toUpperCase()}…`, tone: 'info' } },
+        { type: 'export', format: command.format },
+      );
     case 'refresh':
       return done({ ...resetSelection(), landing: stayingPut(state, context) }, { type: 'refresh' });
     case 'toggleFollow':
-      return done({ following: !state.following, message: { text: state.following ? 'stopped following new events' : 'following: new matching events are read as they arrive (F stops)', tone: 'info' } });
+      return done({
+        following: !state.following,
+        message: {
+          text: state.following
+            ? 'stopped following new events'
+            : 'following: new matching events are read as they arrive (F stops)',
+          tone: 'info',
+        },
+      });
     case 'edit':
       return done({ line: edit(state.line, command.edit), historyAt: null, landing: null });
     case 'insert':
@@ -185,7 +250,14 @@ export function reduce(previous: AppState, command: Command, context: StateConte
 export function stayingPut(state: AppState, context: StateContext): Landing | null {
   const rowId = context.selectedRow?.row_id ?? null;
   if (state.selected === 0 || rowId === null || context.shownQuery === null) return null;
-  return { query: context.shownQuery, afterGeneration: context.generation, rowId, fallback: state.selected, screenOffset: state.selected - state.listTop, mark: state.marked };
+  return {
+    query: context.shownQuery,
+    afterGeneration: context.generation,
+    rowId,
+    fallback: state.selected,
+    screenOffset: state.selected - state.listTop,
+    mark: state.marked,
+  };
 }
 
 function resetSelection(): Partial<AppState> {
@@ -193,21 +265,41 @@ function resetSelection(): Partial<AppState> {
 }
 
 function moveBy(state: AppState, by: number, context: StateContext): { state: AppState; effects: Effect[] } {
-  if (state.mode === 'help') return { state: { ...state, helpScroll: clamp(state.helpScroll + Math.sign(by), 0, context.helpScrollMax) }, effects: [] };
+  if (state.mode === 'help')
+    return {
+      state: { ...state, helpScroll: clamp(state.helpScroll + Math.sign(by), 0, context.helpScrollMax) },
+      effects: [],
+    };
   if (state.focus === 'detail') {
     const detailScroll = clamp(state.detailScroll + by, 0, Math.max(0, context.detailLines - context.sideRows));
     return { state: { ...state, detailScroll }, effects: [] };
   }
-  if (state.focus === 'facets') return { state: { ...state, facetIndex: clamp(state.facetIndex + by, 0, context.facetItems.length - 1) }, effects: [] };
+  if (state.focus === 'facets')
+    return {
+      state: { ...state, facetIndex: clamp(state.facetIndex + by, 0, context.facetItems.length - 1) },
+      effects: [],
+    };
   // Rows not read yet would show as placeholders: the selection waits at their edge for them.
   const { from, to } = context.loadedRows;
-  const selected = by === -Number.MAX_SAFE_INTEGER ? 0 : clamp(state.selected + by, from, Math.min(to, context.knownRows) - 1);
-  return { state: { ...state, selected, listTop: visibleTop(state.listTop, selected, context.listRows), detailScroll: selected === state.selected ? state.detailScroll : 0 }, effects: [] };
+  const selected =
+    by === -Number.MAX_SAFE_INTEGER ? 0 : clamp(state.selected + by, from, Math.min(to, context.knownRows) - 1);
+  return {
+    state: {
+      ...state,
+      selected,
+      listTop: visibleTop(state.listTop, selected, context.listRows),
+      detailScroll: selected === state.selected ? state.detailScroll : 0,
+    },
+    effects: [],
+  };
 }
 
 function enter(state: AppState, context: StateContext): { state: AppState; effects: Effect[] } {
   if (state.focus === 'query') {
-    return { state: { ...state, focus: 'results', historyAt: null, runToken: state.runToken + 1 }, effects: [{ type: 'remember', query: state.line.text }] };
+    return {
+      state: { ...state, focus: 'results', historyAt: null, runToken: state.runToken + 1 },
+      effects: [{ type: 'remember', query: state.line.text }],
+    };
   }
   if (state.focus === 'results') return { state: { ...state, focus: 'detail', showFacets: false }, effects: [] };
   if (state.focus === 'facets') return applyFacet(state, context, false);
@@ -218,7 +310,11 @@ function applyFacet(state: AppState, context: StateContext, negate: boolean): { 
   const item = context.facetItems[state.facetIndex];
   if (!item) return { state, effects: [] };
   const query = queryWithFacet(context.shownQuery ?? state.line.text, item, negate);
-  if (query === null) return { state: { ...state, message: { text: 'an empty identity cannot be a filter', tone: 'error' } }, effects: [] };
+  if (query === null)
+    return {
+      state: { ...state, message: { text: 'an empty identity cannot be a filter', tone: 'error' } },
+      effects: [],
+    };
   return replaceQuery(state, query, context);
 }
 
@@ -228,17 +324,49 @@ function applyFacet(state: AppState, context: StateContext, negate: boolean): { 
  */
 function replaceQuery(state: AppState, query: string, context: StateContext): { state: AppState; effects: Effect[] } {
   const rowId = context.selectedRow?.row_id ?? null;
-  const place: Place = { query: state.line.text, rowId, selected: state.selected, listTop: state.listTop, marked: state.marked };
+  const place: Place = {
+    query: state.line.text,
+    rowId,
+    selected: state.selected,
+    listTop: state.listTop,
+    marked: state.marked,
+  };
   const backStack = state.line.text === query ? state.backStack : [...state.backStack, place];
-  const landing: Landing = { query, afterGeneration: context.generation, rowId, fallback: 0, screenOffset: state.selected - state.listTop, mark: 'origin' };
-  return { state: { ...state, ...resetSelection(), line: lineAtEnd(query), backStack, landing, runToken: state.runToken + 1, historyAt: null }, effects: [{ type: 'remember', query }] };
+  const landing: Landing = {
+    query,
+    afterGeneration: context.generation,
+    rowId,
+    fallback: 0,
+    screenOffset: state.selected - state.listTop,
+    mark: 'origin',
+  };
+  return {
+    state: {
+      ...state,
+      ...resetSelection(),
+      line: lineAtEnd(query),
+      backStack,
+      landing,
+      runToken: state.runToken + 1,
+      historyAt: null,
+    },
+    effects: [{ type: 'remember', query }],
+  };
 }
 
-function browseHistory(state: AppState, by: -1 | 1, history: readonly string[]): { state: AppState; effects: Effect[] } {
+function browseHistory(
+  state: AppState,
+  by: -1 | 1,
+  history: readonly string[],
+): { state: AppState; effects: Effect[] } {
   if (history.length === 0) return { state, effects: [] };
   const from = state.historyAt ?? history.length;
   const at = Math.max(0, from + by);
-  if (at >= history.length) return { state: { ...state, historyAt: null, line: lineAtEnd(state.historyAt === null ? state.line.text : state.draft) }, effects: [] };
+  if (at >= history.length)
+    return {
+      state: { ...state, historyAt: null, line: lineAtEnd(state.historyAt === null ? state.line.text : state.draft) },
+      effects: [],
+    };
   const draft = state.historyAt === null ? state.line.text : state.draft;
   return { state: { ...state, historyAt: at, draft, line: lineAtEnd(history[at]!) }, effects: [] };
 }

@@ -8,7 +8,11 @@ export type DetectionKey = 'open' | 'up' | 'down' | 'narrow' | 'close';
  * Checked before the app's own key map, as the trace keys are: while the view is open it takes every
  * key; otherwise only `h` in the lists means anything here (KEY_BINDINGS lists it for help and hints).
  */
-export function detectionKeyFor(input: string, key: Key, context: { readonly focus: Pane; readonly open: boolean }): DetectionKey | null {
+export function detectionKeyFor(
+  input: string,
+  key: Key,
+  context: { readonly focus: Pane; readonly open: boolean },
+): DetectionKey | null {
   if (context.open) {
     if (key.upArrow || input === 'k') return 'up';
     if (key.downArrow || input === 'j') return 'down';

@@ -22,7 +22,19 @@ export function facetItems(counts: FacetCounts): FacetItem[] {
   return FACET_HEADINGS.flatMap(([facet]) => counts.facets[facet].map(({ value, count }) => ({ facet, value, count })));
 }
 
-const IDENTITY_TYPES = new Set(['root', 'iamuser', 'assumedrole', 'federateduser', 'awsaccount', 'awsservice', 'identitycenteruser', 'directory', 'samluser', 'webidentityuser', 'unknown']);
+const IDENTITY_TYPES = new Set([
+  'root',
+  'iamuser',
+  'assumedrole',
+  'federateduser',
+  'awsaccount',
+  'awsservice',
+  'identitycenteruser',
+  'directory',
+  'samluser',
+  'webidentityuser',
+  'unknown',
+]);
 
 /**
  * The search term that keeps (or, negated, drops) the events with this facet value, or null when
@@ -33,7 +45,14 @@ const IDENTITY_TYPES = new Set(['root', 'iamuser', 'assumedrole', 'federateduser
 export function facetTerm(item: FacetItem, negate: boolean): string | null {
   const { facet, value } = item;
   if (facet === 'error' && value === '(none)') return negate ? 'error:*' : '-error:*';
-  const field = { action: 'action', source_ip: 'ip', region: 'region', account: 'account', error: 'error', identity: 'user' }[facet];
+  const field = {
+    action: 'action',
+    source_ip: 'ip',
+    region: 'region',
+    account: 'account',
+    error: 'error',
+    identity: 'user',
+  }[facet];
   if (value === null || value === '') return facet === 'identity' ? null : negate ? `${field}:*` : `-${field}:*`;
   if (facet === 'identity' && IDENTITY_TYPES.has(value.toLowerCase())) return fieldTerm('type', value, negate);
   return fieldTerm(field, value, negate);

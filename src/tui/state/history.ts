@@ -30,7 +30,9 @@ export function createMemoryHistory(initial: readonly string[] = []): QueryHisto
 export function createFileHistory(path: string): QueryHistory {
   let initial: string[] = [];
   try {
-    initial = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    initial = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   } catch {
     // no history yet (or unreadable): start empty, as documented above
   }

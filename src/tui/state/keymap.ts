@@ -50,17 +50,46 @@ export const KEY_BINDINGS: readonly Binding[] = [
   { keys: '↑ ↓ j k', does: 'move the selection or scroll', where: 'lists' },
   { keys: 'PgUp PgDn', does: 'a page up or down', where: 'lists' },
   { keys: 'Home End g G', does: 'first or last', where: 'lists' },
-  { keys: 'Tab Shift-Tab', does: 'next or previous pane: query, results, detail or facets', where: 'anywhere', hint: 'Tab pane' },
+  {
+    keys: 'Tab Shift-Tab',
+    does: 'next or previous pane: query, results, detail or facets',
+    where: 'anywhere',
+    hint: 'Tab pane',
+  },
   { keys: 'Enter', does: 'open the detail pane', where: 'results' },
-  { keys: 'i', does: 'pivot: same identity (an assumed role: all its sessions)', where: 'lists', hint: 'i K p s t pivot' },
+  {
+    keys: 'i',
+    does: 'pivot: same identity (an assumed role: all its sessions)',
+    where: 'lists',
+    hint: 'i K p s t pivot',
+  },
   { keys: 'K', does: 'pivot: same access key (Shift-k: k moves up)', where: 'lists' },
   { keys: 'p', does: 'pivot: same source IP', where: 'lists' },
   { keys: 's', does: 'pivot: same session (assumed-role session ARN, or ASIA key)', where: 'lists' },
   { keys: 't', does: 'pivot: events 15 minutes either side of this one', where: 'lists' },
-  { keys: 'o', does: 'origin chain of the event (trace): each hop back to the first principal; Enter pivots to a hop\'s event', where: 'lists', hint: 'o origin' },
-  { keys: 'B', does: 'blast radius of the event\'s key or identity: every event of every session opened from it', where: 'lists' },
-  { keys: 'h', does: 'detections: the shipped Sigma rules matching the results, by level, with exact counts; Enter narrows to one rule\'s events', where: 'lists', hint: 'h detections' },
-  { keys: 'Backspace b', does: 'back to the query before the last pivot, filter or rule', where: 'lists', hint: 'b back' },
+  {
+    keys: 'o',
+    does: "origin chain of the event (trace): each hop back to the first principal; Enter pivots to a hop's event",
+    where: 'lists',
+    hint: 'o origin',
+  },
+  {
+    keys: 'B',
+    does: "blast radius of the event's key or identity: every event of every session opened from it",
+    where: 'lists',
+  },
+  {
+    keys: 'h',
+    does: "detections: the shipped Sigma rules matching the results, by level, with exact counts; Enter narrows to one rule's events",
+    where: 'lists',
+    hint: 'h detections',
+  },
+  {
+    keys: 'Backspace b',
+    does: 'back to the query before the last pivot, filter or rule',
+    where: 'lists',
+    hint: 'b back',
+  },
   { keys: 'f', does: 'show or hide the facets pane', where: 'lists', hint: 'f facets' },
   { keys: 'Enter', does: 'add the facet value as a filter', where: 'facets', hint: 'Enter filter' },
   { keys: '- !', does: 'exclude the facet value', where: 'facets', hint: '- exclude' },
@@ -74,8 +103,15 @@ export const KEY_BINDINGS: readonly Binding[] = [
 
 /** The short key hints for the status bar, for the focused pane. */
 export function hintsFor(focus: Pane): string {
-  const wanted = focus === 'query' ? ['query', 'anywhere'] : focus === 'facets' ? ['facets', 'lists', 'anywhere'] : ['results', 'lists', 'anywhere'];
-  return KEY_BINDINGS.filter((binding) => binding.hint && wanted.includes(binding.where)).map((binding) => binding.hint!).join('  ');
+  const wanted =
+    focus === 'query'
+      ? ['query', 'anywhere']
+      : focus === 'facets'
+        ? ['facets', 'lists', 'anywhere']
+        : ['results', 'lists', 'anywhere'];
+  return KEY_BINDINGS.filter((binding) => binding.hint && wanted.includes(binding.where))
+    .map((binding) => binding.hint!)
+    .join('  ');
 }
 
 /** The app's modes that change what keys mean. */
@@ -85,13 +121,24 @@ export interface KeyContext {
 }
 
 /** `k` moves up (vi keys), so the access-key pivot is `K`; every pivot also answers to its capital. */
-const PIVOT_KEYS: Record<string, PivotKind> = { i: 'identity', I: 'identity', K: 'key', p: 'ip', P: 'ip', s: 'session', S: 'session', t: 'time', T: 'time' };
+const PIVOT_KEYS: Record<string, PivotKind> = {
+  i: 'identity',
+  I: 'identity',
+  K: 'key',
+  p: 'ip',
+  P: 'ip',
+  s: 'session',
+  S: 'session',
+  t: 'time',
+  T: 'time',
+};
 
 /** The command a key press means where the user is, or null for a key with no meaning there. */
 export function commandFor(input: string, key: Key, context: KeyContext): Command | null {
   if (key.ctrl && input === 'c') return { type: 'quit' };
   if (context.mode === 'help') {
-    if (key.upArrow || key.downArrow || input === 'j' || input === 'k') return { type: 'move', by: key.upArrow || input === 'k' ? -1 : 1 };
+    if (key.upArrow || key.downArrow || input === 'j' || input === 'k')
+      return { type: 'move', by: key.upArrow || input === 'k' ? -1 : 1 };
     return { type: 'toggleHelp' };
   }
   if (context.mode === 'exportPrompt') {

@@ -11,12 +11,17 @@ export interface QueryLine {
 
 /** Typed or pasted text as it may enter the query: one line, no control or bidi characters. */
 export function cleanTypedText(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, '');
+  return text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, '');
 }
 
 export function insertText(line: QueryLine, text: string): QueryLine {
   const clean = cleanTypedText(text);
-  return { text: line.text.slice(0, line.cursor) + clean + line.text.slice(line.cursor), cursor: line.cursor + clean.length };
+  return {
+    text: line.text.slice(0, line.cursor) + clean + line.text.slice(line.cursor),
+    cursor: line.cursor + clean.length,
+  };
 }
 
 export function deleteBack(line: QueryLine): QueryLine {
@@ -35,7 +40,8 @@ export function moveCursor(line: QueryLine, to: 'left' | 'right' | 'start' | 'en
   const { text, cursor } = line;
   if (to === 'start') return { text, cursor: 0 };
   if (to === 'end') return { text, cursor: text.length };
-  if (to === 'left') return { text, cursor: Math.max(0, cursor - (cursor >= 2 && isLowSurrogate(text.charCodeAt(cursor - 1)) ? 2 : 1)) };
+  if (to === 'left')
+    return { text, cursor: Math.max(0, cursor - (cursor >= 2 && isLowSurrogate(text.charCodeAt(cursor - 1)) ? 2 : 1)) };
   return { text, cursor: Math.min(text.length, cursor + (isHighSurrogate(text.charCodeAt(cursor)) ? 2 : 1)) };
 }
 

@@ -8,7 +8,11 @@ export type TraceKey = 'open' | 'radius' | 'up' | 'down' | 'pivot' | 'close';
  * Checked before the app's own key map: while the chain panel is open it takes every key; otherwise
  * only `o` and `B` in the lists mean anything here (KEY_BINDINGS lists both for help and hints).
  */
-export function traceKeyFor(input: string, key: Key, context: { readonly focus: Pane; readonly traceOpen: boolean }): TraceKey | null {
+export function traceKeyFor(
+  input: string,
+  key: Key,
+  context: { readonly focus: Pane; readonly traceOpen: boolean },
+): TraceKey | null {
   if (context.traceOpen) {
     if (key.upArrow || input === 'k') return 'up';
     if (key.downArrow || input === 'j') return 'down';

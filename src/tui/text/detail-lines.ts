@@ -11,14 +11,19 @@ import type { Segment, SegmentKind, StyledLine } from './json-lines.js';
 const LABEL_WIDTH = 7;
 
 /** The source file as shown: loading, unknown, or its path and verdict. */
-export type SourceState = { readonly state: 'loading' } | { readonly state: 'loaded'; readonly source: EventSource | null };
+export type SourceState =
+  { readonly state: 'loading' } | { readonly state: 'loaded'; readonly source: EventSource | null };
 
 /**
  * The detail pane's lines for one event: a WHO / WHAT / WHERE / WHEN / RESULT card, the file it came
  * from and that file's verification, the shipped rules it matches (null: still asked), then the
  * whole record as indented JSON. Every value from the log, and every rule title, passes the terminal escape.
  */
-export function detailLines(row: EventListRow, source: SourceState, rules: readonly RuleLabel[] | null = []): StyledLine[] {
+export function detailLines(
+  row: EventListRow,
+  source: SourceState,
+  rules: readonly RuleLabel[] | null = [],
+): StyledLine[] {
   // The card falls back to the indexed columns when the record does not parse; its text is still shown below.
   const principal = toPrincipal(parseRecord(row.record)?.['userIdentity']);
   // The type leads; an identity that is only its type is not said twice.
@@ -30,7 +35,11 @@ export function detailLines(row: EventListRow, source: SourceState, rules: reado
       labelled('issuer', row.session_issuer_arn ?? principal.sessionIssuerArn),
       labelled('MFA', principal.mfaAuthenticated === null ? null : principal.mfaAuthenticated === 1 ? 'yes' : 'no'),
     ]),
-    card('WHAT', [row.event_source, row.event_name, row.read_only === null ? null : Number(row.read_only) === 1 ? 'read-only' : 'writes']),
+    card('WHAT', [
+      row.event_source,
+      row.event_name,
+      row.read_only === null ? null : Number(row.read_only) === 1 ? 'read-only' : 'writes',
+    ]),
     card('WHERE', [row.aws_region, labelled('from', row.source_ip_address)]),
     card('', [labelled('agent', row.user_agent)]),
     card('WHEN', [row.event_time]),
@@ -39,12 +48,18 @@ export function detailLines(row: EventListRow, source: SourceState, rules: reado
     ...rulesLines(rules),
     [{ text: '── record ──', kind: 'muted' }],
   ];
-  return [...lines.filter((line) => line.length > 1 || line[0]?.text.trim() !== ''), ...prettyJsonLines(row.record ?? 'null')];
+  return [
+    ...lines.filter((line) => line.length > 1 || line[0]?.text.trim() !== ''),
+    ...prettyJsonLines(row.record ?? 'null'),
+  ];
 }
 
 function card(label: string, values: readonly (string | null | undefined)[]): StyledLine {
   const present = values.filter((value): value is string => typeof value === 'string' && value !== '');
-  return [{ text: label.padEnd(LABEL_WIDTH), kind: 'label' }, ...(present.length ? [{ text: escapeForTerminal(present.join('  ')), kind: 'plain' as const }] : [])];
+  return [
+    { text: label.padEnd(LABEL_WIDTH), kind: 'label' },
+    ...(present.length ? [{ text: escapeForTerminal(present.join('  ')), kind: 'plain' as const }] : []),
+  ];
 }
 
 function labelled(label: string, value: string | null | undefined): string | null {
@@ -52,8 +67,15 @@ function labelled(label: string, value: string | null | undefined): string | nul
 }
 
 function resultLine(row: EventListRow): StyledLine {
-  if (!row.error_code) return [{ text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' }, { text: 'OK', kind: 'good' }];
-  const parts: Segment[] = [{ text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' }, { text: escapeForTerminal(row.error_code), kind: 'bad' }];
+  if (!row.error_code)
+    return [
+      { text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' },
+      { text: 'OK', kind: 'good' },
+    ];
+  const parts: Segment[] = [
+    { text: 'RESULT'.padEnd(LABEL_WIDTH), kind: 'label' },
+    { text: escapeForTerminal(row.error_code), kind: 'bad' },
+  ];
   if (row.error_message) parts.push({ text: `  ${escapeForTerminal(row.error_message)}`, kind: 'plain' });
   return parts;
 }
@@ -63,7 +85,11 @@ function rulesLines(rules: readonly RuleLabel[] | null): StyledLine[] {
   const label = (first: boolean): Segment => ({ text: (first ? 'RULES' : '').padEnd(LABEL_WIDTH), kind: 'label' });
   if (rules === null) return [[label(true), { text: '…', kind: 'muted' }]];
   if (rules.length === 0) return [[label(true), { text: 'none of the shipped rules', kind: 'muted' }]];
-  return rules.map((rule, i) => [label(i === 0), { text: `${rule.level}  `, kind: rule.level === 'high' || rule.level === 'critical' ? 'bad' : 'plain' }, { text: escapeForTerminal(rule.title), kind: 'plain' }]);
+  return rules.map((rule, i) => [
+    label(i === 0),
+    { text: `${rule.level}  `, kind: rule.level === 'high' || rule.level === 'critical' ? 'bad' : 'plain' },
+    { text: escapeForTerminal(rule.title), kind: 'plain' },
+  ]);
 }
 
 function fileLine(source: SourceState): StyledLine {

@@ -1,7 +1,8 @@
 import { displayWidth, escapeForTerminal, escapeJsonForTerminal } from '../../present/safe-text.js';
 
 /** What a piece of a line is, for colouring: JSON tokens, and the detail card's labels and verdicts. */
-export type SegmentKind = 'key' | 'string' | 'number' | 'literal' | 'punct' | 'plain' | 'label' | 'good' | 'bad' | 'muted';
+export type SegmentKind =
+  'key' | 'string' | 'number' | 'literal' | 'punct' | 'plain' | 'label' | 'good' | 'bad' | 'muted';
 
 export interface Segment {
   readonly text: string;
@@ -64,7 +65,8 @@ export function prettyJsonLines(json: string): StyledLine[] {
     }
   }
   lines.push(line);
-  if (lines.length >= MAX_LINES) lines.push([{ text: `… cut at ${MAX_LINES} lines; export (x) has the whole record`, kind: 'plain' }]);
+  if (lines.length >= MAX_LINES)
+    lines.push([{ text: `… cut at ${MAX_LINES} lines; export (x) has the whole record`, kind: 'plain' }]);
   return lines;
 }
 
@@ -107,7 +109,10 @@ export function wrapStyledLines(lines: readonly StyledLine[], width: number): St
   for (const line of lines) {
     // Continuations line up under the text: after a JSON line's indentation, or after a card label.
     const first = line[0];
-    const lead = first?.kind === 'label' ? first.text.length - 2 : /^ */.exec(first?.kind === 'plain' ? first.text : '')![0].length;
+    const lead =
+      first?.kind === 'label'
+        ? first.text.length - 2
+        : /^ */.exec(first?.kind === 'plain' ? first.text : '')![0].length;
     const continuation = ' '.repeat(Math.min(lead + 2, Math.floor(usable / 2)));
     let current: Segment[] = [];
     let used = 0;

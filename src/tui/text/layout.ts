@@ -27,10 +27,24 @@ export function computeLayout(size: TerminalSize, options: { problemLines: numbe
   const wide = size.columns >= WIDE_COLUMNS;
   if (wide) {
     const listWidth = Math.floor(size.columns * 0.55);
-    return { wide, height, listWidth, listRows: panes - 1, sideWidth: size.columns - listWidth - 1, sideRows: panes - 1 };
+    return {
+      wide,
+      height,
+      listWidth,
+      listRows: panes - 1,
+      sideWidth: size.columns - listWidth - 1,
+      sideRows: panes - 1,
+    };
   }
   const list = Math.max(2, Math.floor(panes * 0.45));
-  return { wide, height, listWidth: size.columns, listRows: list - 1, sideWidth: size.columns, sideRows: panes - list - 1 };
+  return {
+    wide,
+    height,
+    listWidth: size.columns,
+    listRows: list - 1,
+    sideWidth: size.columns,
+    sideRows: panes - list - 1,
+  };
 }
 
 /** The first row on screen: the previous one if the selection is still visible, else the nearest that shows it. */

@@ -42,7 +42,10 @@ const DROP_ORDER: readonly ColumnKey[] = ['account', 'region', 'error'];
  * column is dropped instead, since a date without its year misleads in a multi-year archive.
  */
 export function fitColumns(width: number, options: { withYear: boolean }): ListColumn[] {
-  let specs = width < 100 && !options.withYear ? SPECS.map((spec) => (spec.key === 'time' ? { ...spec, min: 14, max: 14 } : spec)) : [...SPECS];
+  let specs =
+    width < 100 && !options.withYear
+      ? SPECS.map((spec) => (spec.key === 'time' ? { ...spec, min: 14, max: 14 } : spec))
+      : [...SPECS];
   const needed = (list: readonly ColumnSpec[]) => 2 + list.reduce((sum, spec) => sum + spec.min + 1, 0);
   for (const key of DROP_ORDER) {
     if (needed(specs) <= width) break;
@@ -56,7 +59,11 @@ export function fitColumns(width: number, options: { withYear: boolean }): ListC
     const weight = growing.reduce((sum, spec) => sum + spec.grow, 0);
     let given = 0;
     for (const spec of growing) {
-      const add = Math.min(spec.max - widths.get(spec.key)!, Math.max(1, Math.floor((spare * spec.grow) / weight)), spare - given);
+      const add = Math.min(
+        spec.max - widths.get(spec.key)!,
+        Math.max(1, Math.floor((spare * spec.grow) / weight)),
+        spare - given,
+      );
       widths.set(spec.key, widths.get(spec.key)! + add);
       given += add;
     }
@@ -71,5 +78,7 @@ export function rowCells(row: EventListRow, columns: readonly ListColumn[]): Rec
   const time = listTime(row.event_time);
   const timeWidth = columns.find((column) => column.key === 'time')?.width ?? 19;
   const cells: Record<ColumnKey, string | null> = { ...toListRow(row), time: timeWidth < 19 ? time.slice(5) : time };
-  return Object.fromEntries(Object.entries(cells).map(([key, value]) => [key, escapeForTerminal(value ?? '')])) as Record<ColumnKey, string>;
+  return Object.fromEntries(
+    Object.entries(cells).map(([key, value]) => [key, escapeForTerminal(value ?? '')]),
+  ) as Record<ColumnKey, string>;
 }

@@ -19,7 +19,9 @@ export interface TimelineCells {
  * first hour with a match to the last. Null when nothing matched.
  */
 export function fitTimeline(hours: readonly { hour: string; count: number }[], columns: number): TimelineCells | null {
-  const parsed = hours.map(({ hour, count }) => ({ ms: Date.parse(`${hour}:00:00Z`), count })).filter(({ ms }) => !Number.isNaN(ms));
+  const parsed = hours
+    .map(({ hour, count }) => ({ ms: Date.parse(`${hour}:00:00Z`), count }))
+    .filter(({ ms }) => !Number.isNaN(ms));
   if (parsed.length === 0 || columns < 1) return null;
   const startMs = Math.min(...parsed.map(({ ms }) => ms));
   const spanHours = Math.round((Math.max(...parsed.map(({ ms }) => ms)) - startMs) / HOUR_MS) + 1;

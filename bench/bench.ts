@@ -14,7 +14,8 @@ import { huntSpeed } from './hunt-speed.js';
 import type { BenchLine } from './report.js';
 
 /**
- * `npm run bench [-- --events N] [--reuse-db] [--parts index,sql,search,hunt,trace,tui,watch]`: every speed and memory figure the issues hold us to,
+ * `npm run bench [-- --events N] [--reuse-db] [--parts index,sql,search,hunt,trace,tui,watch]`: every speed and memory
+ * figure the issues hold us to,
  * measured on a generated corpus cached outside the repository (~/.cache/trailhound-bench, or
  * $TRAILHOUND_BENCH_DIR), printed as one table and written as JSON.
  */

@@ -10,7 +10,9 @@ import { openIndex, openReadOnly, readOnlyOpenMode } from '../src/store/db.js';
 import { ExcludedPaths, partialDownloadReason } from '../src/watch/partial-download.js';
 import { defaultWorkerCount } from '../src/commands/options.js';
 
-/** Issue 13: one writer however the path is spelled, read-only evidence, watch reads what index reads, bounded memory. */
+/**
+ * Issue 13: one writer however the path is spelled, read-only evidence, watch reads what index reads, bounded memory.
+ */
 
 const bin = fileURLToPath(new URL('../bin/trailhound.js', import.meta.url));
 const samples = fileURLToPath(new URL('../samples/AWSLogs/', import.meta.url));

@@ -5,7 +5,9 @@ import { indexSamplesForSuite } from './helpers/samples.js';
 import type { EvaluatedEvent } from './helpers/sigma-evaluator.js';
 import { eventsOf, expectSameAnswers, SIGMAHQ } from './helpers/rule-equivalence.js';
 
-/** The compiler against the plain evaluator on samples/ (test/thorough/hunt-equivalence-corpus runs the shared corpus). */
+/**
+ * The compiler against the plain evaluator on samples/ (test/thorough/hunt-equivalence-corpus runs the shared corpus).
+ */
 const shipped = () => loadRules([shippedRulesDir()]);
 
 describe('the compiled SQL and the plain evaluator agree on samples/', () => {

@@ -11,7 +11,10 @@ import { runCli } from './helpers/run-cli.js';
 import { separateQuery } from '../src/commands/arguments.js';
 import { loadCommand } from '../src/commands/all.js';
 
-/** issue 14: Lucene habits (item 2), event handles (item 4), limits (item 5), huge queries (item 7), the command line (item 3). */
+/**
+ * issue 14: Lucene habits (item 2), event handles (item 4), limits (item 5), huge queries (item 7), the command line
+ * (item 3).
+ */
 const samples = indexSamplesForSuite();
 
 const idsOf = (query: string) =>

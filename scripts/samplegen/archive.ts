@@ -31,7 +31,10 @@ export interface GenerateSummary {
   readonly distinctEventIds: Set<string> | null;
 }
 
-/** Bumped when the same options write different events, so cached benchmark corpora are made again. 2: the trace chain (issue 20). */
+/**
+ * Bumped when the same options write different events, so cached benchmark corpora are made again. 2: the trace chain
+ * (issue 20).
+ */
 export const GENERATOR_REVISION = 2;
 
 export const SMALL_SET: Omit<GenerateOptions, 'outDir'> = {

@@ -10,7 +10,10 @@ import type { HuntRule } from '../hunt/rule.js';
 import { escapeForTerminal } from '../present/safe-text.js';
 import type { DialectArgs } from './dialect-options.js';
 
-/** `hunt --sql --dialect X`: one statement per rule; a rule with no translation is named on stderr, the others still print. */
+/**
+ * `hunt --sql --dialect X`: one statement per rule; a rule with no translation is named on stderr, the others still
+ * print.
+ */
 export function printHuntDialectStatements(
   dialect: Exclude<DialectName, 'sqlite'>,
   rules: readonly HuntRule[],

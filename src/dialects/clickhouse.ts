@@ -28,7 +28,10 @@ export const clickhouseSyntax: DialectSyntax = {
   eventTime: `JSONExtractString(record, 'eventTime')`,
 };
 
-/** `file()` for a local folder or glob; `s3()` for an `s3://bucket/prefix` (path-style HTTPS URL, credentials from the server's settings). */
+/**
+ * `file()` for a local folder or glob; `s3()` for an `s3://bucket/prefix` (path-style HTTPS URL, credentials from the
+ * server's settings).
+ */
 export function clickhouseSource(from: string | undefined): string {
   if (!from)
     throw new UserError({

@@ -11,7 +11,10 @@ export interface StatementOptions {
   readonly sort: 'newest' | 'oldest';
   /** 0 for every match. */
   readonly limit: number;
-  /** Whether some part is matched in the record's JSON text (free text, `resource:`), which no partition or index narrows. */
+  /**
+   * Whether some part is matched in the record's JSON text (free text, `resource:`), which no partition or index
+   * narrows.
+   */
   readonly scansText: boolean;
 }
 

@@ -30,7 +30,10 @@ export type Predicate =
   | { readonly kind: 'cidr'; readonly field: FieldPath; readonly first: number; readonly last: number }
   | { readonly kind: 'exists'; readonly field: FieldPath }
   | { readonly kind: 'compare'; readonly field: FieldPath; readonly op: CompareOp; readonly value: number }
-  /** Both fields have a value and the values are equal (ASCII case folded), or `pattern` built around the other field's value. */
+  /**
+   * Both fields have a value and the values are equal (ASCII case folded), or `pattern` built around the other field's
+   * value.
+   */
   | {
       readonly kind: 'fieldref';
       readonly field: FieldPath;
@@ -44,7 +47,10 @@ export type Predicate =
   /** At least `count` of the items hold (`2 of selection_*`). */
   | { readonly kind: 'atLeast'; readonly count: number; readonly items: readonly Predicate[] };
 
-/** `| count() by field > N` with a `timeframe`: events whose group reached more than N matches within the window ending at them. */
+/**
+ * `| count() by field > N` with a `timeframe`: events whose group reached more than N matches within the window ending
+ * at them.
+ */
 export interface Aggregation {
   readonly groupBy: FieldPath | null;
   readonly op: CompareOp;

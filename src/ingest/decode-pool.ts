@@ -102,7 +102,9 @@ export class DecodePool {
     else sink.finish(message.outcome);
   }
 
-  /** A writer failure (disk full, database error) stops everything; the open transaction is rolled back by the caller. */
+  /**
+   * A writer failure (disk full, database error) stops everything; the open transaction is rolled back by the caller.
+   */
   private fail(error: Error): void {
     this.failure ??= error;
     for (const job of this.jobs.values()) job.resolve();

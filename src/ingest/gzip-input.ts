@@ -13,7 +13,10 @@ import type { ReadLimits } from './limits.js';
 /** Inflating in one call holds the output in memory; past this the streaming path takes over. */
 const WHOLE_INFLATE_MAX_BYTES = 64 * 1024 * 1024;
 
-/** The fast path for a file read whole; any trouble (corrupt, truncated, too large) is left to the streaming path to report. */
+/**
+ * The fast path for a file read whole; any trouble (corrupt, truncated, too large) is left to the streaming path to
+ * report.
+ */
 export function inflateWhole(compressed: Buffer, limits: ReadLimits): Buffer | null {
   try {
     return gunzipSync(compressed, { maxOutputLength: Math.min(limits.maxDecompressedBytes, WHOLE_INFLATE_MAX_BYTES) });

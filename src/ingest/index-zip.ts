@@ -8,7 +8,9 @@ import type { OpenFileSink, ReadLimits } from './limits.js';
 import { PushedGunzip } from './gzip-input.js';
 import type { ChunksOf } from './file-bytes.js';
 
-/** The zip container: each entry is read as a file of its own, labelled `<zip>!<entry>`; the zip itself is an archive. */
+/**
+ * The zip container: each entry is read as a file of its own, labelled `<zip>!<entry>`; the zip itself is an archive.
+ */
 export async function indexZip(
   zipPath: string,
   mtimeMs: number,

@@ -28,7 +28,9 @@ export interface DetectionsView {
   readonly ran: number;
 }
 
-/** The rules the UI runs: those that ship with trailhound (as `trailhound hunt` with no argument), read once per thread. */
+/**
+ * The rules the UI runs: those that ship with trailhound (as `trailhound hunt` with no argument), read once per thread.
+ */
 export function shippedRules(): () => readonly HuntRule[] {
   let rules: readonly HuntRule[] | null = null;
   return () => (rules ??= loadRules([shippedRulesDir()]).rules);

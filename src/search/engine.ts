@@ -102,7 +102,10 @@ function countStatement(compiled: CompiledQuery): SqlPart {
   return { sql: `SELECT count(*) AS n FROM events e WHERE ${compiled.where.sql}`, params: compiled.where.params };
 }
 
-/** Newest events looked at before falling back to the indexed statement; pages deeper than a tenth of it go straight there. */
+/**
+ * Newest events looked at before falling back to the indexed statement; pages deeper than a tenth of it go straight
+ * there.
+ */
 const RECENT_WINDOW = 5_000;
 
 export function* runSearch(

@@ -8,7 +8,10 @@ import type { SqlPart } from './sql-part.js';
  * guard that turns SQLite's failures into a UserError headed by what failed (`failure`).
  */
 
-/** Rows of `statement`, each through `map` when given, read as they are consumed; the statement is closed when iteration stops early. */
+/**
+ * Rows of `statement`, each through `map` when given, read as they are consumed; the statement is closed when iteration
+ * stops early.
+ */
 export function* iterateRows<R, T = R>(
   db: SqliteDatabase,
   statement: SqlPart,

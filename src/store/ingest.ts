@@ -20,7 +20,10 @@ export interface EventBatch {
   readonly recordIndexes: readonly number[];
   /** Each event's record: its text, or its exact bytes when they are not valid UTF-8 (stored as a BLOB). */
   readonly records: readonly (string | Uint8Array)[];
-  /** [index in `rows`, kind, value] of what each event proves for `trailhound trace` (normalize/trace-links.ts), in row order. */
+  /**
+   * [index in `rows`, kind, value] of what each event proves for `trailhound trace` (normalize/trace-links.ts), in row
+   * order.
+   */
   readonly traceLinks?: readonly (readonly [number, string, string])[];
   /** Records (by position in the batch) stored as other bytes than the file's own, and why. */
   readonly notVerbatim: readonly { readonly index: number; readonly reason: string }[];

@@ -165,7 +165,9 @@ function issuedSession(event: TraceEvent): string | null {
   return derived ?? (event.eventName === 'GetSessionToken' ? event.identity.arn : null);
 }
 
-/** After the call that issued a session: its caller is the next identity, or a service or federation starts the chain. */
+/**
+ * After the call that issued a session: its caller is the next identity, or a service or federation starts the chain.
+ */
 function continueFrom(lookup: TraceLookup, hop: TraceHop): Step {
   const caller = hop.event.identity;
   if (hop.link === 'saml' || hop.link === 'web-identity') return { hops: [hop], end: federationOrigin(hop) };

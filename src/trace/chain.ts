@@ -2,7 +2,10 @@ import type { TraceEvent } from './lookup.js';
 
 /** One link of a chain: the event that proves it and what it issued or started. */
 export interface TraceHop {
-  /** How this event joins the chain: `target`, `assume-role`, `saml`, `web-identity`, `session-token`, `federation-token`, `task`, `instance`, `function`. */
+  /**
+   * How this event joins the chain: `target`, `assume-role`, `saml`, `web-identity`, `session-token`,
+   * `federation-token`, `task`, `instance`, `function`.
+   */
   readonly link: string;
   readonly event: TraceEvent;
   /** The session, task, instance or function this event created, and the access key it issued. */
@@ -15,7 +18,10 @@ export interface TraceHop {
 
 /** Where a backward trace stops, and why; `fetch` says which logs would take it further. */
 export interface ChainEnd {
-  /** `origin`: the first principal; `outside-index`: the next link is in logs not indexed; `ambiguous`: several could be; `loop`. */
+  /**
+   * `origin`: the first principal; `outside-index`: the next link is in logs not indexed; `ambiguous`: several could
+   * be; `loop`.
+   */
   readonly kind: 'origin' | 'outside-index' | 'ambiguous' | 'loop';
   readonly principal: string;
   readonly accessKeyId: string | null;

@@ -16,7 +16,10 @@ export interface SessionCounts {
   readonly lastSeen: string | null;
 }
 
-/** One node of a blast radius: the identity traced, a session opened from it, or a task, instance or function it started. */
+/**
+ * One node of a blast radius: the identity traced, a session opened from it, or a task, instance or function it
+ * started.
+ */
 export interface RadiusNode {
   readonly id: number;
   readonly parentId: number | null;
@@ -259,7 +262,9 @@ function vendedFor(lookup: TraceLookup, started: { kind: TraceLinkKind; value: s
   return childrenOf(lookup, lookup.rowIdsLinking('session-name', started.value), parentId);
 }
 
-/** A task, instance or function by its id and where it ran: the opening call's record is not read (briefEventsByRowIds). */
+/**
+ * A task, instance or function by its id and where it ran: the opening call's record is not read (briefEventsByRowIds).
+ */
 function startedName(event: TraceEvent, kind: TraceLinkKind, value: string): string {
   const noun = { task: 'ECS task', instance: 'EC2 instance', function: 'Lambda function' }[
     kind as 'task' | 'instance' | 'function'

@@ -10,7 +10,9 @@ export interface Creators {
   readonly why: string;
 }
 
-/** The ways back from a session to its creator, strongest first: the issued key, the session ARN, the sourceIdentity. */
+/**
+ * The ways back from a session to its creator, strongest first: the issued key, the session ARN, the sourceIdentity.
+ */
 export function creatorsOf(lookup: TraceLookup, who: TraceIdentity, before: string | null): Creators {
   if (who.accessKeyId?.startsWith('ASIA')) {
     const byKey = lookup.eventsLinking('key', who.accessKeyId);
@@ -105,7 +107,10 @@ const SERVICES: Record<
   },
 };
 
-/** A task role session is named after its task id, an instance profile's after the instance id, a Lambda role's after the function. */
+/**
+ * A task role session is named after its task id, an instance profile's after the instance id, a Lambda role's after
+ * the function.
+ */
 export function serviceStart(
   lookup: TraceLookup,
   invokedBy: string | null,

@@ -27,7 +27,9 @@ const THREADS_MIN_BATCH_BYTES = 256 * 1024;
  */
 const NEVER_DEFER_INDEXES = Number.POSITIVE_INFINITY;
 
-/** A rescan's walk is synchronous per file; letting the event loop turn this often keeps signals and reports flowing. */
+/**
+ * A rescan's walk is synchronous per file; letting the event loop turn this often keeps signals and reports flowing.
+ */
 const RESCAN_FILES_PER_TURN = 1_000;
 
 export interface BatchIndexerOptions {

@@ -23,7 +23,9 @@ export class RescanPlan {
     this.lastActivityMs = this.now();
   }
 
-  /** A rescan ran for `durationMs`; when it found files, the watcher missed some, so look again after the next quiet. */
+  /**
+   * A rescan ran for `durationMs`; when it found files, the watcher missed some, so look again after the next quiet.
+   */
   noteRescan(durationMs: number, filesFound: number): void {
     this.lastRescanEndMs = this.now();
     this.lastRescanMs = durationMs;

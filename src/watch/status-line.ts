@@ -36,7 +36,9 @@ export function formatWatchStatus(status: WatchStatus): string {
 
 /** The stderr reporter, and a way to print other output (alerts) so it never shares the status line. */
 export interface StderrReporter extends WatchReporter {
-  /** Runs `write` (which prints whole lines elsewhere on the terminal) with the status line cleared, then redraws it. */
+  /**
+   * Runs `write` (which prints whole lines elsewhere on the terminal) with the status line cleared, then redraws it.
+   */
   printAbove(write: () => void): void;
 }
 

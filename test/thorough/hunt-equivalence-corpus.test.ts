@@ -9,7 +9,9 @@ import type { EvaluatedEvent } from '../helpers/sigma-evaluator.js';
 import { CORPUS, eventsOf, expectSameAnswers, SIGMAHQ } from '../helpers/rule-equivalence.js';
 import { indexInto } from '../helpers/temp-index.js';
 
-/** The compiler against the plain evaluator on the shared corpus of real attacks (test/hunt-equivalence runs samples/). */
+/**
+ * The compiler against the plain evaluator on the shared corpus of real attacks (test/hunt-equivalence runs samples/).
+ */
 const shipped = () => loadRules([shippedRulesDir()]);
 
 describe.skipIf(!existsSync(CORPUS))('the compiled SQL and the plain evaluator agree on the shared corpus', () => {

@@ -211,7 +211,10 @@ interface ScreenProps {
   readonly ruleTitles: ReadonlyMap<string, string>;
 }
 
-/** The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or help), status. */
+/**
+ * The panes laid out for the terminal's size: the query line, the count and timeline, list and detail (or facets, or
+ * help), status.
+ */
 function Screen({
   size,
   layout,

@@ -12,7 +12,10 @@ export interface TracePanelProps {
   readonly theme: Theme;
 }
 
-/** The selected event's origin chain, oldest first: where it starts, then one line per hop; Enter pivots to a hop's event. */
+/**
+ * The selected event's origin chain, oldest first: where it starts, then one line per hop; Enter pivots to a hop's
+ * event.
+ */
 export function TracePanel({ trace, height, width, theme }: TracePanelProps) {
   const lines = trace.view ? trace.view.rows.map((row) => hopLine(row)) : [trace.failure ?? 'tracing…'];
   const end = trace.view ? escapeForTerminal(trace.view.end) : '';

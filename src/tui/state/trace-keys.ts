@@ -1,7 +1,10 @@
 import type { Key } from 'ink';
 import type { Pane } from './keymap.js';
 
-/** What a key means for tracing (issue 20): `o` opens the origin chain, `B` runs the blast radius; in the chain, keys move, pivot or close. */
+/**
+ * What a key means for tracing (issue 20): `o` opens the origin chain, `B` runs the blast radius; in the chain, keys
+ * move, pivot or close.
+ */
 export type TraceKey = 'open' | 'radius' | 'up' | 'down' | 'pivot' | 'close';
 
 /**

@@ -7,6 +7,7 @@ import type { EventListRow } from '../search/engine.js';
 import { CSV_LABELS, toCsvRow } from '../present/event-row.js';
 import { createBackpressuredWriter, writeRows } from '../present/format.js';
 import { writeRawJsonLines } from '../present/json.js';
+import { mapRows } from '../forensics/statement.js';
 import { openReadOnly } from '../store/db.js';
 import type { ExportFormat, ExportResult } from './protocol.js';
 
@@ -52,10 +53,6 @@ export async function exportResults(
 
 function* records(rows: Iterable<EventListRow>): IterableIterator<string> {
   for (const row of rows) yield row.record ?? 'null';
-}
-
-function* mapRows<T, U>(rows: Iterable<T>, map: (row: T) => U): IterableIterator<U> {
-  for (const row of rows) yield map(row);
 }
 
 /** `trailhound-export-20260303-141500.ndjson`, with `-2`, `-3` … rather than overwriting a file. */

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { INPUT_HELP } from '../src/errors.js';
+import type { Problem } from '../src/errors.js';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import {
@@ -555,10 +557,14 @@ describe('batch indexer', () => {
   function openBatches(dir: string) {
     const index = openIndex(join(tempDir(), 'case.db'));
     const seen: string[] = [];
+    const problems: Problem[] = [];
     const reporter: WatchReporter = {
       watching: () => undefined,
       indexed: (report) => seen.push(`indexed ${report.path} ${report.status} ${report.eventsRead}`),
-      problem: (problem) => seen.push(`problem ${problem.path} ${problem.reason}`),
+      problem: (problem) => {
+        problems.push(problem);
+        seen.push(`problem ${problem.path} ${problem.reason}`);
+      },
       missing: (path) => seen.push(`missing ${path}`),
       close: () => undefined,
     };
@@ -568,8 +574,23 @@ describe('batch indexer', () => {
       exclude: new Set(),
       shouldStop: () => false,
     });
-    return { batches, seen, close: () => index.close(), dir };
+    return { batches, seen, problems, close: () => index.close(), dir };
   }
+
+  test('a problem is printed with the help it was found with, though the table stores no help', async () => {
+    const dir = tempDir();
+    const whole = logFile(eventIds(11, 2));
+    writeFileSync(join(dir, 'cut.json.gz'), whole.subarray(0, whole.length - 12));
+    const { batches, problems, close } = openBatches(dir);
+    try {
+      await batches.catchUp([dir]);
+      expect(problems.map((problem) => ({ path: problem.path, stage: problem.stage, help: problem.help }))).toEqual([
+        { path: join(dir, 'cut.json.gz'), stage: 'decompress', help: INPUT_HELP.downloadAgain },
+      ]);
+    } finally {
+      close();
+    }
+  });
 
   test('a rescan offers the files the watcher never reported, and nothing once they are read', async () => {
     const dir = tempDir();

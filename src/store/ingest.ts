@@ -72,6 +72,14 @@ export const ROWS_PER_TRANSACTION = 20_000;
  */
 const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
 
+/** Problems whose help a writer keeps for printing: far more than one batch of a watch holds. */
+const REMEMBERED_HELP = 10_000;
+
+/** A problem as the problems table holds it, so one read back finds its help. */
+function problemKey(problem: Problem): string {
+  return JSON.stringify([problem.path, problem.position, problem.stage, problem.reason]);
+}
+
 const EVENT_COLUMNS = [
   'event_id',
   'content_sha256',
@@ -131,6 +139,7 @@ export class IndexWriter {
 
   private readonly conflicts: ConflictRecorder;
   private readonly versions: FileVersions;
+  private readonly helpByProblem = new Map<string, string>();
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
@@ -234,6 +243,7 @@ export class IndexWriter {
   }
 
   addProblem(fileId: number | null, problem: Problem): void {
+    if (problem.help !== undefined) this.rememberHelp(problem);
     this.ensureTransaction();
     this.statements.insertProblem.run(
       fileId,
@@ -244,6 +254,21 @@ export class IndexWriter {
       new Date().toISOString(),
     );
     this.rowsInTransaction++;
+  }
+
+  /**
+   * The help of a problem this writer stored, for a reader of the problems table in the same process
+   * (the watch prints problems as it reads them back after a commit). Help is not stored: the table
+   * holds facts about the input, and advice is wording a later version may improve (errors.ts).
+   */
+  helpFor(problem: Problem): string | undefined {
+    return this.helpByProblem.get(problemKey(problem));
+  }
+
+  private rememberHelp(problem: Problem): void {
+    // A long watch stores problems for days; only the recent ones are still to be printed.
+    if (this.helpByProblem.size >= REMEMBERED_HELP) this.helpByProblem.clear();
+    this.helpByProblem.set(problemKey(problem), problem.help!);
   }
 
   addDigest(fileId: number, digest: DigestInfo): void {

@@ -168,16 +168,22 @@ export class BatchIndexer {
     if (!report) return;
     this.writer.whenCommitted(() => {
       this.reporter.indexed(report);
-      for (const problem of report.problems) this.reporter.problem(problem);
+      for (const problem of report.problems) this.reporter.problem(this.withHelp(problem));
     });
   }
 
   /** Walk problems have no file row to hang on, so they are found by id rather than through reportFile. */
   private reportWalkProblems(): void {
     for (const { id, problem } of this.state.walkProblemsAfter(this.lastWalkProblemId)) {
-      this.reporter.problem(problem);
+      this.reporter.problem(this.withHelp(problem));
       this.lastWalkProblemId = id;
     }
+  }
+
+  /** A problem read back from the table, with the help it was stored with (not a column: see IndexWriter.helpFor). */
+  private withHelp(problem: Problem): Problem {
+    const help = this.writer.helpFor(problem);
+    return help === undefined ? problem : { ...problem, help };
   }
 
   /** Stats every known file under the roots, so it is skipped when stopping: the next start does it. */

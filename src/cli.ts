@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 import { COMMAND_NAMES, loadCommand, loadCommands } from './commands/all.js';
 import { separateQuery } from './commands/arguments.js';
 import { checkDatabasePath } from './commands/options.js';
+import { toolVersion } from './package-file.js';
 
 /** Thrown by yargs' failure hook: a usage error, exit code 2. */
 class UsageError extends Error {}
@@ -44,7 +45,7 @@ function buildParser(argv: readonly string[], commands: readonly CommandModule[]
     })
     .help()
     .alias('h', 'help')
-    .version()
+    .version(toolVersion())
     .wrap(Math.min(100, process.stdout.columns ?? 100));
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,4 +14,15 @@ export function findPackageFile(name: string): string | null {
     if (parent === dir) return null;
     dir = parent;
   }
+}
+
+/**
+ * The version in package.json, for `--version` and export manifests. yargs' own guess walks up from
+ * its folder's name, and a clone in a folder named like `tmp.Ab12` (mktemp) read as a file with an
+ * extension, so it looked one folder too high and printed "unknown".
+ */
+export function toolVersion(): string {
+  const path = findPackageFile('package.json');
+  if (path === null) return 'unknown';
+  return String((JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version ?? 'unknown');
 }

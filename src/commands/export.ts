@@ -1,11 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { loadRules, shippedRulesDir } from '../hunt/load.js';
 import { findRule, ruleAsQuery } from '../hunt/rule-query.js';
 import type { CompiledQuery } from '../search/compile.js';
-import { findPackageFile } from '../package-file.js';
+import { toolVersion } from '../package-file.js';
 import { openReadOnly } from '../store/db.js';
 import { compileCommandQuery } from './query.js';
 import { EXPORT_FILES, exportEvidence } from '../forensics/evidence-export.js';
@@ -136,11 +135,4 @@ function describeExport(manifest: ExportManifest, dir: string): string {
   if (manifest.count > 0) lines.push(`source files: ${escapeForTerminal(statuses)}`);
   else lines.push('no events matched the query; the files are empty');
   return `${lines.join('\n')}\n`;
-}
-
-/** The version in package.json. */
-function toolVersion(): string {
-  const path = findPackageFile('package.json');
-  if (path === null) return 'unknown';
-  return String((JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown }).version ?? 'unknown');
 }

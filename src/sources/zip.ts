@@ -40,11 +40,10 @@ export async function readZipEntries(
   const unzip = new Unzip((file: UnzipFile) => {
     if (fatal) return;
     if (entries >= limits.maxEntries) {
-      fatal = new InputError(
-        'decompress',
+      fatal = zipError(
         `the archive has more than ${limits.maxEntries} entries; the rest were not read`,
-        `entry ${entries}`,
         'unzip it and index the folder instead',
+        `entry ${entries}`,
       );
       return;
     }
@@ -58,23 +57,13 @@ export async function readZipEntries(
     };
     file.ondata = (error, data, final) => {
       if (ended) return;
-      if (error)
-        return end(
-          new InputError(
-            'decompress',
-            `zip entry is corrupt (${error.message})`,
-            null,
-            INPUT_HELP.downloadArchiveAgain,
-          ),
-        );
+      if (error) return end(zipError(`zip entry is corrupt (${error.message})`, INPUT_HELP.downloadArchiveAgain));
       entryBytes += data.length;
       if (entryBytes > limits.maxEntryBytes) {
         file.terminate();
         return end(
-          new InputError(
-            'decompress',
+          zipError(
             `zip entry decompresses to more than ${limits.maxEntryBytes} bytes (a zip bomb?); the rest was not read`,
-            null,
             INPUT_HELP.raiseCap,
           ),
         );
@@ -82,10 +71,8 @@ export async function readZipEntries(
       totalBytes += data.length;
       if (totalBytes > limits.maxTotalBytes) {
         file.terminate();
-        fatal = new InputError(
-          'decompress',
+        fatal = zipError(
           `the archive decompresses to more than ${limits.maxTotalBytes} bytes; the rest was not read`,
-          null,
           INPUT_HELP.raiseCap,
         );
         return end(fatal);
@@ -97,10 +84,8 @@ export async function readZipEntries(
       file.start();
     } catch (error) {
       end(
-        new InputError(
-          'decompress',
+        zipError(
           `zip entry cannot be read (${error instanceof Error ? error.message : String(error)})`,
-          null,
           INPUT_HELP.downloadArchiveAgain,
         ),
       );
@@ -117,21 +102,19 @@ export async function readZipEntries(
   } catch (error) {
     if (error instanceof InputError && error.stage !== 'decompress') throw error;
     if (error === fatal) throw error;
-    fatal = new InputError(
-      'decompress',
+    fatal = zipError(
       `the archive is truncated or corrupt (${error instanceof Error ? error.message : String(error)})`,
-      null,
       INPUT_HELP.downloadArchiveAgain,
     );
   }
   // An entry still open here was cut off by the end of the archive; ending twice is a no-op.
   (openEnd as ((error: InputError | null) => void) | null)?.(
-    new InputError(
-      'decompress',
-      'the archive ends inside this entry (truncated?)',
-      null,
-      INPUT_HELP.downloadArchiveAgain,
-    ),
+    zipError('the archive ends inside this entry (truncated?)', INPUT_HELP.downloadArchiveAgain),
   );
   if (fatal) throw fatal;
+}
+
+/** A fault of the archive itself, found while inflating it; `help` says what to do about it. */
+function zipError(reason: string, help: string, position: string | null = null): InputError {
+  return new InputError('decompress', reason, position, help);
 }

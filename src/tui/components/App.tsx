@@ -4,11 +4,10 @@ import { Box, useApp, useInput } from 'ink';
 import type { EventListRow } from '../../search/engine.js';
 import { forGeneration, reduce } from '../state/app-state.js';
 import type { AppState, Effect, StateContext } from '../state/app-state.js';
-import { DetailPane } from './DetailPane.js';
 import { detailLines } from '../text/detail-lines.js';
 import { facetItems } from '../state/facet-items.js';
 import type { FacetItem } from '../state/facet-items.js';
-import { FacetsPane } from './FacetsPane.js';
+import { SidePane } from './SidePane.js';
 import { formatMatches, formatNumber } from '../text/format.js';
 import { HelpOverlay, HELP_LINES } from './HelpOverlay.js';
 import type { QueryHistory } from '../state/history.js';
@@ -35,8 +34,6 @@ import { useIndexStatus } from '../hooks/use-index-status.js';
 import { knownRows, loadedAround, rowAt, useSearch } from '../hooks/use-search.js';
 import type { ResultsState } from '../hooks/use-search.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
-import { DetectionsPanel } from './DetectionsPanel.js';
-import { TracePanel } from './TracePanel.js';
 import { splitRuleScope } from '../../search-service/rule-scope.js';
 import { escapeForTerminal } from '../../present/safe-text.js';
 import { useDetections } from '../hooks/use-detections.js';
@@ -253,29 +250,8 @@ function Screen({
       theme={theme}
     />
   );
-  const side = detections.open ? (
-    <DetectionsPanel detections={detections} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
-  ) : trace.open ? (
-    <TracePanel trace={trace} height={layout.sideRows} width={layout.sideWidth} theme={theme} />
-  ) : state.showFacets ? (
-    <FacetsPane
-      items={results.facets ? items : null}
-      sampled={results.facets && !results.facets.complete ? results.facets.counted : null}
-      selected={state.facetIndex}
-      height={layout.sideRows}
-      width={layout.sideWidth}
-      focused={state.focus === 'facets'}
-      theme={theme}
-    />
-  ) : (
-    <DetailPane
-      lines={detail}
-      scroll={Math.min(state.detailScroll, Math.max(0, detail.length - layout.sideRows))}
-      height={layout.sideRows}
-      focused={state.focus === 'detail'}
-      title={selectedRow ? `event ${formatNumber(selected + 1)} of ${countText(results)}` : 'detail'}
-      theme={theme}
-    />
+  const side = (
+    <SidePane {...{ layout, state, results, items, detail, selected, selectedRow, trace, detections, theme }} />
   );
   return (
     <Box flexDirection="column" width={size.columns} height={layout.height}>
@@ -337,11 +313,6 @@ function exportMessage(reply: SearchReply<'export'>): StatusMessage {
     text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`,
     tone: 'error',
   };
-}
-
-function countText(results: ResultsState): string {
-  if (results.endAt !== null) return formatNumber(results.endAt);
-  return results.count ? `${formatNumber(results.count.count)}${results.count.capped ? '+' : ''}` : '…';
 }
 
 function summaryText(results: ResultsState, typed: string, ruleTitles: ReadonlyMap<string, string>): string {

@@ -1,34 +1,32 @@
-import { basename, dirname } from 'node:path';
-import { useCallback, useMemo, useRef } from 'react';
-import { Box, useApp, useInput } from 'ink';
+import { useMemo, useRef } from 'react';
+import { Box, useInput } from 'ink';
 import type { EventListRow } from '../../search/engine.js';
-import { forGeneration, reduce } from '../state/app-state.js';
-import type { AppState, Effect, StateContext } from '../state/app-state.js';
+import { forGeneration } from '../state/app-state.js';
+import type { AppState, StateContext } from '../state/app-state.js';
 import { detailLines } from '../text/detail-lines.js';
 import { facetItems } from '../state/facet-items.js';
 import type { FacetItem } from '../state/facet-items.js';
 import { SidePane } from './SidePane.js';
-import { formatMatches, formatNumber } from '../text/format.js';
+import { formatMatches } from '../text/format.js';
 import { HelpOverlay, HELP_LINES } from './HelpOverlay.js';
 import type { QueryHistory } from '../state/history.js';
 import { wrapStyledLines } from '../text/json-lines.js';
 import type { StyledLine } from '../text/json-lines.js';
 import { commandFor, hintsFor } from '../state/keymap.js';
-import type { Command } from '../state/keymap.js';
 import { computeLayout, visibleTop } from '../text/layout.js';
 import type { Layout } from '../text/layout.js';
 import { fitColumns } from '../text/list-columns.js';
-import type { QueryProblem, SearchClient, SearchReply, StatusResult } from '../../search-service/protocol.js';
+import type { QueryProblem, SearchClient, StatusResult } from '../../search-service/protocol.js';
 import { QueryBox } from './QueryBox.js';
 import { ResultsList } from './ResultsList.js';
 import { StatusBar } from './StatusBar.js';
-import type { StatusMessage } from './StatusBar.js';
 import type { Theme } from '../text/theme.js';
 import { TimelineStrip } from './TimelineStrip.js';
 import { useEventSource } from '../hooks/use-event-source.js';
 import { useFreshness } from '../hooks/use-freshness.js';
 import type { Freshness } from '../hooks/use-freshness.js';
 import { useAppStore } from '../hooks/use-app-store.js';
+import { useDispatch } from '../hooks/use-dispatch.js';
 import { usePlacement } from '../hooks/use-placement.js';
 import { useIndexStatus } from '../hooks/use-index-status.js';
 import { knownRows, loadedAround, rowAt, useSearch } from '../hooks/use-search.js';
@@ -62,7 +60,6 @@ export interface AppProps {
 /** The terminal UI: holds the screen's state; the panes are presentational. */
 export function App(props: AppProps) {
   const { client, theme } = props;
-  const { exit } = useApp();
   const size = useTerminalSize(props.size);
   const { stored, stateRef, apply } = useAppStore(props.initialQuery);
 
@@ -106,27 +103,15 @@ export function App(props: AppProps) {
   const contextRef = useRef(context);
   contextRef.current = context;
 
-  const runEffect = useCallback(
-    (effect: Effect) => {
-      if (effect.type === 'quit') exit();
-      else if (effect.type === 'refresh') search.refresh();
-      else if (effect.type === 'countAll') search.countAll();
-      else if (effect.type === 'remember') props.history.add(effect.query);
-      else {
-        const query = contextRef.current.shownQuery ?? stateRef.current.line.text;
-        void client.request({ kind: 'export', query, format: effect.format, dir: props.exportDir }).then((reply) => {
-          apply((previous) => ({ ...previous, message: exportMessage(reply) }));
-        });
-      }
-    },
-    [client, exit, search, props.history, props.exportDir, apply, stateRef],
-  );
-
-  const dispatch = (command: Command) => {
-    const next = reduce(forGeneration(stateRef.current, contextRef.current.generation), command, contextRef.current);
-    apply(() => next.state);
-    for (const effect of next.effects) runEffect(effect);
-  };
+  const dispatch = useDispatch({
+    client,
+    search,
+    history: props.history,
+    exportDir: props.exportDir,
+    stateRef,
+    context: contextRef,
+    apply,
+  });
   const tracing = useTraceKeys(client, { selectedRow, focus: stored.focus, dispatch });
   const hunting = useDetections(client, {
     shownQuery: results.query,
@@ -299,20 +284,6 @@ function Screen({
       />
     </Box>
   );
-}
-
-function exportMessage(reply: SearchReply<'export'>): StatusMessage {
-  if (reply.ok) {
-    const { path, events } = reply.value;
-    return {
-      text: `exported ${formatNumber(events)} events to ${dirname(path) === process.cwd() ? basename(path) : path}`,
-      tone: 'info',
-    };
-  }
-  return {
-    text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`,
-    tone: 'error',
-  };
 }
 
 function summaryText(results: ResultsState, typed: string, ruleTitles: ReadonlyMap<string, string>): string {

@@ -144,8 +144,9 @@ async function main(): Promise<void> {
     ...(parts.has('tui') ? await tuiLatency(dbPath) : []),
     ...(parts.has('watch') ? await watchLatency() : []),
   ];
+  const jsonGigabytes = (rawJsonBytes / 1e9).toFixed(2);
   printTable(
-    `trailhound bench: ${events.toLocaleString('en-US')} events, ${(rawJsonBytes / 1e9).toFixed(2)} GB of JSON, ${cpus().length} cores`,
+    `trailhound bench: ${events.toLocaleString('en-US')} events, ${jsonGigabytes} GB of JSON, ${cpus().length} cores`,
     lines,
   );
   // Other work on the machine slows both sides; compare with the floor measured in the same run.

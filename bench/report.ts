@@ -23,9 +23,9 @@ export function printTable(title: string, lines: readonly BenchLine[]): void {
       .map((cell, i) => cell.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  process.stdout.write(
-    `\n${title}\n${row(['measure', 'value', 'target', 'met'])}\n${row(widths.map((width) => '-'.repeat(width)).concat('---'))}\n`,
-  );
+  const header = row(['measure', 'value', 'target', 'met']);
+  const underline = row(widths.map((width) => '-'.repeat(width)).concat('---'));
+  process.stdout.write(`\n${title}\n${header}\n${underline}\n`);
   for (const entry of lines) {
     const met = entry.pass === null ? '' : entry.pass ? 'yes' : 'NO';
     process.stdout.write(`${row([entry.measure, entry.value, entry.target, met])}\n`);

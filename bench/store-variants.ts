@@ -85,7 +85,8 @@ function timeFts(sample: Sample, variant: Variant, dir: string): string {
   db.pragma(`journal_mode = ${variant.journal ?? 'WAL'}`);
   db.pragma('synchronous = NORMAL');
   db.exec(
-    `CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS}, ${variant.ftsOptions}, tokenize = "unicode61 remove_diacritics 0")`,
+    `CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS}, ${variant.ftsOptions}, ` +
+      'tokenize = "unicode61 remove_diacritics 0")',
   );
   if (variant.before) db.exec(variant.before);
   const insert = db.prepare(`INSERT INTO fts(rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -97,7 +98,11 @@ function timeFts(sample: Sample, variant: Variant, dir: string): string {
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const perEvent = (from: bigint, to: bigint) => (Number(to - from) / 1e3 / sample.searchRows.length).toFixed(1);
-  return `${variant.name}: ${perEvent(started, merged)} us/event (load ${perEvent(started, loaded)}, final merge ${perEvent(loaded, merged)}), ${(statSync(path).size / 1e6).toFixed(0)} MB`;
+  const total = perEvent(started, merged);
+  const load = perEvent(started, loaded);
+  const finalMerge = perEvent(loaded, merged);
+  const megabytes = (statSync(path).size / 1e6).toFixed(0);
+  return `${variant.name}: ${total} us/event (load ${load}, final merge ${finalMerge}), ${megabytes} MB`;
 }
 
 /** The unique eventID index: random UUIDs land all over its B-tree. */
@@ -114,7 +119,8 @@ function timeEventIdIndex(sample: Sample, dir: string, unique: boolean): string 
   writeInTransactions(db, sample.records.length, (i) => insert.run(randomUUID(), sample.records[i]!));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   db.close();
-  return `row + record insert ${unique ? 'with' : 'without'} the unique event_id index: ${((seconds * 1e6) / sample.records.length).toFixed(1)} us/event`;
+  const usPerEvent = ((seconds * 1e6) / sample.records.length).toFixed(1);
+  return `row + record insert ${unique ? 'with' : 'without'} the unique event_id index: ${usPerEvent} us/event`;
 }
 
 function writeInTransactions(db: Database.Database, count: number, write: (i: number) => void): void {

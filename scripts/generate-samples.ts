@@ -34,7 +34,8 @@ function main(): void {
     digests: large ? values.digests === true : true,
   });
   process.stderr.write(
-    `wrote ${summary.events} events in ${summary.logFiles} log files and ${summary.digestFiles} digests (${summary.rawJsonBytes} bytes of JSON) to ${values.out}\n`,
+    `wrote ${summary.events} events in ${summary.logFiles} log files and ${summary.digestFiles} digests ` +
+      `(${summary.rawJsonBytes} bytes of JSON) to ${values.out}\n`,
   );
 }
 

@@ -102,9 +102,8 @@ function printLongLines(): void {
             .filter((line) => line.length > PRINT_WIDTH).length,
         0,
       );
-  console.log(
-    `Lines over ${PRINT_WIDTH} characters: src ${over('src')}, bench ${over('bench')}, scripts ${over('scripts')}, test ${over('test')}`,
-  );
+  const counts = `src ${over('src')}, bench ${over('bench')}, scripts ${over('scripts')}, test ${over('test')}`;
+  console.log(`Lines over ${PRINT_WIDTH} characters: ${counts}`);
 }
 
 const files = sourceFiles(join(ROOT, 'src'));

@@ -52,7 +52,8 @@ function buildParser(argv: readonly string[], commands: readonly CommandModule[]
 function reportError(error: unknown, command: string | undefined): number {
   // Every error ends with what to do next: a UserError brings its own help; a flag yargs rejects
   // is answered by the command's help, which lists the flags.
-  const helpFor = `see trailhound ${command !== undefined && COMMAND_NAMES.includes(command) ? `${command} ` : ''}--help`;
+  const commandWord = command !== undefined && COMMAND_NAMES.includes(command) ? `${command} ` : '';
+  const helpFor = `see trailhound ${commandWord}--help`;
   if (error instanceof UsageError) {
     process.stderr.write(formatUserMessage('error', { headline: 'bad usage', reason: error.message, help: helpFor }));
     return ExitCode.usage;

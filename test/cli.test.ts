@@ -70,7 +70,9 @@ describe('trailhound index', () => {
     const result = runCli(['index', fixtures, '--db', notDb]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `error: cannot open database ${notDb}\n reason: the file is not a trailhound database (not SQLite); it was left untouched\n   help: check the --db path: it names an index, or a new file for trailhound index to create\n`,
+      `error: cannot open database ${notDb}\n` +
+        ' reason: the file is not a trailhound database (not SQLite); it was left untouched\n' +
+        '   help: check the --db path: it names an index, or a new file for trailhound index to create\n',
     );
     expect(readFileSync(notDb, 'utf8')).toBe(
       'my precious notes, not SQLite at all, long enough to look like a header........',
@@ -91,7 +93,12 @@ describe('trailhound index', () => {
       const result = runCli([...args, '--db', db]);
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr).toBe(
-        `error: cannot open database ${db}\n reason: it was written by an older trailhound (schema ${SCHEMA_VERSION - 1}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched\n   help: rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)\n`,
+        `error: cannot open database ${db}\n` +
+          ` reason: it was written by an older trailhound (schema ${SCHEMA_VERSION - 1};` +
+          ` this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert;` +
+          ' it was left untouched\n' +
+          '   help: rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db' +
+          ' (the old file can then be deleted)\n',
       );
     }
     expect(readFileSync(db).equals(before)).toBe(true);
@@ -105,7 +112,10 @@ describe('trailhound index', () => {
     const result = runCli(['sql', 'SELECT 1', '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `error: cannot open database ${db}\n reason: it was written by a newer trailhound (schema 99; this one reads ${SCHEMA_VERSION}); it was left untouched\n   help: upgrade trailhound, or index into a new --db file\n`,
+      `error: cannot open database ${db}\n` +
+        ` reason: it was written by a newer trailhound (schema 99; this one reads ${SCHEMA_VERSION});` +
+        ' it was left untouched\n' +
+        '   help: upgrade trailhound, or index into a new --db file\n',
     );
   });
 });
@@ -119,7 +129,9 @@ describe('trailhound sql', () => {
       { event_id: '00000000-0000-0000-0000-000000000002', event_name: 'RunTask', source_ip_address: '203.0.113.2' },
     ]);
     expect(runCli(['sql', query, '--db', db, '--format', 'csv']).stdout).toBe(
-      'event_id,event_name,source_ip_address\r\n00000000-0000-0000-0000-000000000001,RunTask,203.0.113.1\r\n00000000-0000-0000-0000-000000000002,RunTask,203.0.113.2\r\n',
+      'event_id,event_name,source_ip_address\r\n' +
+        '00000000-0000-0000-0000-000000000001,RunTask,203.0.113.1\r\n' +
+        '00000000-0000-0000-0000-000000000002,RunTask,203.0.113.2\r\n',
     );
     const ndjson = runCli(['sql', query, '--db', db, '--format', 'ndjson']).stdout.trim().split('\n');
     expect(ndjson.map((line) => JSON.parse(line).event_id)).toEqual([
@@ -172,7 +184,8 @@ describe('trailhound sql', () => {
     const result = runCli(['sql', "SELECT load_extension('/tmp/evil.so')", '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'error: bad SQL\n reason: not authorized\n   help: the statement failed while running: fix the function call or value the reason names\n',
+      'error: bad SQL\n reason: not authorized\n' +
+        '   help: the statement failed while running: fix the function call or value the reason names\n',
     );
   });
 
@@ -181,7 +194,8 @@ describe('trailhound sql', () => {
     const result = runCli(['sql', 'SELEC nothing', '--db', db]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'error: bad SQL\n reason: near "SELEC": syntax error\n   help: see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"\n',
+      'error: bad SQL\n reason: near "SELEC": syntax error\n' +
+        '   help: see the tables and their columns: trailhound sql "SELECT name, sql FROM sqlite_schema"\n',
     );
   });
 

@@ -163,7 +163,8 @@ describe('dialects executed over samples/AWSLogs', () => {
     const query = 'user:ci-deploy since:2026-03-03';
     const expected = samples.db
       .prepare(
-        "SELECT event_id FROM events WHERE user_identity_user_name = 'ci-deploy' AND event_time >= '2026-03-03' ORDER BY event_time DESC, event_id LIMIT 5",
+        "SELECT event_id FROM events WHERE user_identity_user_name = 'ci-deploy' AND event_time >= '2026-03-03'" +
+          ' ORDER BY event_time DESC, event_id LIMIT 5',
       )
       .pluck()
       .all() as string[];

@@ -10,7 +10,8 @@ import { runCli } from './helpers/run-cli.js';
  * written by the test.
  */
 const EVERY_FIELD =
-  'action:Run* source:ecs user:alice type:AssumedRole key:ASIA* ip:10.0.0.1 region:eu-west-1 account:111122223333 resource:my-bucket error:AccessDenied readonly:false xmrig*';
+  'action:Run* source:ecs user:alice type:AssumedRole key:ASIA* ip:10.0.0.1 region:eu-west-1 account:111122223333 ' +
+  'resource:my-bucket error:AccessDenied readonly:false xmrig*';
 const HOSTILE = 'user:"it\'s \\\\ 100% a_b" action:"two\nlines" "\u202eevil"';
 
 const CASES: readonly { readonly name: string; readonly args: readonly string[] }[] = [
@@ -148,7 +149,8 @@ describe('dialect errors name the dialect and the construct', () => {
       DialectError,
     );
     expect(() => renderPredicateStatement(dialect, predicate, { query: 'rule', sort: 'newest', limit: 10 })).toThrow(
-      `cannot write this for --dialect ${dialect}: "userIdentity.favouriteColour" is not a field of the CloudTrail table`,
+      `cannot write this for --dialect ${dialect}:` +
+        ' "userIdentity.favouriteColour" is not a field of the CloudTrail table',
     );
   });
 

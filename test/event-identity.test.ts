@@ -62,7 +62,9 @@ const CASES: [string, IdentityColumns, string | null, string][] = [
 ];
 
 function identityInSql(db: Database.Database, row: IdentityColumns): string | null {
-  const sql = `SELECT ${IDENTITY_SQL} FROM (SELECT ? AS user_identity_arn, ? AS user_identity_invoked_by, ? AS user_identity_user_name, ? AS user_identity_type) e`;
+  const sql =
+    `SELECT ${IDENTITY_SQL} FROM (SELECT ? AS user_identity_arn, ? AS user_identity_invoked_by,` +
+    ' ? AS user_identity_user_name, ? AS user_identity_type) e';
   return db
     .prepare(sql)
     .pluck()
@@ -90,7 +92,8 @@ describe('the identity of an event', () => {
     it('the SQL expression and the function give the same identity', () => {
       const rows = suite.db
         .prepare(
-          `SELECT ${IDENTITY_SQL} AS identity, e.user_identity_arn, e.user_identity_invoked_by, e.user_identity_user_name, e.user_identity_type FROM events e`,
+          `SELECT ${IDENTITY_SQL} AS identity, e.user_identity_arn, e.user_identity_invoked_by,` +
+            ' e.user_identity_user_name, e.user_identity_type FROM events e',
         )
         .all() as (IdentityColumns & { identity: string | null })[];
       expect(rows).toHaveLength(suite.records.length);

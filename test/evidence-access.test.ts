@@ -95,14 +95,18 @@ describe('read-only evidence (issue 13, item 6)', () => {
     return { writable, evidence, db };
   }
 
-  test('search, sql, summary, timeline and export answer as on a writable copy, and the folder is left byte for byte as it was', async () => {
-    const { writable, evidence, db } = await protectedCopy();
-    try {
-      await expectSameAnswers(writable, evidence, db);
-    } finally {
-      chmodSync(evidence, 0o755);
-    }
-  });
+  test(
+    'search, sql, summary, timeline and export answer as on a writable copy,' +
+      ' and the folder is left byte for byte as it was',
+    async () => {
+      const { writable, evidence, db } = await protectedCopy();
+      try {
+        await expectSameAnswers(writable, evidence, db);
+      } finally {
+        chmodSync(evidence, 0o755);
+      }
+    },
+  );
 
   async function expectSameAnswers(writable: string, evidence: string, db: string): Promise<void> {
     const before = { files: readdirSync(evidence), bytes: readFileSync(db).toString('hex') };
@@ -128,29 +132,33 @@ describe('read-only evidence (issue 13, item 6)', () => {
     expect({ files: readdirSync(evidence), bytes: readFileSync(db).toString('hex') }).toEqual(before);
   }
 
-  test('a folder that cannot be written is opened immutable; a writable one shared; one with unmoved WAL changes is refused', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'case.db');
-    await indexInto([samples], { dbPath: db });
-    expect(readOnlyOpenMode(db, () => true)).toBe('shared');
-    expect(readOnlyOpenMode(db, () => false)).toBe('immutable');
-    chmodSync(dir, 0o555);
-    try {
-      expect(readOnlyOpenMode(db)).toBe('immutable');
-    } finally {
-      chmodSync(dir, 0o755);
-    }
-    // A writer that has committed but not checkpointed leaves the changes in case.db-wal.
-    const writer = openIndex(db);
-    writer.db.exec("INSERT INTO problems(path, stage, reason, created_at) VALUES ('x', 'read', 'y', 'z')");
-    expect(() => readOnlyOpenMode(db, () => false)).toThrow(
-      'its folder is read-only and it has changes not yet moved into the database file',
-    );
-    writer.close();
-    const reader = openReadOnly(db);
-    expect(reader.prepare('SELECT count(*) AS n FROM problems').get()).toEqual({ n: 1 });
-    reader.close();
-  });
+  test(
+    'a folder that cannot be written is opened immutable; a writable one shared;' +
+      ' one with unmoved WAL changes is refused',
+    async () => {
+      const dir = tempDir();
+      const db = join(dir, 'case.db');
+      await indexInto([samples], { dbPath: db });
+      expect(readOnlyOpenMode(db, () => true)).toBe('shared');
+      expect(readOnlyOpenMode(db, () => false)).toBe('immutable');
+      chmodSync(dir, 0o555);
+      try {
+        expect(readOnlyOpenMode(db)).toBe('immutable');
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+      // A writer that has committed but not checkpointed leaves the changes in case.db-wal.
+      const writer = openIndex(db);
+      writer.db.exec("INSERT INTO problems(path, stage, reason, created_at) VALUES ('x', 'read', 'y', 'z')");
+      expect(() => readOnlyOpenMode(db, () => false)).toThrow(
+        'its folder is read-only and it has changes not yet moved into the database file',
+      );
+      writer.close();
+      const reader = openReadOnly(db);
+      expect(reader.prepare('SELECT count(*) AS n FROM problems').get()).toEqual({ n: 1 });
+      reader.close();
+    },
+  );
 });
 
 describe('watch reads what index reads (issue 13, item 7)', () => {
@@ -197,7 +205,7 @@ describe('watch reads what index reads (issue 13, item 7)', () => {
     ]);
   });
 
-  test('watch indexes export.20260301 and x.deadbeef as index does, and lists a download in progress once', async () => {
+  test('watch indexes export.20260301 and x.deadbeef as index does, and lists a download under way once', async () => {
     const dir = tempDir();
     const logs = join(dir, 'logs');
     cpSync(join(samples, '444455556666', 'CloudTrail', 'eu-west-1'), logs, { recursive: true });

@@ -14,8 +14,9 @@ const id = (n: number) => `13000000-0000-0000-0000-${String(n).padStart(12, '0')
 
 /** A plain event, as CloudTrail writes it, compact. */
 function event(n: number, extra = ''): string {
+  const minute = String(n % 60).padStart(2, '0');
   return (
-    `{"eventVersion":"1.08","eventTime":"2026-03-02T10:${String(n % 60).padStart(2, '0')}:00Z","eventSource":"ec2.amazonaws.com",` +
+    `{"eventVersion":"1.08","eventTime":"2026-03-02T10:${minute}:00Z","eventSource":"ec2.amazonaws.com",` +
     `"eventName":"RunInstances","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.${n}","userAgent":"cli",` +
     `"userIdentity":{"type":"IAMUser","userName":"alice"},"eventID":"${id(n)}"${extra}}`
   );
@@ -23,7 +24,8 @@ function event(n: number, extra = ''): string {
 
 /** 1,001 levels: one past what SQLite's JSON functions accept; dated in the future, so it sorts first. */
 function deepEvent(n: number, depth = 1001): string {
-  return `{"eventTime":"2099-01-01T00:00:00Z","eventID":"${id(n)}","requestParameters":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+  const nesting = '['.repeat(depth) + ']'.repeat(depth);
+  return `{"eventTime":"2099-01-01T00:00:00Z","eventID":"${id(n)}","requestParameters":${nesting}}`;
 }
 
 /** The shapes a record arrives in; `wrap` builds a file's bytes from record texts. */
@@ -34,8 +36,10 @@ const SHAPES: Record<string, (records: readonly string[]) => string> = {
   NDJSON: (records) => records.join('\n') + '\n',
   'Panther test cases': (records) =>
     records.map((record) => `{"name":"case","event":${record},"log":"AWS.CloudTrail"}`).join('\n'),
-  'CloudWatch Logs envelope': (records) =>
-    `{"messageType":"DATA_MESSAGE","logGroup":"trail","logEvents":[${records.map((record, i) => `{"id":"${i}","timestamp":1,"message":${JSON.stringify(record)}}`).join(',')}]}`,
+  'CloudWatch Logs envelope': (records) => {
+    const logEvents = records.map((record, i) => `{"id":"${i}","timestamp":1,"message":${JSON.stringify(record)}}`);
+    return `{"messageType":"DATA_MESSAGE","logGroup":"trail","logEvents":[${logEvents.join(',')}]}`;
+  },
   'lookup-events lines': (records) =>
     records.map((record) => `{"EventId":"x","CloudTrailEvent":${JSON.stringify(record)}}`).join('\n'),
   'lookup-events output': (records) =>
@@ -119,7 +123,7 @@ describe('no record lost after a bad one (issue 13, item 2)', () => {
     },
   );
 
-  test('a record too large and a value that is not an event are one problem each; the NDJSON stream goes on', async () => {
+  test('a record too large and a value that is not an event are a problem each; the NDJSON goes on', async () => {
     const huge = event(11, `,"requestParameters":{"blob":"${'x'.repeat(9 * 1024 * 1024)}"}`);
     const { problems, eventIds } = await indexBytes('mixed.jsonl', [event(10), huge, '42', event(12)].join('\n'));
     expect(eventIds).toEqual([id(10), id(12)]);
@@ -132,7 +136,8 @@ describe('no record lost after a bad one (issue 13, item 2)', () => {
 
 /** Numbers and text that any re-serialisation changes: big integers, 1e400, 1.0, duplicate keys, escapes. */
 const TRICKY =
-  ',"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,"dup":"first","dup":"second","esc":"\\u0027\\u003d\\/\\"q\\"","neg":-0}';
+  ',"requestParameters":{"big":12345678901234567890123,"huge":1e400,"one":1.0,"dup":"first","dup":"second",' +
+  '"esc":"\\u0027\\u003d\\/\\"q\\"","neg":-0}';
 
 /** Invalid UTF-8 (a lone 0xFF and a cut 3-byte sequence) inside a string, around plain ASCII. */
 function withInvalidUtf8(text: string): Buffer {
@@ -203,12 +208,13 @@ describe('verbatim means verbatim (issue 13, item 3)', () => {
       [
         id(23),
         false,
-        'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place',
+        'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF),' +
+          ' which has no UTF-8 form: stored with U+FFFD in its place',
       ],
     ]);
   });
 
-  test('search output stays valid JSON for a record with invalid UTF-8; the record keeps its other values', async () => {
+  test('search output stays valid JSON for a record with invalid UTF-8, which keeps its other values', async () => {
     const { dbPath } = await indexBytes(
       'bad.jsonl',
       withInvalidUtf8(event(24, ',"requestParameters":{"name":"INVALID","n":12345678901234567890123}')),
@@ -220,55 +226,62 @@ describe('verbatim means verbatim (issue 13, item 3)', () => {
 });
 
 describe('duplicates are accounted for (issue 13, item 4)', () => {
-  test('the same eventID with other content is a conflict: both kept, both files and positions shown, a problem recorded', async () => {
-    const dir = tempDir();
-    const first = join(dir, 'a.json');
-    const second = join(dir, 'b.json');
-    writeFileSync(first, `{"Records":[${event(30, ',"requestParameters":{"n":12345678901234567890123}')}]}`);
-    writeFileSync(
-      second,
-      `{"Records":[${event(31)},${event(30, ',"requestParameters":{"n":12345678901234567890124}')}]}`,
-    );
-    const { dbPath } = await indexInto([first, second]);
-    const db = readIndex(dbPath);
-    expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
-      { event_id: id(30), source_file: first, record_index: 0 },
-      { event_id: id(31), source_file: second, record_index: 0 },
-    ]);
-    const conflicts = db
-      .prepare(
-        'SELECT event_id, kept_file, kept_record_index, kept_record, other_file, other_record_index, other_record FROM conflicts',
-      )
-      .all();
-    expect(conflicts).toEqual([
-      {
-        event_id: id(30),
-        kept_file: first,
-        kept_record_index: 0,
-        kept_record: event(30, ',"requestParameters":{"n":12345678901234567890123}'),
-        other_file: second,
-        other_record_index: 1,
-        other_record: event(30, ',"requestParameters":{"n":12345678901234567890124}'),
-      },
-    ]);
-    expect(db.prepare('SELECT path, position, stage, reason FROM problems').all()).toEqual([
-      {
-        path: second,
-        position: 'record 1',
-        stage: 'store',
-        reason: `eventID ${id(30)} is already indexed with other content (record 0 of ${first}): both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")`,
-      },
-    ]);
-    const conflicting = runCli(['search', 'conflict:true', '--format', 'ndjson', '--db', dbPath]);
-    expect(
-      conflicting.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line).eventID),
-    ).toEqual([id(30)]);
-    const others = runCli(['search', 'conflict:false', '--count', '--db', dbPath]);
-    expect(others.stdout.trim()).toBe('1');
-  });
+  test(
+    'the same eventID with other content is a conflict: both kept, both files and positions shown,' +
+      ' a problem recorded',
+    async () => {
+      const dir = tempDir();
+      const first = join(dir, 'a.json');
+      const second = join(dir, 'b.json');
+      writeFileSync(first, `{"Records":[${event(30, ',"requestParameters":{"n":12345678901234567890123}')}]}`);
+      writeFileSync(
+        second,
+        `{"Records":[${event(31)},${event(30, ',"requestParameters":{"n":12345678901234567890124}')}]}`,
+      );
+      const { dbPath } = await indexInto([first, second]);
+      const db = readIndex(dbPath);
+      expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
+        { event_id: id(30), source_file: first, record_index: 0 },
+        { event_id: id(31), source_file: second, record_index: 0 },
+      ]);
+      const conflicts = db
+        .prepare(
+          'SELECT event_id, kept_file, kept_record_index, kept_record, other_file, other_record_index, other_record' +
+            ' FROM conflicts',
+        )
+        .all();
+      expect(conflicts).toEqual([
+        {
+          event_id: id(30),
+          kept_file: first,
+          kept_record_index: 0,
+          kept_record: event(30, ',"requestParameters":{"n":12345678901234567890123}'),
+          other_file: second,
+          other_record_index: 1,
+          other_record: event(30, ',"requestParameters":{"n":12345678901234567890124}'),
+        },
+      ]);
+      expect(db.prepare('SELECT path, position, stage, reason FROM problems').all()).toEqual([
+        {
+          path: second,
+          position: 'record 1',
+          stage: 'store',
+          reason:
+            `eventID ${id(30)} is already indexed with other content (record 0 of ${first}): both records are kept;` +
+            ' see the conflicts view (trailhound sql "SELECT * FROM conflicts")',
+        },
+      ]);
+      const conflicting = runCli(['search', 'conflict:true', '--format', 'ndjson', '--db', dbPath]);
+      expect(
+        conflicting.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).eventID),
+      ).toEqual([id(30)]);
+      const others = runCli(['search', 'conflict:false', '--count', '--db', dbPath]);
+      expect(others.stdout.trim()).toBe('1');
+    },
+  );
 
   test('the same record laid out differently (pretty-printed) is a duplicate, not a conflict', async () => {
     const dir = tempDir();
@@ -281,7 +294,7 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     expect(db.prepare('SELECT count(*) AS n FROM problems').get()).toEqual({ n: 0 });
   });
 
-  test('records without an eventID are the same only if their bytes are: a last digit of a big integer makes two', async () => {
+  test("records without an eventID are one only if their bytes are: a big integer's last digit makes two", async () => {
     const bare = (digit: number) =>
       `{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"n":1234567890123456789012${digit}}}`;
     const { db } = await indexBytes('noid.jsonl', [bare(3), bare(4), bare(3)].join('\n'));
@@ -292,18 +305,22 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
     ).toEqual([bare(3), bare(4)]);
   });
 
-  test('a record without an eventID laid out differently (pretty-printed) is that record, once; a space inside a string is not layout', async () => {
-    const compact = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"a b"}}';
-    const pretty =
-      '{\n  "eventTime": "2026-03-02T10:00:00Z",\n  "eventName": "X",\n  "requestParameters": { "name": "a b" }\n}';
-    const otherString = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"ab"}}';
-    const { db } = await indexBytes('layout.json', `[${compact},${pretty},${otherString}]`);
-    expect(
-      (db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map(
-        (row) => row.record,
-      ),
-    ).toEqual([compact, otherString]);
-  });
+  test(
+    'a record without an eventID laid out differently (pretty-printed) is that record, once;' +
+      ' a space inside a string is not layout',
+    async () => {
+      const compact = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"a b"}}';
+      const pretty =
+        '{\n  "eventTime": "2026-03-02T10:00:00Z",\n  "eventName": "X",\n  "requestParameters": { "name": "a b" }\n}';
+      const otherString = '{"eventTime":"2026-03-02T10:00:00Z","eventName":"X","requestParameters":{"name":"ab"}}';
+      const { db } = await indexBytes('layout.json', `[${compact},${pretty},${otherString}]`);
+      expect(
+        (db.prepare('SELECT record FROM events ORDER BY record_index').all() as { record: string }[]).map(
+          (row) => row.record,
+        ),
+      ).toEqual([compact, otherString]);
+    },
+  );
 
   test('a re-read conflict is kept once, and the file still reports it', async () => {
     const dir = tempDir();
@@ -324,28 +341,32 @@ describe('duplicates are accounted for (issue 13, item 4)', () => {
 });
 
 describe('a file re-indexed with changed content (issue 13, item 4)', () => {
-  test('records it no longer holds move to a row for the earlier version; those it still holds point at their new position', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'a.jsonl');
-    const dbPath = join(tempDir(), 'case.db');
-    writeFileSync(path, [event(40), event(41)].join('\n'));
-    const earlierSha = sha256(readFileSync(path));
-    await indexInto([path], { dbPath });
-    writeFileSync(path, [event(41), event(42), event(43)].join('\n'));
-    await indexInto([path], { dbPath });
-    const db = readIndex(dbPath);
-    const earlier = `${path} (earlier version, sha256 ${earlierSha})`;
-    expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
-      { event_id: id(40), source_file: earlier, record_index: 0 },
-      { event_id: id(41), source_file: path, record_index: 0 },
-      { event_id: id(42), source_file: path, record_index: 1 },
-      { event_id: id(43), source_file: path, record_index: 2 },
-    ]);
-    expect(db.prepare('SELECT path, sha256, status, events_read FROM files ORDER BY id').all()).toEqual([
-      { path, sha256: sha256(readFileSync(path)), status: 'done', events_read: 3 },
-      { path: earlier, sha256: earlierSha, status: 'superseded', events_read: 1 },
-    ]);
-  });
+  test(
+    'records it no longer holds move to a row for the earlier version;' +
+      ' those it still holds point at their new position',
+    async () => {
+      const dir = tempDir();
+      const path = join(dir, 'a.jsonl');
+      const dbPath = join(tempDir(), 'case.db');
+      writeFileSync(path, [event(40), event(41)].join('\n'));
+      const earlierSha = sha256(readFileSync(path));
+      await indexInto([path], { dbPath });
+      writeFileSync(path, [event(41), event(42), event(43)].join('\n'));
+      await indexInto([path], { dbPath });
+      const db = readIndex(dbPath);
+      const earlier = `${path} (earlier version, sha256 ${earlierSha})`;
+      expect(db.prepare('SELECT event_id, source_file, record_index FROM events ORDER BY event_id').all()).toEqual([
+        { event_id: id(40), source_file: earlier, record_index: 0 },
+        { event_id: id(41), source_file: path, record_index: 0 },
+        { event_id: id(42), source_file: path, record_index: 1 },
+        { event_id: id(43), source_file: path, record_index: 2 },
+      ]);
+      expect(db.prepare('SELECT path, sha256, status, events_read FROM files ORDER BY id').all()).toEqual([
+        { path, sha256: sha256(readFileSync(path)), status: 'done', events_read: 3 },
+        { path: earlier, sha256: earlierSha, status: 'superseded', events_read: 1 },
+      ]);
+    },
+  );
 
   test('a file that only grew keeps every record under its own row', async () => {
     const dir = tempDir();

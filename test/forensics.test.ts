@@ -74,8 +74,9 @@ function expectedSummary(records: Rec[], by: SummaryDimension): Record<string, u
 }
 
 /** samples/README.md's story, as the timeline must tell it. */
-const ATTACK_TIMELINE = `time                  identity   action                      target          source_ip      result
---------------------  ---------  --------------------------  --------------  -------------  ---------------------
+const ATTACK_TIMELINE =
+  'time                  identity   action                      target          source_ip      result\n' +
+  `--------------------  ---------  --------------------------  --------------  -------------  ---------------------
 2026-03-03T14:02:11Z  ci-deploy  sts:GetCallerIdentity                       198.51.100.23  OK
 2026-03-03T14:03:02Z  ci-deploy  iam:ListUsers                               198.51.100.23  AccessDenied
 2026-03-03T14:03:09Z  ci-deploy  iam:ListRoles                               198.51.100.23  AccessDenied
@@ -216,7 +217,8 @@ describe('forensic commands over samples/, answers computed from the raw files',
         })),
     );
     expect(ndjson.stderr).toBe(
-      'warning: showing the oldest 3 matching events\n reason: more events match\n   help: raise --limit (0 for all), or narrow the query with since: and until:\n',
+      'warning: showing the oldest 3 matching events\n reason: more events match\n' +
+        '   help: raise --limit (0 for all), or narrow the query with since: and until:\n',
     );
   });
 
@@ -275,7 +277,8 @@ describe('forensic commands over samples/, answers computed from the raw files',
     [`ip:${ATTACK_IP}`, '1000'],
     ['source:ecs', '40'],
   ])(
-    'CLI: timeline %j --limit %s --sql prints the statement of the same events, in order, with the columns each line is made of',
+    'CLI: timeline %j --limit %s --sql prints the statement of the same events, in order,' +
+      ' with the columns each line is made of',
     (query, limit) => {
       const timeline = runCli(['timeline', query, '--limit', limit, '--format', 'json', '--db', suite.dbPath]);
       expect(timeline.status).toBe(0);
@@ -316,13 +319,14 @@ describe('forensic commands over samples/, answers computed from the raw files',
     }
   });
 
-  it('export: the records verbatim, oldest first, with a manifest and provenance that point back at the raw files', () => {
+  it('export: the records verbatim, oldest first, with a manifest and provenance pointing at the raw files', () => {
     const out = join(suite.dir, 'attack');
     const result = runCli(['export', `ip:${ATTACK_IP}`, '--out', out, '--db', suite.dbPath]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      `exported 14 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nsource files: 14 not verified\n`,
+      `exported 14 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\n` +
+        'source files: 14 not verified\n',
     );
     expect(readdirSync(out).sort()).toEqual(['events.ndjson', 'manifest.json', 'provenance.ndjson']);
 
@@ -345,7 +349,11 @@ describe('forensic commands over samples/, answers computed from the raw files',
     expect(Number.isNaN(Date.parse(manifest.exported_at))).toBe(false);
     for (const name of ['events', 'provenance'] as const) {
       const bytes = readFileSync(join(out, `${name}.ndjson`));
-      expect(manifest.files[name]).toEqual({ path: `${name}.ndjson`, sha256: sha256(bytes), size_bytes: bytes.length });
+      expect(manifest.files[name]).toEqual({
+        path: `${name}.ndjson`,
+        sha256: sha256(bytes),
+        size_bytes: bytes.length,
+      });
     }
 
     const provenance = readFileSync(join(out, 'provenance.ndjson'), 'utf8')
@@ -401,12 +409,16 @@ describe('forensic commands over samples/, answers computed from the raw files',
     expect([refused.status, refused.stdout, refused.stderr]).toEqual([
       2,
       '',
-      `error: will not export into ${busy}\n reason: the folder is not empty (1 entry)\n   help: give --out a new or empty folder\n`,
+      `error: will not export into ${busy}\n` +
+        ' reason: the folder is not empty (1 entry)\n' +
+        '   help: give --out a new or empty folder\n',
     ]);
     expect(readdirSync(busy)).toEqual(['notes.txt']);
     const file = join(busy, 'notes.txt');
     expect(runCli(['export', '', '--out', file, '--db', suite.dbPath]).stderr).toBe(
-      `error: will not export into ${file}\n reason: it is a file, not a folder\n   help: give --out a new or empty folder\n`,
+      `error: will not export into ${file}\n` +
+        ' reason: it is a file, not a folder\n' +
+        '   help: give --out a new or empty folder\n',
     );
     const fresh = join(suite.dir, 'never');
     expect(runCli(['export', 'acton:RunTask', '--out', fresh, '--db', suite.dbPath]).status).toBe(2);
@@ -420,7 +432,8 @@ describe('forensic commands over samples/, answers computed from the raw files',
     const result = runCli(['export', 'ip:10.9.9.9', '--out', out, '--db', suite.dbPath]);
     expect([result.status, result.stderr]).toEqual([
       0,
-      `exported 0 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\nno events matched the query; the files are empty\n`,
+      `exported 0 events to ${out} (events.ndjson, provenance.ndjson, manifest.json)\n` +
+        'no events matched the query; the files are empty\n',
     ]);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect([manifest.count, manifest.files.events.sha256, manifest.verification]).toEqual([0, sha256(''), {}]);

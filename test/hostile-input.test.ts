@@ -36,7 +36,9 @@ async function indexFolder(files: Record<string, string | Buffer>) {
 describe('hostile and broken JSON', () => {
   test('JSON nested 100,000 levels deep is skipped as one record; its neighbours are kept', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const text = `{"Records":[${JSON.stringify(event('before'))},{"requestParameters":${deep}},${JSON.stringify(event('after'))}]}`;
+    const before = JSON.stringify(event('before'));
+    const after = JSON.stringify(event('after'));
+    const text = `{"Records":[${before},{"requestParameters":${deep}},${after}]}`;
     const { ids, problems } = await indexFolder({ 'deep.json': text });
     expect(ids).toEqual(['after', 'before']);
     expect(problems.map((problem) => [problem.position, problem.reason])).toEqual([
@@ -68,7 +70,9 @@ describe('hostile and broken JSON', () => {
 
   test('duplicate keys: the last value wins, as in every JSON parser, and the record is kept verbatim', async () => {
     const text =
-      '{"eventVersion":"1.08","eventID":"dup","eventName":"Harmless","eventName":"DeleteTrail","eventTime":"2026-03-02T10:00:00Z"}';
+      '{"eventVersion":"1.08","eventID":"dup","eventName":"Harmless","eventName":"DeleteTrail",' +
+      '"eventTime":"2026-03-02T10:00:00Z"}';
+
     const { db } = await indexFolder({ 'dup.json': text });
     expect(db.prepare('SELECT event_name, record FROM events').get()).toEqual({
       event_name: 'DeleteTrail',

@@ -70,7 +70,7 @@ function snapshot(dbPath: string) {
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('storage under stress', () => {
-  test('a full disk stops indexing with SQLITE_FULL; the database stays consistent and the next run completes it', async () => {
+  test('a full disk stops indexing with SQLITE_FULL; the database stays consistent; the next run ends it', async () => {
     const logs = join(tempDir(), 'logs');
     writeLogs(logs, 120, 200);
     const { dbPath: reference } = await indexInto([logs]);
@@ -142,7 +142,7 @@ describe('storage under stress', () => {
     expect(sha256(dbPath)).toBe(before);
   });
 
-  test('a file with more events than one transaction holds is committed in parts, and stays unfinished until its end', async () => {
+  test('a file with more events than one transaction holds commits in parts, unfinished until its end', async () => {
     const eventCount = ROWS_PER_TRANSACTION * 2 + 500;
     const text = JSON.stringify({ Records: Array.from({ length: eventCount }, (_, i) => event(`big-${i}`)) });
     const batches = await decodeBatches('big.json', text);
@@ -172,38 +172,42 @@ describe('storage under stress', () => {
     }
   });
 
-  test('a long load keeps the WAL bounded: SQLite copies it into the database once it holds WAL_CHECKPOINT_PAGES pages', async () => {
-    const eventCount = ROWS_PER_TRANSACTION * 4;
-    const text = JSON.stringify({
-      Records: Array.from({ length: eventCount }, (_, i) =>
-        event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } }),
-      ),
-    });
-    const batches = await decodeBatches('wal.json', text);
-    const walAfterLoad = (checkpointPages: number | null) => {
-      const dbPath = join(tempDir(), 'index.db');
-      const index = openIndex(dbPath);
-      try {
-        expect(index.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CHECKPOINT_PAGES);
-        // Scaled down from 256 MB, so that the test writes megabytes; 0 is "never", as before.
-        index.db.pragma(`wal_autocheckpoint = ${checkpointPages ?? 0}`);
-        const writer = new IndexWriter(index.db);
-        const fileId = writer.beginFile('/logs/wal.json', text.length, 1);
-        for (const batch of batches) writer.addBatch(fileId, batch);
-        writer.commit();
-        return statSync(`${dbPath}-wal`).size;
-      } finally {
-        index.close();
-      }
-    };
-    const pageBytes = 4096;
-    const unbounded = walAfterLoad(null);
-    const bounded = walAfterLoad(256);
-    // Each commit appends the pages it touched; checkpointed, the WAL starts over and holds about one transaction.
-    expect(unbounded).toBeGreaterThan(bounded * 2.5);
-    expect(bounded).toBeLessThan(unbounded / 2);
-    expect(bounded).toBeGreaterThan(256 * pageBytes);
-  });
+  test(
+    'a long load keeps the WAL bounded:' +
+      ' SQLite copies it into the database once it holds WAL_CHECKPOINT_PAGES pages',
+    async () => {
+      const eventCount = ROWS_PER_TRANSACTION * 4;
+      const text = JSON.stringify({
+        Records: Array.from({ length: eventCount }, (_, i) =>
+          event(`wal-${i}`, { requestParameters: { pad: `p${i} `.repeat(40) } }),
+        ),
+      });
+      const batches = await decodeBatches('wal.json', text);
+      const walAfterLoad = (checkpointPages: number | null) => {
+        const dbPath = join(tempDir(), 'index.db');
+        const index = openIndex(dbPath);
+        try {
+          expect(index.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CHECKPOINT_PAGES);
+          // Scaled down from 256 MB, so that the test writes megabytes; 0 is "never", as before.
+          index.db.pragma(`wal_autocheckpoint = ${checkpointPages ?? 0}`);
+          const writer = new IndexWriter(index.db);
+          const fileId = writer.beginFile('/logs/wal.json', text.length, 1);
+          for (const batch of batches) writer.addBatch(fileId, batch);
+          writer.commit();
+          return statSync(`${dbPath}-wal`).size;
+        } finally {
+          index.close();
+        }
+      };
+      const pageBytes = 4096;
+      const unbounded = walAfterLoad(null);
+      const bounded = walAfterLoad(256);
+      // Each commit appends the pages it touched; checkpointed, the WAL starts over and holds about one transaction.
+      expect(unbounded).toBeGreaterThan(bounded * 2.5);
+      expect(bounded).toBeLessThan(unbounded / 2);
+      expect(bounded).toBeGreaterThan(256 * pageBytes);
+    },
+  );
 
   test('a single 512 MB file streams through in bounded memory; the events around a huge value are kept', () => {
     // Larger than the memory bound, so a reader that held the file whole would fail; test/thorough/huge-file runs 2 GB.

@@ -72,7 +72,7 @@ describe('hunt rules in other dialects', () => {
     }
   }, 300_000);
 
-  it('hunt --sql --dialect athena prints a statement per translatable rule and names each rule it cannot translate', () => {
+  it('hunt --sql --dialect athena prints a statement per translatable rule and names the others', () => {
     const result = runCli(['hunt', '--sql', '--dialect', 'athena', '--since', '2026-03-03']);
     expect(result.status).toBe(0);
     const forAthena = translatableFor('athena');

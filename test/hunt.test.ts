@@ -9,7 +9,10 @@ import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/temp-index.js';
 
 function ruleText(detection: string, extra = ''): string {
-  return `title: Test rule\nid: 11111111-2222-4333-8444-555555555555\nauthor: Someone Else\nlevel: high\nlogsource:\n    product: aws\n    service: cloudtrail\n${extra}detection:\n${detection}`;
+  return (
+    'title: Test rule\nid: 11111111-2222-4333-8444-555555555555\nauthor: Someone Else\nlevel: high\n' +
+    `logsource:\n    product: aws\n    service: cloudtrail\n${extra}detection:\n${detection}`
+  );
 }
 
 function compiled(detection: string, extra = ''): HuntRule {
@@ -33,7 +36,8 @@ describe('compiling Sigma rules', () => {
       {
         line: 10,
         reason:
-          'modifier "wide" is not supported (contains, startswith, endswith, all, re, cidr, exists, gt, gte, lt, lte, fieldref, base64, base64offset)',
+          'modifier "wide" is not supported (contains, startswith, endswith, all, re, cidr, exists,' +
+          ' gt, gte, lt, lte, fieldref, base64, base64offset)',
       },
     ],
     [
@@ -93,7 +97,8 @@ describe('compiling Sigma rules', () => {
 
   it('skips a rule for another log source, with its logsource line', () => {
     const text =
-      'title: Windows\nid: w-1\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: 4624\n    condition: sel\n';
+      'title: Windows\nid: w-1\nlogsource:\n    product: windows\n    service: security\n' +
+      'detection:\n    sel:\n        EventID: 4624\n    condition: sel\n';
     expect(skippedOf(compileRule(text, 'w.yml'))).toEqual({
       line: 3,
       reason: 'logsource (product: windows, service: security) is not AWS CloudTrail',
@@ -103,7 +108,8 @@ describe('compiling Sigma rules', () => {
   it('keeps every value from the rule out of the SQL text, field paths included', () => {
     const hostile = "x'); DROP TABLE events; --";
     const rule = compiled(
-      `    sel:\n        requestParameters.a|contains: "${hostile}"\n        eventName: "${hostile}"\n    condition: sel\n`,
+      `    sel:\n        requestParameters.a|contains: "${hostile}"\n` +
+        `        eventName: "${hostile}"\n    condition: sel\n`,
     );
     const statement = ruleStatement(rule.predicate, rule.aggregation, NO_FILTER);
     expect(statement.sql).not.toContain('DROP');
@@ -114,13 +120,22 @@ describe('compiling Sigma rules', () => {
 
   it('renders the predicate tree with bound values, stored columns first and the record parsed once', () => {
     const rule = compiled(
-      '    sel:\n        eventSource: ecs.amazonaws.com\n        eventName: RunTask\n        requestParameters.count|gte: 10\n    filter:\n        sourceIPAddress|cidr: 10.0.0.0/8\n    condition: sel and not filter\n',
+      '    sel:\n        eventSource: ecs.amazonaws.com\n        eventName: RunTask\n' +
+        '        requestParameters.count|gte: 10\n' +
+        '    filter:\n        sourceIPAddress|cidr: 10.0.0.0/8\n' +
+        '    condition: sel and not filter\n',
     );
     expect(ruleStatement(rule.predicate, null, NO_FILTER)).toEqual({
       sql:
-        'SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn, e.user_identity_user_name, e.user_identity_invoked_by, e.session_issuer_arn, e.event_source, e.event_name, e.source_ip_address, e.recipient_account_id, e.aws_region\n' +
+        'SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn,' +
+        ' e.user_identity_user_name, e.user_identity_invoked_by, e.session_issuer_arn,' +
+        ' e.event_source, e.event_name, e.source_ip_address, e.recipient_account_id, e.aws_region\n' +
         'FROM events e\n' +
-        "WHERE (NOT coalesce(((e.source_ipv4_int BETWEEN ? AND ? AND e.source_ip = e.source_ip_address)), 0) AND ((e.event_name_base = ? COLLATE NOCASE AND e.event_name = ? COLLATE NOCASE) AND e.event_source = ? COLLATE NOCASE AND EXISTS (SELECT 1 FROM (SELECT jsonb(e.record) AS rec LIMIT 1) r WHERE (json_type(r.rec, ?) IN ('integer', 'real') AND json_extract(r.rec, ?) >= ?))))\n" +
+        'WHERE (NOT coalesce(((e.source_ipv4_int BETWEEN ? AND ? AND e.source_ip = e.source_ip_address)), 0)' +
+        ' AND ((e.event_name_base = ? COLLATE NOCASE AND e.event_name = ? COLLATE NOCASE)' +
+        ' AND e.event_source = ? COLLATE NOCASE' +
+        ' AND EXISTS (SELECT 1 FROM (SELECT jsonb(e.record) AS rec LIMIT 1) r' +
+        " WHERE (json_type(r.rec, ?) IN ('integer', 'real') AND json_extract(r.rec, ?) >= ?))))\n" +
         'ORDER BY e.event_time, e.row_id',
       params: [
         167772160,
@@ -147,7 +162,9 @@ describe('compiling Sigma rules', () => {
 
   it('reads `1 of them`, `all of x*`, N of, not and parentheses with Sigma precedence', () => {
     const rule = compiled(
-      '    a1:\n        eventName: A\n    a2:\n        eventName: B\n    _helper:\n        eventName: C\n    condition: not 1 of them or (all of a* and 2 of a*)\n',
+      '    a1:\n        eventName: A\n    a2:\n        eventName: B\n' +
+        '    _helper:\n        eventName: C\n' +
+        '    condition: not 1 of them or (all of a* and 2 of a*)\n',
     );
     expect(rule.condition).toEqual({
       kind: 'or',
@@ -177,24 +194,28 @@ describe('trailhound hunt', () => {
     const story = lines
       .filter((line) => line.includes('198.51.100.23'))
       .map((line) => line.split(',').slice(0, 5).join(','));
+    const offensiveToolRule = 'API Call From an Offensive Security Distribution or Tool';
     expect(story).toEqual([
-      '2026-03-03T14:02:11Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,sts:GetCallerIdentity',
-      '2026-03-03T14:03:02Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,iam:ListUsers',
-      '2026-03-03T14:03:09Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,iam:ListRoles',
-      '2026-03-03T14:03:30Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,s3:ListBuckets',
-      '2026-03-03T14:04:12Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,secretsmanager:ListSecrets',
-      '2026-03-03T14:04:40Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ssm:DescribeParameters',
-      '2026-03-03T14:05:05Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ecs:ListClusters',
-      '2026-03-03T14:05:21Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ec2:DescribeRegions',
-      '2026-03-03T14:09:48Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ecs:RegisterTaskDefinition',
-      '2026-03-03T14:09:48Z,high,ECS Task Definition Reading the Task Credentials Endpoint,ci-deploy,ecs:RegisterTaskDefinition',
-      '2026-03-03T14:09:48Z,high,ECS Task Definition Running a Cryptocurrency Miner,ci-deploy,ecs:RegisterTaskDefinition',
-      '2026-03-03T14:10:30Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ecs:CreateCluster',
-      '2026-03-03T14:11:02Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ecs:CreateService',
-      '2026-03-03T14:12:15Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,ecs:RunTask',
+      `2026-03-03T14:02:11Z,high,${offensiveToolRule},ci-deploy,sts:GetCallerIdentity`,
+      `2026-03-03T14:03:02Z,high,${offensiveToolRule},ci-deploy,iam:ListUsers`,
+      `2026-03-03T14:03:09Z,high,${offensiveToolRule},ci-deploy,iam:ListRoles`,
+      `2026-03-03T14:03:30Z,high,${offensiveToolRule},ci-deploy,s3:ListBuckets`,
+      `2026-03-03T14:04:12Z,high,${offensiveToolRule},ci-deploy,secretsmanager:ListSecrets`,
+      `2026-03-03T14:04:40Z,high,${offensiveToolRule},ci-deploy,ssm:DescribeParameters`,
+      `2026-03-03T14:05:05Z,high,${offensiveToolRule},ci-deploy,ecs:ListClusters`,
+      `2026-03-03T14:05:21Z,high,${offensiveToolRule},ci-deploy,ec2:DescribeRegions`,
+      `2026-03-03T14:09:48Z,high,${offensiveToolRule},ci-deploy,ecs:RegisterTaskDefinition`,
+      '2026-03-03T14:09:48Z,high,ECS Task Definition Reading the Task Credentials Endpoint,' +
+        'ci-deploy,ecs:RegisterTaskDefinition',
+      '2026-03-03T14:09:48Z,high,ECS Task Definition Running a Cryptocurrency Miner,' +
+        'ci-deploy,ecs:RegisterTaskDefinition',
+
+      `2026-03-03T14:10:30Z,high,${offensiveToolRule},ci-deploy,ecs:CreateCluster`,
+      `2026-03-03T14:11:02Z,high,${offensiveToolRule},ci-deploy,ecs:CreateService`,
+      `2026-03-03T14:12:15Z,high,${offensiveToolRule},ci-deploy,ecs:RunTask`,
       '2026-03-03T14:14:40Z,high,Access Key Created for Another IAM User,ci-deploy,iam:CreateAccessKey',
-      '2026-03-03T14:14:40Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,iam:CreateAccessKey',
-      '2026-03-03T14:15:55Z,high,API Call From an Offensive Security Distribution or Tool,ci-deploy,cloudtrail:DeleteTrail',
+      `2026-03-03T14:14:40Z,high,${offensiveToolRule},ci-deploy,iam:CreateAccessKey`,
+      `2026-03-03T14:15:55Z,high,${offensiveToolRule},ci-deploy,cloudtrail:DeleteTrail`,
       '2026-03-03T14:15:55Z,high,CloudTrail Logging Stopped or Trail Deleted,ci-deploy,cloudtrail:DeleteTrail',
     ]);
     expect(result.stderr).toContain('by level: high ');

@@ -23,13 +23,14 @@ describe('installing the command from the clone', () => {
     const elsewhere = tempDir();
     const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env['PATH']}`, TRAILHOUND_DB: '' };
     const version = spawnSync('trailhound', ['--version'], { cwd: elsewhere, env, encoding: 'utf8' });
-    expect(version.stdout).toBe(
-      `${JSON.parse(spawnSync('node', ['-p', 'JSON.stringify(require("./package.json").version)'], { cwd: repo, encoding: 'utf8' }).stdout)}\n`,
-    );
+    const printVersion = 'JSON.stringify(require("./package.json").version)';
+    const packageVersionJson = spawnSync('node', ['-p', printVersion], { cwd: repo, encoding: 'utf8' }).stdout;
+    expect(version.stdout).toBe(`${JSON.parse(packageVersionJson)}\n`);
     const search = spawnSync('trailhound', ['search', 'x'], { cwd: elsewhere, env, encoding: 'utf8' });
     expect(search.status).toBe(1);
     expect(search.stderr).toBe(
-      `error: cannot open database trailhound.db\n reason: no such file\n   help: index some logs first: trailhound index PATH --db FILE\n`,
+      `error: cannot open database trailhound.db\n reason: no such file\n` +
+        `   help: index some logs first: trailhound index PATH --db FILE\n`,
     );
     expect(realpathSync(join(prefix, 'bin', 'trailhound'))).toBe(join(realpathSync(repo), 'bin', 'trailhound.js'));
   }, 150_000);

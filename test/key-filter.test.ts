@@ -8,9 +8,11 @@ import { runCli } from './helpers/run-cli.js';
 import { SAMPLE_LOGS, sampleRecords } from './helpers/samples.js';
 
 const LOG =
-  'cases/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/2026/03/03/111122223333_CloudTrail_us-east-1_20260303T1511Z_UQxc51wGrOBrNiFo.json.gz';
+  'cases/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/2026/03/03/' +
+  '111122223333_CloudTrail_us-east-1_20260303T1511Z_UQxc51wGrOBrNiFo.json.gz';
 const DIGEST =
-  'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/03/111122223333_CloudTrail-Digest_eu-west-1_trail_us-east-1_20260303T050500Z.json.gz';
+  'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/03/' +
+  '111122223333_CloudTrail-Digest_eu-west-1_trail_us-east-1_20260303T050500Z.json.gz';
 const NO_NAME_TIME = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/03/renamed.json.gz';
 const ms = (iso: string) => Date.parse(iso);
 
@@ -84,7 +86,8 @@ describe('index --since/--until/--region on samples/AWSLogs', () => {
       .sort();
     const ids = runCli([
       'sql',
-      "SELECT event_id FROM events WHERE aws_region = 'us-east-1' AND event_time BETWEEN '2026-03-03T14:00:00Z' AND '2026-03-03T15:00:00Z' ORDER BY 1",
+      "SELECT event_id FROM events WHERE aws_region = 'us-east-1' " +
+        "AND event_time BETWEEN '2026-03-03T14:00:00Z' AND '2026-03-03T15:00:00Z' ORDER BY 1",
       '--db',
       db,
       '--format',
@@ -95,10 +98,10 @@ describe('index --since/--until/--region on samples/AWSLogs', () => {
       runCli(['sql', 'SELECT count(*) AS n FROM files', '--db', db, '--format', 'json']).stdout,
     )[0].n as number;
     expect(files).toBe(154);
-    const skipped =
-      /skipped unopened, by S3 key: (\d+) files \((\d+) delivered before --since, (\d+) delivered after --until, (\d+) another region\)/.exec(
-        result.stderr,
-      );
+    const skipped = new RegExp(
+      'skipped unopened, by S3 key: (\\d+) files \\((\\d+) delivered before --since, ' +
+        '(\\d+) delivered after --until, (\\d+) another region\\)',
+    ).exec(result.stderr);
     expect(skipped).not.toBeNull();
     const [, total, before, after, region] = skipped!.map(Number);
     expect(before! + after! + region!).toBe(total);
@@ -113,7 +116,9 @@ describe('index --since/--until/--region on samples/AWSLogs', () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({
       status: 2,
       stderr:
-        'error: bad --since\n reason: "yesterday" is not a time: use 24h, 7d, 2024-05-01 or 2024-05-01T12:00Z\n   help: for example --since 7d or --since 2026-03-01\n',
+        'error: bad --since\n' +
+        ' reason: "yesterday" is not a time: use 24h, 7d, 2024-05-01 or 2024-05-01T12:00Z\n' +
+        '   help: for example --since 7d or --since 2026-03-01\n',
     });
   });
 });

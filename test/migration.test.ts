@@ -37,8 +37,10 @@ describe('an index of an earlier schema', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `error: cannot open database ${path}\n` +
-        ` reason: it was written by an older trailhound (schema 2; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched\n` +
-        '   help: rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)\n',
+        ` reason: it was written by an older trailhound (schema 2; this one reads ${SCHEMA_VERSION}), ` +
+        'whose layout this one does not read or convert; it was left untouched\n' +
+        '   help: rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db ' +
+        '(the old file can then be deleted)\n',
     );
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(existsSync(`${path}-wal`)).toBe(false);
@@ -50,7 +52,10 @@ describe('an index of an earlier schema', () => {
     const result = runCli(['verify', samples, '--db', path]);
     expect(result.status).toBe(4);
     expect(result.stderr).toContain(
-      `warning: results not stored in the database\n reason: cannot open database ${path}: it was written by an older trailhound (schema 2; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched\n`,
+      'warning: results not stored in the database\n' +
+        ` reason: cannot open database ${path}: it was written by an older trailhound ` +
+        `(schema 2; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; ` +
+        'it was left untouched\n',
     );
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(existsSync(`${path}-wal`)).toBe(false);

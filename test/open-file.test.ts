@@ -88,7 +88,8 @@ describe('the index opened by a plain SQLite connection', () => {
     try {
       const mismatches = plain
         .prepare(
-          "SELECT count(*) FROM events WHERE json_extract(record, '$.eventID') IS NOT event_id OR json_extract(record, '$.userIdentity.arn') IS NOT user_identity_arn",
+          "SELECT count(*) FROM events WHERE json_extract(record, '$.eventID') IS NOT event_id " +
+            "OR json_extract(record, '$.userIdentity.arn') IS NOT user_identity_arn",
         )
         .pluck()
         .get();
@@ -113,7 +114,8 @@ describe('the index opened by a plain SQLite connection', () => {
       'import sqlite3, sys, json',
       "db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)",
       'rows = db.execute("SELECT user_agent, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5").fetchall()',
-      'arns = db.execute("SELECT count(*) FROM events WHERE json_extract(record, \'$.userIdentity.arn\') = user_identity_arn").fetchone()[0]',
+      'arns = db.execute("SELECT count(*) FROM events ' +
+        "WHERE json_extract(record, '$.userIdentity.arn') = user_identity_arn\").fetchone()[0]",
       'print(json.dumps({"top": rows, "arns": arns}))',
     ].join('\n');
     const result = spawnSync('python3', ['-c', script, suite.dbPath], { encoding: 'utf8' });

@@ -26,55 +26,64 @@ describe('export --parquet', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-parquet-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('DuckDB reads back every column of every row as trailhound sql shows it, partitioned by account, region and date', async () => {
-    const out = join(dir, 'lake');
-    const result = runCli(['export', 'source:ecs OR error:*', '--parquet', out, '--db', samples.dbPath]);
-    expect(result.status).toBe(0);
-    const expected = JSON.parse(
-      runCli([
-        'sql',
-        `SELECT * FROM events e WHERE e.event_source = 'ecs.amazonaws.com' OR e.error_code IS NOT NULL ORDER BY event_id`,
-        '--db',
-        samples.dbPath,
-        '--format',
-        'json',
-      ]).stdout,
-    ) as Record<string, unknown>[];
-    expect(result.stderr).toMatch(new RegExp(`^exported ${expected.length} events to .* as \\d+ Parquet files`));
+  it(
+    'DuckDB reads back every column of every row as trailhound sql shows it, ' +
+      'partitioned by account, region and date',
+    async () => {
+      const out = join(dir, 'lake');
+      const result = runCli(['export', 'source:ecs OR error:*', '--parquet', out, '--db', samples.dbPath]);
+      expect(result.status).toBe(0);
+      const expected = JSON.parse(
+        runCli([
+          'sql',
+          `SELECT * FROM events e WHERE e.event_source = 'ecs.amazonaws.com' OR e.error_code IS NOT NULL ` +
+            `ORDER BY event_id`,
+          '--db',
+          samples.dbPath,
+          '--format',
+          'json',
+        ]).stdout,
+      ) as Record<string, unknown>[];
+      expect(result.stderr).toMatch(new RegExp(`^exported ${expected.length} events to .* as \\d+ Parquet files`));
 
-    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
-    const reader = `read_parquet('${out}/**/*.parquet', hive_partitioning = true, hive_types_autocast = false)`;
-    const columns = PARQUET_COLUMNS.map((column) =>
-      column.type === 'TIMESTAMP'
-        ? `strftime(${column.name}, '%Y-%m-%dT%H:%M:%S.000Z') AS ${column.name}`
-        : column.name,
-    );
-    const rows = (
-      await duckdb.runAndReadAll(`SELECT ${columns.join(', ')}, account, region, date FROM ${reader} ORDER BY event_id`)
-    ).getRowObjectsJson() as Record<string, unknown>[];
-    expect(rows.length).toBe(expected.length);
-    rows.forEach((row, index) => {
-      const source = expected[index]!;
-      const { account, region, date, ...columnsOnly } = row;
-      expect(columnsOnly).toEqual(expectedRow(source));
-      expect({ account, region, date }).toEqual({
-        account: source['recipient_account_id'],
-        region: source['aws_region'],
-        date: String(source['event_time']).slice(0, 10),
+      const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+      const reader = `read_parquet('${out}/**/*.parquet', hive_partitioning = true, hive_types_autocast = false)`;
+      const columns = PARQUET_COLUMNS.map((column) =>
+        column.type === 'TIMESTAMP'
+          ? `strftime(${column.name}, '%Y-%m-%dT%H:%M:%S.000Z') AS ${column.name}`
+          : column.name,
+      );
+      const rows = (
+        await duckdb.runAndReadAll(
+          `SELECT ${columns.join(', ')}, account, region, date FROM ${reader} ORDER BY event_id`,
+        )
+      ).getRowObjectsJson() as Record<string, unknown>[];
+      expect(rows.length).toBe(expected.length);
+      rows.forEach((row, index) => {
+        const source = expected[index]!;
+        const { account, region, date, ...columnsOnly } = row;
+        expect(columnsOnly).toEqual(expectedRow(source));
+        expect({ account, region, date }).toEqual({
+          account: source['recipient_account_id'],
+          region: source['aws_region'],
+          date: String(source['event_time']).slice(0, 10),
+        });
       });
-    });
 
-    const types = (
-      await duckdb.runAndReadAll(
-        `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${reader}) WHERE column_name IN ('event_time', 'read_only', 'request_parameters')`,
-      )
-    ).getRows();
-    expect(Object.fromEntries(types)).toEqual({
-      event_time: 'TIMESTAMP',
-      read_only: 'BOOLEAN',
-      request_parameters: 'VARCHAR',
-    });
-  }, 180_000);
+      const types = (
+        await duckdb.runAndReadAll(
+          `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${reader}) ` +
+            `WHERE column_name IN ('event_time', 'read_only', 'request_parameters')`,
+        )
+      ).getRows();
+      expect(Object.fromEntries(types)).toEqual({
+        event_time: 'TIMESTAMP',
+        read_only: 'BOOLEAN',
+        request_parameters: 'VARCHAR',
+      });
+    },
+    180_000,
+  );
 
   it('refuses a folder that is not empty, and needs exactly one of --out and --parquet', () => {
     const busy = join(dir, 'busy');

@@ -182,7 +182,8 @@ describe('quirks of real records (CLOUDTRAIL.md §3)', () => {
     expect(
       db
         .prepare(
-          'SELECT user_identity_type, user_identity_invoked_by, user_identity_account_id FROM events ORDER BY record_index',
+          'SELECT user_identity_type, user_identity_invoked_by, user_identity_account_id FROM events ' +
+            'ORDER BY record_index',
         )
         .all(),
     ).toEqual([
@@ -200,7 +201,8 @@ describe('quirks of real records (CLOUDTRAIL.md §3)', () => {
     expect(
       db
         .prepare(
-          'SELECT user_identity_type, user_identity_access_key_id, session_issuer_arn, session_issuer_type, session_mfa_authenticated FROM events',
+          'SELECT user_identity_type, user_identity_access_key_id, session_issuer_arn, session_issuer_type, ' +
+            'session_mfa_authenticated FROM events',
         )
         .get(),
     ).toEqual({
@@ -259,7 +261,8 @@ describe('digests', () => {
     expect(
       db
         .prepare(
-          'SELECT account_id, region, digest_end_time, digest_s3_object, previous_digest_s3_object, public_key_fingerprint, log_file_count FROM digests',
+          'SELECT account_id, region, digest_end_time, digest_s3_object, previous_digest_s3_object, ' +
+            'public_key_fingerprint, log_file_count FROM digests',
         )
         .get(),
     ).toEqual({
@@ -267,9 +270,11 @@ describe('digests', () => {
       region: 'eu-west-1',
       digest_end_time: '2026-03-02T11:00:00Z',
       digest_s3_object:
-        'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T110000Z.json.gz',
+        'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/' +
+        '111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T110000Z.json.gz',
       previous_digest_s3_object:
-        'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T100000Z.json.gz',
+        'AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/03/02/' +
+        '111122223333_CloudTrail-Digest_eu-west-1_acme_us-east-1_20260302T100000Z.json.gz',
       public_key_fingerprint: '7f3f401420072e50a65a141430817ab3',
       log_file_count: 1,
     });

@@ -60,8 +60,11 @@ describe('sample generator', () => {
 
   it('lays logs out in the S3 layout with several accounts, regions and days, as single-member gzip', () => {
     const logs = filesUnder(SAMPLES).filter((file) => file.includes('/CloudTrail/'));
-    const layout =
-      /^AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/\1_CloudTrail_\2_\3\4\5T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
+    const layout = new RegExp(
+      '^AWSLogs\\/(?:o-[a-z0-9]+\\/)?(\\d{12})\\/CloudTrail\\/([a-z0-9-]+)\\/' +
+        '(\\d{4})\\/(\\d{2})\\/(\\d{2})\\/' +
+        '\\1_CloudTrail_\\2_\\3\\4\\5T\\d{4}Z_[A-Za-z0-9]{16}\\.json\\.gz$',
+    );
     for (const file of logs) expect(file).toMatch(layout);
     const parts = logs.map((file) => layout.exec(file)!);
     expect(new Set(parts.map((m) => m[1])).size).toBe(2);
@@ -116,7 +119,9 @@ describe('sample generator', () => {
       const digest = JSON.parse(bytes.toString()) as Digest;
       const key = keys.find((k) => k.Fingerprint === digest.digestPublicKeyFingerprint)!;
       expect(key, file).toBeDefined();
-      const message = `${digest.digestEndTime}\n${digest.digestS3Bucket}/${digest.digestS3Object}\n${sha256(bytes)}\n${digest.previousDigestSignature ?? 'null'}`;
+      const message =
+        `${digest.digestEndTime}\n${digest.digestS3Bucket}/${digest.digestS3Object}\n` +
+        `${sha256(bytes)}\n${digest.previousDigestSignature ?? 'null'}`;
       const publicKey = createPublicKey({ key: Buffer.from(key.Value, 'base64'), format: 'der', type: 'pkcs1' });
       expect(verify('sha256', Buffer.from(message), publicKey, Buffer.from(signatures[file]!, 'hex')), file).toBe(true);
       expect(digest.digestS3Object).toBe(file);

@@ -71,7 +71,8 @@ describe('upper-case AND, OR and NOT work as in Lucene, Splunk and KQL', () => {
       'warning: "or" was searched as a word\n' +
         '  where: action:RunTask or action:StopTask\n' +
         '                        ^^\n' +
-        '   help: write OR in upper case to use it as an operator, or "or" in quotes to keep it a word without this note\n',
+        '   help: write OR in upper case to use it as an operator, ' +
+        'or "or" in quotes to keep it a word without this note\n',
     );
     expect(compileQuery('user:bob not action:RunTask').hints.map((hint) => hint.word)).toEqual(['not']);
     expect(compileQuery('salt and pepper').hints.map((hint) => hint.at)).toEqual([5]);
@@ -143,35 +144,39 @@ describe('queries of any size an analyst pastes', () => {
     expect(countOf([...excluded, '-action:RunTask'].join(' '))).toBe(want((r) => r.eventName !== 'RunTask').length);
   });
 
-  it('15,000 words, 1,500 separate filters, 100 user: patterns and 10,000 nested parentheses are usage errors naming the limit', () => {
-    const words = queryErrorOf(Array.from({ length: 15000 }, (_, i) => `word${i}`).join(' '));
-    expect(words.detail).toBe(
-      `the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`,
-    );
-    expect(words.exitCode).toBe(2);
-    const filters = queryErrorOf(
-      Array.from({ length: 750 }, (_, i) => `(ip:10.0.${i >> 8}.${i & 255} action:A${i})`).join(' OR '),
-    );
-    expect(filters.detail).toBe(
-      `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`,
-    );
-    expect(queryErrorOf(Array.from({ length: 100 }, (_, i) => `user:someone-${i}*`).join(' OR ')).detail).toBe(
-      filters.detail,
-    );
-    expect(
-      countOf(
-        Array.from({ length: 30 }, (_, i) => `user:someone-${i}*`)
-          .concat('user:gha-run-*')
-          .join(' OR '),
-      ),
-    ).toBe(want((r) => /\/gha-run-[^/]*$/.test(r.userIdentity?.arn ?? '')).length);
-    const nested = queryErrorOf(`${'('.repeat(10000)}x${')'.repeat(10000)}`);
-    expect(nested.detail).toBe(
-      `parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`,
-    );
-    expect(nested.where!.split('\n')[0]!.length).toBeLessThan(200);
-    expect(queryErrorOf(`${'NOT '.repeat(10000)}x`).detail).toMatch(/nest more than/);
-  });
+  it(
+    '15,000 words, 1,500 separate filters, 100 user: patterns and 10,000 nested parentheses ' +
+      'are usage errors naming the limit',
+    () => {
+      const words = queryErrorOf(Array.from({ length: 15000 }, (_, i) => `word${i}`).join(' '));
+      const maxWords = MAX_WORDS.toLocaleString('en-US');
+      expect(words.detail).toBe(`the query holds more than ${maxWords} words of free text (the limit is ${maxWords})`);
+      expect(words.exitCode).toBe(2);
+      const filters = queryErrorOf(
+        Array.from({ length: 750 }, (_, i) => `(ip:10.0.${i >> 8}.${i & 255} action:A${i})`).join(' OR '),
+      );
+      expect(filters.detail).toBe(
+        `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`,
+      );
+      expect(queryErrorOf(Array.from({ length: 100 }, (_, i) => `user:someone-${i}*`).join(' OR ')).detail).toBe(
+        filters.detail,
+      );
+      expect(
+        countOf(
+          Array.from({ length: 30 }, (_, i) => `user:someone-${i}*`)
+            .concat('user:gha-run-*')
+            .join(' OR '),
+        ),
+      ).toBe(want((r) => /\/gha-run-[^/]*$/.test(r.userIdentity?.arn ?? '')).length);
+      const nested = queryErrorOf(`${'('.repeat(10000)}x${')'.repeat(10000)}`);
+      expect(nested.detail).toBe(
+        `parentheses and negations nest more than ${MAX_NESTING} levels deep; ` +
+          `simplify the query (the limit is ${MAX_NESTING})`,
+      );
+      expect(nested.where!.split('\n')[0]!.length).toBeLessThan(200);
+      expect(queryErrorOf(`${'NOT '.repeat(10000)}x`).detail).toMatch(/nest more than/);
+    },
+  );
 
   it('5,000 words of free text answer', () => {
     const words = Array.from({ length: 4999 }, () => 'RunTask');
@@ -242,13 +247,17 @@ describe('the command line never drops a query', () => {
       status: 2,
       stdout: '',
       stderr:
-        'error: bad usage\n reason: the query was given as 2 arguments ("action:RunTask", "user:bob"); only one is searched\n   help: quote the whole query as one argument: trailhound search "action:RunTask user:bob"\n',
+        'error: bad usage\n' +
+        ' reason: the query was given as 2 arguments ("action:RunTask", "user:bob"); only one is searched\n' +
+        '   help: quote the whole query as one argument: trailhound search "action:RunTask user:bob"\n',
     });
     expect(cli('search', '--', 'action:RunTask', '--count')).toEqual({
       status: 2,
       stdout: '',
       stderr:
-        'error: bad usage\n reason: "--count" comes after "--", where everything is the query\n   help: put options before "--": trailhound search --count -- QUERY\n',
+        'error: bad usage\n' +
+        ' reason: "--count" comes after "--", where everything is the query\n' +
+        '   help: put options before "--": trailhound search --count -- QUERY\n',
     });
   });
 });
@@ -259,7 +268,9 @@ describe('limits say what they do', () => {
     const result = cli('search', 'action:RunTask', '--limit', '3', '--format', 'csv');
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     expect(result.stderr).toBe(
-      `warning: showing 3 of ${total.toLocaleString('en-US')} matches\n reason: --limit 3 stopped the output\n   help: --limit 0 shows all; --offset 3 shows the next page\n`,
+      `warning: showing 3 of ${total.toLocaleString('en-US')} matches\n` +
+        ' reason: --limit 3 stopped the output\n' +
+        '   help: --limit 0 shows all; --offset 3 shows the next page\n',
     );
     expect(cli('search', 'action:RunTask', '--limit', '3', '--offset', '3', '--format', 'csv').stderr).toContain(
       `showing 4-6 of ${total.toLocaleString('en-US')} matches`,
@@ -277,7 +288,10 @@ describe('limits say what they do', () => {
     const result = cli('search', 'action:RunTask', '--limit', value);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
-      /^error: bad --limit\n reason: expected a whole number, 0 or more; got .+\n   help: use --limit 0 for no limit\n$/,
+      new RegExp(
+        '^error: bad --limit\\n reason: expected a whole number, 0 or more; got .+\\n' +
+          '   help: use --limit 0 for no limit\\n$',
+      ),
     );
   });
 

@@ -145,30 +145,43 @@ describe('search over samples/, answers computed from the raw files', () => {
     }
   });
 
-  it('free text, common or rare, one word or several: the same pages as the indexed plan, and counts capped exactly', () => {
-    const common = compileQuery('us');
-    // 'us' is in 5,788 of the 8,979 sample events: common enough that the page is planned as a row-by-row test.
-    expect({ matches: countMatches(suite.db, common), events: suite.records.length }).toEqual({
-      matches: 5788,
-      events: 8979,
-    });
-    for (const query of ['us', 'us east', 'east 1', 'runtask', 'deploy', 'xmrig', 'zzzznothing', 'us action:RunTask']) {
-      const compiled = compileQuery(query);
-      for (const sort of ['newest', 'oldest'] as const) {
-        for (const limit of [10, 50]) {
-          const page = [...runSearch(suite.db, compiled, { sort, limit, offset: 0 })].map((row) => row.row_id);
-          expect(page, `${query} ${sort} ${limit}`).toEqual(indexedPageIds(compiled, { sort, limit, offset: 0 }));
+  it(
+    'free text, common or rare, one word or several: the same pages as the indexed plan, ' +
+      'and counts capped exactly',
+    () => {
+      const common = compileQuery('us');
+      // 'us' is in 5,788 of the 8,979 sample events: common enough that the page is planned as a row-by-row test.
+      expect({ matches: countMatches(suite.db, common), events: suite.records.length }).toEqual({
+        matches: 5788,
+        events: 8979,
+      });
+      for (const query of [
+        'us',
+        'us east',
+        'east 1',
+        'runtask',
+        'deploy',
+        'xmrig',
+        'zzzznothing',
+        'us action:RunTask',
+      ]) {
+        const compiled = compileQuery(query);
+        for (const sort of ['newest', 'oldest'] as const) {
+          for (const limit of [10, 50]) {
+            const page = [...runSearch(suite.db, compiled, { sort, limit, offset: 0 })].map((row) => row.row_id);
+            expect(page, `${query} ${sort} ${limit}`).toEqual(indexedPageIds(compiled, { sort, limit, offset: 0 }));
+          }
+        }
+        const total = countMatches(suite.db, compiled);
+        for (const cap of [5, 1000, 100_000]) {
+          expect(countMatchesUpTo(suite.db, compiled, cap), `${query} cap ${cap}`).toEqual({
+            count: Math.min(total, cap),
+            capped: total > cap,
+          });
         }
       }
-      const total = countMatches(suite.db, compiled);
-      for (const cap of [5, 1000, 100_000]) {
-        expect(countMatchesUpTo(suite.db, compiled, cap), `${query} cap ${cap}`).toEqual({
-          count: Math.min(total, cap),
-          capped: total > cap,
-        });
-      }
-    }
-  });
+    },
+  );
 
   it('orders newest first by default and oldest first on request, and pages without overlap', () => {
     const compiled = compileQuery('source:ecs');

@@ -90,47 +90,51 @@ async function traceOf(records: Rec[]) {
 const hopsOf = (chain: TraceChain) => chain.hops.map((hop) => [hop.link, hop.event.eventName, hop.event.eventId]);
 
 describe('trace backwards: each link kind', () => {
-  it('follows an ASIA key to the AssumeRole that issued it, through a role chain, to the IAM user and its long-term key', async () => {
-    const first = assumeRole(
-      user('dev', 'AKIADEVKEY0000000001'),
-      '2026-03-03T10:00:00Z',
-      A,
-      'Bridge',
-      's1',
-      'ASIABRIDGEKEY0000001',
-    );
-    const second = assumeRole(
-      session(A, 'Bridge', 's1', 'ASIABRIDGEKEY0000001', '2026-03-03T10:00:00Z'),
-      '2026-03-03T10:05:00Z',
-      A,
-      'Admin',
-      's2',
-      'ASIAADMINKEY00000001',
-    );
-    const target = call(
-      session(A, 'Admin', 's2', 'ASIAADMINKEY00000001', '2026-03-03T10:05:00Z'),
-      '2026-03-03T10:06:00Z',
-      'iam.amazonaws.com',
-      'CreateUser',
-    );
-    const { lookup } = await traceOf([target, second, first]);
-    const chain = traceBack(lookup, target['eventID']);
-    expect(hopsOf(chain)).toEqual([
-      ['assume-role', 'AssumeRole', first['eventID']],
-      ['assume-role', 'AssumeRole', second['eventID']],
-      ['target', 'CreateUser', target['eventID']],
-    ]);
-    expect(chain.hops.map((hop) => hop.issuedKey)).toEqual(['ASIABRIDGEKEY0000001', 'ASIAADMINKEY00000001', null]);
-    expect(chain.end).toMatchObject({
-      kind: 'origin',
-      principal: `arn:aws:iam::${A}:user/dev`,
-      accessKeyId: 'AKIADEVKEY0000000001',
-    });
-    expect(traceBack(lookup, 'ASIAADMINKEY00000001').hops.map((hop) => hop.event.eventId)).toEqual([
-      first['eventID'],
-      second['eventID'],
-    ]);
-  });
+  it(
+    'follows an ASIA key to the AssumeRole that issued it, through a role chain, ' +
+      'to the IAM user and its long-term key',
+    async () => {
+      const first = assumeRole(
+        user('dev', 'AKIADEVKEY0000000001'),
+        '2026-03-03T10:00:00Z',
+        A,
+        'Bridge',
+        's1',
+        'ASIABRIDGEKEY0000001',
+      );
+      const second = assumeRole(
+        session(A, 'Bridge', 's1', 'ASIABRIDGEKEY0000001', '2026-03-03T10:00:00Z'),
+        '2026-03-03T10:05:00Z',
+        A,
+        'Admin',
+        's2',
+        'ASIAADMINKEY00000001',
+      );
+      const target = call(
+        session(A, 'Admin', 's2', 'ASIAADMINKEY00000001', '2026-03-03T10:05:00Z'),
+        '2026-03-03T10:06:00Z',
+        'iam.amazonaws.com',
+        'CreateUser',
+      );
+      const { lookup } = await traceOf([target, second, first]);
+      const chain = traceBack(lookup, target['eventID']);
+      expect(hopsOf(chain)).toEqual([
+        ['assume-role', 'AssumeRole', first['eventID']],
+        ['assume-role', 'AssumeRole', second['eventID']],
+        ['target', 'CreateUser', target['eventID']],
+      ]);
+      expect(chain.hops.map((hop) => hop.issuedKey)).toEqual(['ASIABRIDGEKEY0000001', 'ASIAADMINKEY00000001', null]);
+      expect(chain.end).toMatchObject({
+        kind: 'origin',
+        principal: `arn:aws:iam::${A}:user/dev`,
+        accessKeyId: 'AKIADEVKEY0000000001',
+      });
+      expect(traceBack(lookup, 'ASIAADMINKEY00000001').hops.map((hop) => hop.event.eventId)).toEqual([
+        first['eventID'],
+        second['eventID'],
+      ]);
+    },
+  );
 
   it('follows GetSessionToken and GetFederationToken keys to the user who asked', async () => {
     const token = rec({
@@ -165,7 +169,8 @@ describe('trace backwards: each link kind', () => {
       kind: 'origin',
       principal: `arn:aws:iam::${A}:user/ops`,
       reason:
-        'IAM user ops, with temporary key ASIAOPSCONSOLE000001 from a console sign-in or a GetSessionToken call that is not in the index',
+        'IAM user ops, with temporary key ASIAOPSCONSOLE000001 from a console sign-in ' +
+        'or a GetSessionToken call that is not in the index',
     });
   });
 
@@ -209,95 +214,109 @@ describe('trace backwards: each link kind', () => {
     expect(chain.end.principal).toBe(`arn:aws:iam::${A}:user/dev`);
   });
 
-  it("ends SAML and web identity federation at the identity provider's subject, with the attributes logged", async () => {
-    const saml = rec({
-      eventTime: '2026-03-03T08:00:00Z',
-      eventName: 'AssumeRoleWithSAML',
-      userIdentity: {
-        type: 'SAMLUser',
-        principalId: 'okta:jane',
-        userName: 'jane@corp.example',
-        identityProvider: `arn:aws:iam::${A}:saml-provider/Okta`,
-      },
-      requestParameters: {
-        roleArn: `arn:aws:iam::${A}:role/Engineer`,
-        principalArn: `arn:aws:iam::${A}:saml-provider/Okta`,
-        principalTags: { team: 'payments' },
-      },
-      responseElements: {
-        credentials: { accessKeyId: 'ASIASAMLKEY000000001' },
-        assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/Engineer/jane@corp.example` },
-        subject: 'jane@corp.example',
-        subjectType: 'persistent',
-        issuer: 'http://www.okta.com/exk1',
-        audience: 'https://signin.aws.amazon.com/saml',
-      },
-    });
-    const web = rec({
-      eventTime: '2026-03-03T08:10:00Z',
-      eventName: 'AssumeRoleWithWebIdentity',
-      userIdentity: {
-        type: 'WebIdentityUser',
-        principalId: 'token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/app:ref:refs/heads/main',
-        userName: 'repo:acme/app:ref:refs/heads/main',
-        identityProvider: 'token.actions.githubusercontent.com',
-      },
-      requestParameters: { roleArn: `arn:aws:iam::${A}:role/GitHubDeploy`, roleSessionName: 'gha' },
-      responseElements: {
-        credentials: { accessKeyId: 'ASIAWEBKEY0000000001' },
-        assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/GitHubDeploy/gha` },
-        subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main',
-        provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
-        audience: 'sts.amazonaws.com',
-      },
-    });
-    const { lookup } = await traceOf([saml, web]);
-    const viaSaml = traceBack(lookup, 'ASIASAMLKEY000000001');
-    expect(hopsOf(viaSaml)).toEqual([['saml', 'AssumeRoleWithSAML', saml['eventID']]]);
-    expect(viaSaml.end).toMatchObject({ kind: 'origin', principal: 'jane@corp.example' });
-    expect(viaSaml.end.reason).toBe(
-      'SAML subject jane@corp.example of identity provider http://www.okta.com/exk1 (subjectType=persistent, audience=https://signin.aws.amazon.com/saml, principalTags={"team":"payments"})',
-    );
-    const viaWeb = traceBack(lookup, 'ASIAWEBKEY0000000001');
-    expect(viaWeb.end.reason).toBe(
-      'web identity subject repo:acme/app:ref:refs/heads/main of identity provider arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (audience=sts.amazonaws.com)',
-    );
-  });
+  it(
+    "ends SAML and web identity federation at the identity provider's subject, " + 'with the attributes logged',
+    async () => {
+      const saml = rec({
+        eventTime: '2026-03-03T08:00:00Z',
+        eventName: 'AssumeRoleWithSAML',
+        userIdentity: {
+          type: 'SAMLUser',
+          principalId: 'okta:jane',
+          userName: 'jane@corp.example',
+          identityProvider: `arn:aws:iam::${A}:saml-provider/Okta`,
+        },
+        requestParameters: {
+          roleArn: `arn:aws:iam::${A}:role/Engineer`,
+          principalArn: `arn:aws:iam::${A}:saml-provider/Okta`,
+          principalTags: { team: 'payments' },
+        },
+        responseElements: {
+          credentials: { accessKeyId: 'ASIASAMLKEY000000001' },
+          assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/Engineer/jane@corp.example` },
+          subject: 'jane@corp.example',
+          subjectType: 'persistent',
+          issuer: 'http://www.okta.com/exk1',
+          audience: 'https://signin.aws.amazon.com/saml',
+        },
+      });
+      const web = rec({
+        eventTime: '2026-03-03T08:10:00Z',
+        eventName: 'AssumeRoleWithWebIdentity',
+        userIdentity: {
+          type: 'WebIdentityUser',
+          principalId: 'token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/app:ref:refs/heads/main',
+          userName: 'repo:acme/app:ref:refs/heads/main',
+          identityProvider: 'token.actions.githubusercontent.com',
+        },
+        requestParameters: { roleArn: `arn:aws:iam::${A}:role/GitHubDeploy`, roleSessionName: 'gha' },
+        responseElements: {
+          credentials: { accessKeyId: 'ASIAWEBKEY0000000001' },
+          assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/GitHubDeploy/gha` },
+          subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main',
+          provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+          audience: 'sts.amazonaws.com',
+        },
+      });
+      const { lookup } = await traceOf([saml, web]);
+      const viaSaml = traceBack(lookup, 'ASIASAMLKEY000000001');
+      expect(hopsOf(viaSaml)).toEqual([['saml', 'AssumeRoleWithSAML', saml['eventID']]]);
+      expect(viaSaml.end).toMatchObject({ kind: 'origin', principal: 'jane@corp.example' });
+      expect(viaSaml.end.reason).toBe(
+        'SAML subject jane@corp.example of identity provider http://www.okta.com/exk1 ' +
+          '(subjectType=persistent, audience=https://signin.aws.amazon.com/saml, principalTags={"team":"payments"})',
+      );
+      const viaWeb = traceBack(lookup, 'ASIAWEBKEY0000000001');
+      expect(viaWeb.end.reason).toBe(
+        'web identity subject repo:acme/app:ref:refs/heads/main of identity provider ' +
+          'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (audience=sts.amazonaws.com)',
+      );
+    },
+  );
 
-  it('ends an Identity Center (AWSReservedSSO_) session at the signed-in user, with or without its AssumeRoleWithSAML', async () => {
-    const role = 'AWSReservedSSO_ReadOnly_0123456789abcdef';
-    const signIn = rec({
-      eventTime: '2026-03-03T07:00:00Z',
-      eventName: 'AssumeRoleWithSAML',
-      userIdentity: { type: 'SAMLUser', principalId: 'x:bob', userName: 'bob@example.com', identityProvider: 'AWSSSO' },
-      requestParameters: { roleArn: `arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/${role}` },
-      responseElements: {
-        credentials: { accessKeyId: 'ASIASSOKEY0000000001' },
-        assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/${role}/bob@example.com` },
-        subject: 'bob@example.com',
-        issuer: 'https://portal.sso.us-east-1.amazonaws.com/saml/assertion/X',
-      },
-    });
-    const unlogged = call(
-      session(
-        A,
-        'AWSReservedSSO_Admin_fedcba9876543210',
-        'carol@example.com',
-        'ASIASSONOTLOGGED0001',
-        '2026-03-03T07:30:00Z',
-      ),
-      '2026-03-03T07:31:00Z',
-      'iam.amazonaws.com',
-      'ListUsers',
-    );
-    const { lookup } = await traceOf([signIn, unlogged]);
-    expect(traceBack(lookup, 'ASIASSOKEY0000000001').end.reason).toMatch(
-      /^IAM Identity Center user bob@example\.com of identity provider/,
-    );
-    const chain = traceBack(lookup, unlogged['eventID']);
-    expect(chain.end.kind).toBe('origin');
-    expect(chain.end.reason).toMatch(/^IAM Identity Center user carol@example\.com .*permission set Admin\)/);
-  });
+  it(
+    'ends an Identity Center (AWSReservedSSO_) session at the signed-in user, ' +
+      'with or without its AssumeRoleWithSAML',
+    async () => {
+      const role = 'AWSReservedSSO_ReadOnly_0123456789abcdef';
+      const signIn = rec({
+        eventTime: '2026-03-03T07:00:00Z',
+        eventName: 'AssumeRoleWithSAML',
+        userIdentity: {
+          type: 'SAMLUser',
+          principalId: 'x:bob',
+          userName: 'bob@example.com',
+          identityProvider: 'AWSSSO',
+        },
+        requestParameters: { roleArn: `arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/${role}` },
+        responseElements: {
+          credentials: { accessKeyId: 'ASIASSOKEY0000000001' },
+          assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/${role}/bob@example.com` },
+          subject: 'bob@example.com',
+          issuer: 'https://portal.sso.us-east-1.amazonaws.com/saml/assertion/X',
+        },
+      });
+      const unlogged = call(
+        session(
+          A,
+          'AWSReservedSSO_Admin_fedcba9876543210',
+          'carol@example.com',
+          'ASIASSONOTLOGGED0001',
+          '2026-03-03T07:30:00Z',
+        ),
+        '2026-03-03T07:31:00Z',
+        'iam.amazonaws.com',
+        'ListUsers',
+      );
+      const { lookup } = await traceOf([signIn, unlogged]);
+      expect(traceBack(lookup, 'ASIASSOKEY0000000001').end.reason).toMatch(
+        /^IAM Identity Center user bob@example\.com of identity provider/,
+      );
+      const chain = traceBack(lookup, unlogged['eventID']);
+      expect(chain.end.kind).toBe('origin');
+      expect(chain.end.reason).toMatch(/^IAM Identity Center user carol@example\.com .*permission set Admin\)/);
+    },
+  );
 
   it('follows an EC2 instance profile session to the instance and the RunInstances that started it', async () => {
     const launch = call(
@@ -376,7 +395,7 @@ describe('trace backwards: each link kind', () => {
     expect(chain.hops[0]!.issued).toBe(`arn:aws:lambda:us-east-1:${A}:function:exfil`);
   });
 
-  it('stops an ECS task role session at the task when no RunTask names it, saying where services start tasks', async () => {
+  it('stops an ECS task role session at the task when no RunTask names it, saying where tasks start', async () => {
     const taskId = '0123456789abcdef0123456789abcdef';
     const vend = assumeRole(
       service('ecs-tasks.amazonaws.com'),
@@ -393,73 +412,80 @@ describe('trace backwards: each link kind', () => {
     expect(chain.end.reason).toMatch(/CreateService or UpdateService/);
   });
 
-  it("ties an ECS service's task (no RunTask) to the deployment of a task definition with its task role, as inference, and lists rival deployments", async () => {
-    const taskId = 'fedcba9876543210fedcba9876543210';
-    const role = `arn:aws:iam::${A}:role/api-task-role`;
-    const register = call(
-      user('dev', 'AKIADEVKEY0000000001'),
-      '2026-03-03T03:00:00Z',
-      'ecs.amazonaws.com',
-      'RegisterTaskDefinition',
-      {
-        requestParameters: { family: 'api', taskRoleArn: role },
-        responseElements: { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7` } },
-      },
-    );
-    const deploy = call(
-      user('ops', 'AKIAOPSKEY0000000001'),
-      '2026-03-03T03:10:00Z',
-      'ecs.amazonaws.com',
-      'CreateService',
-      {
-        requestParameters: { serviceName: 'api', taskDefinition: 'api:7' },
-        responseElements: {
-          service: {
-            serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`,
-            taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7`,
+  it(
+    "ties an ECS service's task (no RunTask) to the deployment of a task definition with its task role, " +
+      'as inference, and lists rival deployments',
+    async () => {
+      const taskId = 'fedcba9876543210fedcba9876543210';
+      const role = `arn:aws:iam::${A}:role/api-task-role`;
+      const register = call(
+        user('dev', 'AKIADEVKEY0000000001'),
+        '2026-03-03T03:00:00Z',
+        'ecs.amazonaws.com',
+        'RegisterTaskDefinition',
+        {
+          requestParameters: { family: 'api', taskRoleArn: role },
+          responseElements: {
+            taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7` },
           },
         },
-      },
-    );
-    const vend = assumeRole(
-      service('ecs-tasks.amazonaws.com'),
-      '2026-03-03T03:11:00Z',
-      A,
-      'api-task-role',
-      taskId,
-      'ASIAAPITASKKEY000001',
-    );
-    const { lookup } = await traceOf([register, deploy, vend]);
-    const chain = traceBack(lookup, 'ASIAAPITASKKEY000001');
-    expect(hopsOf(chain)).toEqual([
-      ['service', 'CreateService', deploy['eventID']],
-      ['assume-role', 'AssumeRole', vend['eventID']],
-    ]);
-    expect(chain.hops[0]!.note).toBe(
-      `inferred: no RunTask names task ${taskId}; this call deployed a task definition with task role ${role} before the task started`,
-    );
-    expect(chain.end.principal).toBe(`arn:aws:iam::${A}:user/ops`);
+      );
+      const deploy = call(
+        user('ops', 'AKIAOPSKEY0000000001'),
+        '2026-03-03T03:10:00Z',
+        'ecs.amazonaws.com',
+        'CreateService',
+        {
+          requestParameters: { serviceName: 'api', taskDefinition: 'api:7' },
+          responseElements: {
+            service: {
+              serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`,
+              taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7`,
+            },
+          },
+        },
+      );
+      const vend = assumeRole(
+        service('ecs-tasks.amazonaws.com'),
+        '2026-03-03T03:11:00Z',
+        A,
+        'api-task-role',
+        taskId,
+        'ASIAAPITASKKEY000001',
+      );
+      const { lookup } = await traceOf([register, deploy, vend]);
+      const chain = traceBack(lookup, 'ASIAAPITASKKEY000001');
+      expect(hopsOf(chain)).toEqual([
+        ['service', 'CreateService', deploy['eventID']],
+        ['assume-role', 'AssumeRole', vend['eventID']],
+      ]);
+      expect(chain.hops[0]!.note).toBe(
+        `inferred: no RunTask names task ${taskId}; ` +
+          `this call deployed a task definition with task role ${role} before the task started`,
+      );
+      expect(chain.end.principal).toBe(`arn:aws:iam::${A}:user/ops`);
 
-    const update = call(
-      user('dev', 'AKIADEVKEY0000000001'),
-      '2026-03-03T03:10:30Z',
-      'ecs.amazonaws.com',
-      'UpdateService',
-      {
-        requestParameters: { service: 'api', taskDefinition: 'api:7' },
-        responseElements: {
-          service: {
-            serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`,
-            taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7`,
+      const update = call(
+        user('dev', 'AKIADEVKEY0000000001'),
+        '2026-03-03T03:10:30Z',
+        'ecs.amazonaws.com',
+        'UpdateService',
+        {
+          requestParameters: { service: 'api', taskDefinition: 'api:7' },
+          responseElements: {
+            service: {
+              serviceArn: `arn:aws:ecs:us-east-1:${A}:service/prod/api`,
+              taskDefinition: `arn:aws:ecs:us-east-1:${A}:task-definition/api:7`,
+            },
           },
         },
-      },
-    );
-    const { lookup: both } = await traceOf([register, deploy, update, vend]);
-    const rival = traceBack(both, 'ASIAAPITASKKEY000001');
-    expect(rival.end.kind).toBe('ambiguous');
-    expect(rival.candidates.map((hop) => hop.event.eventId)).toEqual([deploy['eventID'], update['eventID']]);
-  });
+      );
+      const { lookup: both } = await traceOf([register, deploy, update, vend]);
+      const rival = traceBack(both, 'ASIAAPITASKKEY000001');
+      expect(rival.end.kind).toBe('ambiguous');
+      expect(rival.candidates.map((hop) => hop.event.eventId)).toEqual([deploy['eventID'], update['eventID']]);
+    },
+  );
 
   it('stops where the link lies outside the index, naming the account and day to fetch', async () => {
     const use = call(
@@ -481,7 +507,10 @@ describe('trace backwards: each link kind', () => {
       'no event in the index issued access key ASIAMISSINGKEY000001, created 2026-03-01T22:00:00Z',
     );
     expect(chain.end.fetch).toMatch(
-      /^account 444455556666's CloudTrail logs for 2026-03-01 \(AWSLogs\/…\/444455556666\/CloudTrail\/us-east-1\/2026\/03\/01\//,
+      new RegExp(
+        "^account 444455556666's CloudTrail logs for 2026-03-01 " +
+          '\\(AWSLogs\\/…\\/444455556666\\/CloudTrail\\/us-east-1\\/2026\\/03\\/01\\/',
+      ),
     );
     const cross = traceBack(lookup, 'ASIAXKEY000000000001');
     expect(cross.end).toMatchObject({ kind: 'outside-index' });
@@ -504,7 +533,10 @@ describe('trace backwards: each link kind', () => {
     const chain = traceBack(lookup, use['eventID']);
     expect(chain.end.kind).toBe('ambiguous');
     expect(chain.end.reason).toMatch(
-      /^2 separate calls could have created arn:aws:sts::111122223333:assumed-role\/Shared\/deploy \(the same role and session name/,
+      new RegExp(
+        '^2 separate calls could have created arn:aws:sts::111122223333:assumed-role\\/Shared\\/deploy ' +
+          '\\(the same role and session name',
+      ),
     );
     expect(chain.candidates.map((hop) => [hop.event.eventId, hop.event.identity.userName])).toEqual([
       [one['eventID'], 'dev'],
@@ -720,7 +752,9 @@ describe('an index without trace links', () => {
     const result = runCli(['trace', 'AKIADEVKEY0000000001', '--db', dbPath]);
     expect([result.status, result.stderr]).toEqual([
       1,
-      'error: cannot trace in this index\n reason: it was built by a trailhound without trace links (the trace_links table)\n   help: index the same logs again into a new --db file\n',
+      'error: cannot trace in this index\n' +
+        ' reason: it was built by a trailhound without trace links (the trace_links table)\n' +
+        '   help: index the same logs again into a new --db file\n',
     ]);
   });
 });

@@ -116,81 +116,92 @@ function findable(eventId: string): boolean {
 }
 
 describe('terminal UI: detections (h)', () => {
-  test("h lists the rules matching the results with the hunt engine's own per-rule counts; Enter narrows to one rule's events; b restores the place", async () => {
-    const query = 'source:ecs';
-    const expected = perRule(hunt(query));
-    expect(expected.length).toBe(8);
-    const { client, waitFor, press } = start(query);
-    await waitFor((f) => f.includes('matches') && selectedLine(f) !== null, 'the results');
-    await press('j', 'j', 'j');
-    const before = selectedLine(
-      await waitFor((f) => f.split('\n')[6]?.startsWith('› ') === true, 'the fourth row selected'),
-    );
+  test(
+    "h lists the rules matching the results with the hunt engine's own per-rule counts; " +
+      "Enter narrows to one rule's events; b restores the place",
+    async () => {
+      const query = 'source:ecs';
+      const expected = perRule(hunt(query));
+      expect(expected.length).toBe(8);
+      const { client, waitFor, press } = start(query);
+      await waitFor((f) => f.includes('matches') && selectedLine(f) !== null, 'the results');
+      await press('j', 'j', 'j');
+      const before = selectedLine(
+        await waitFor((f) => f.split('\n')[6]?.startsWith('› ') === true, 'the fourth row selected'),
+      );
 
-    await press('h');
-    const view = await waitFor((f) => f.includes('▸ detections') && viewRules(f).length > 0, 'the detections view');
-    expect(viewRules(view)).toEqual(expected);
+      await press('h');
+      const view = await waitFor((f) => f.includes('▸ detections') && viewRules(f).length > 0, 'the detections view');
+      expect(viewRules(view)).toEqual(expected);
 
-    // The second rule, narrowed: exactly its events within the query, as hunt --filter finds them.
-    const [level, count, title] = expected[1]!;
-    const ruleId = hunt(query).find((d) => d.rule === title)!.rule_id;
-    await press('j', '\r');
-    const narrowed = await waitFor(
-      (f) =>
-        f.startsWith(`search: rule:${ruleId} ${query}`) && f.includes(`rule: ${title}`) && !f.includes('▸ detections'),
-      'the narrowed results',
-    );
-    expect(narrowed).toContain(
-      `${count === 1 ? '1 match' : `${count.toLocaleString('en-US')} matches`} · rule: ${title}`,
-    );
-    const page = await client.request({ kind: 'page', query: `rule:${ruleId} ${query}`, offset: 0, limit: 1000 });
-    if (!page.ok) throw new Error('page request failed');
-    const ruleEvents = hunt(query).filter((d) => d.rule_id === ruleId);
-    expect(page.value.rows.map((row) => row.event_id).sort()).toEqual(ruleEvents.map((d) => d.event_id).sort());
-    expect(level).toBe(ruleEvents[0]!.level);
+      // The second rule, narrowed: exactly its events within the query, as hunt --filter finds them.
+      const [level, count, title] = expected[1]!;
+      const ruleId = hunt(query).find((d) => d.rule === title)!.rule_id;
+      const ruleQuery = `rule:${ruleId} ${query}`;
+      await press('j', '\r');
+      const narrowed = await waitFor(
+        (f) => f.startsWith(`search: ${ruleQuery}`) && f.includes(`rule: ${title}`) && !f.includes('▸ detections'),
+        'the narrowed results',
+      );
+      expect(narrowed).toContain(
+        `${count === 1 ? '1 match' : `${count.toLocaleString('en-US')} matches`} · rule: ${title}`,
+      );
+      const page = await client.request({ kind: 'page', query: ruleQuery, offset: 0, limit: 1000 });
+      if (!page.ok) throw new Error('page request failed');
+      const ruleEvents = hunt(query).filter((d) => d.rule_id === ruleId);
+      expect(page.value.rows.map((row) => row.event_id).sort()).toEqual(ruleEvents.map((d) => d.event_id).sort());
+      expect(level).toBe(ruleEvents[0]!.level);
 
-    await press('b');
-    const back = await waitFor(
-      (f) => f.startsWith(`search: ${query}\n`) && selectedLine(f) === before,
-      `the previous query and place (${before})`,
-    );
-    expect(back).not.toContain('· rule:');
-  }, 60_000);
+      await press('b');
+      const back = await waitFor(
+        (f) => f.startsWith(`search: ${query}\n`) && selectedLine(f) === before,
+        `the previous query and place (${before})`,
+      );
+      expect(back).not.toContain('· rule:');
+    },
+    60_000,
+  );
 
-  test("Enter keeps the place: the event the view was opened on stays selected and marked in the rule's events", async () => {
-    const detections = hunt(null);
-    const alone = (time: string) => suite.records.filter((r) => r.eventTime === time).length === 1;
-    // A rule event that is neither the newest of its rule nor of its window, so landing on it is not row 1 by chance.
-    const byRule = new Map<string, HuntLine[]>();
-    for (const d of detections) byRule.set(d.rule_id, [...(byRule.get(d.rule_id) ?? []), d]);
-    const [rule, origin] = [...byRule.values()]
-      .filter((events) => events.length >= 3)
-      .map((events) => [events[0]!, events.slice().sort((a, b) => b.time.localeCompare(a.time))[1]!] as const)
-      .find(([, event]) => alone(event.time))!;
-    const at = Date.parse(origin.time);
-    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-    const window = `since:${iso(at - 3_600_000)} until:${iso(at + 3_600_000)}`;
-    const shown = origin.time.replace('T', ' ').replace('Z', '');
-    const timeOfSelection = (f: string) =>
-      /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(f.split('\n').find((line) => line.startsWith('›')) ?? '')?.[0] ?? null;
+  test(
+    'Enter keeps the place: the event the view was opened on stays selected ' + "and marked in the rule's events",
+    async () => {
+      const detections = hunt(null);
+      const alone = (time: string) => suite.records.filter((r) => r.eventTime === time).length === 1;
+      // A rule event that is neither the newest of its rule nor of its window, so landing on it is not row 1 by chance.
+      const byRule = new Map<string, HuntLine[]>();
+      for (const d of detections) byRule.set(d.rule_id, [...(byRule.get(d.rule_id) ?? []), d]);
+      const [rule, origin] = [...byRule.values()]
+        .filter((events) => events.length >= 3)
+        .map((events) => [events[0]!, events.slice().sort((a, b) => b.time.localeCompare(a.time))[1]!] as const)
+        .find(([, event]) => alone(event.time))!;
+      const at = Date.parse(origin.time);
+      const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+      const window = `since:${iso(at - 3_600_000)} until:${iso(at + 3_600_000)}`;
+      const shown = origin.time.replace('T', ' ').replace('Z', '');
+      const timeOfSelection = (f: string) => {
+        const selected = f.split('\n').find((line) => line.startsWith('›')) ?? '';
+        return /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(selected)?.[0] ?? null;
+      };
 
-    const { waitFor, press } = start(window);
-    await waitFor((f) => timeOfSelection(f) !== null, "the window's events");
-    for (let i = 0; i < 200 && timeOfSelection(await waitFor(() => true, 'a frame')) !== shown; i++) await press('j');
-    expect(timeOfSelection(await waitFor(() => true, 'a frame'))).toBe(shown);
+      const { waitFor, press } = start(window);
+      await waitFor((f) => timeOfSelection(f) !== null, "the window's events");
+      for (let i = 0; i < 200 && timeOfSelection(await waitFor(() => true, 'a frame')) !== shown; i++) await press('j');
+      expect(timeOfSelection(await waitFor(() => true, 'a frame'))).toBe(shown);
 
-    await press('h');
-    const view = await waitFor((f) => viewRules(f).length > 0, 'the detections view');
-    const index = viewRules(view).findIndex(([, , title]) => title === rule.rule);
-    expect(index).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < index; i++) await press('j');
-    await press('\r');
-    const narrowed = await waitFor(
-      (f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown,
-      "the origin selected in the rule's events",
-    );
-    expect(narrowed.split('\n').find((line) => line.startsWith('›'))).toMatch(/^›◆/);
-  }, 60_000);
+      await press('h');
+      const view = await waitFor((f) => viewRules(f).length > 0, 'the detections view');
+      const index = viewRules(view).findIndex(([, , title]) => title === rule.rule);
+      expect(index).toBeGreaterThanOrEqual(0);
+      for (let i = 0; i < index; i++) await press('j');
+      await press('\r');
+      const narrowed = await waitFor(
+        (f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown,
+        "the origin selected in the rule's events",
+      );
+      expect(narrowed.split('\n').find((line) => line.startsWith('›'))).toMatch(/^›◆/);
+    },
+    60_000,
+  );
 
   test('the detail card names every shipped rule the selected event matches, and no other', async () => {
     const all = hunt(null);

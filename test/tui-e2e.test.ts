@@ -95,7 +95,8 @@ describe('trailhound tui in a terminal (tmux)', () => {
 
   test('types a query, reads the results off the screen, quits with q', async () => {
     expect(existsSync(worker), 'dist/ is built (npm run build)').toBe(true);
-    const command = `cd '${dir}' && env NO_COLOR=1 TRAILHOUND_HISTORY= '${process.execPath}' '${bin}' tui --db '${dbPath}'`;
+    const trailhound = `'${process.execPath}' '${bin}'`;
+    const command = `cd '${dir}' && env NO_COLOR=1 TRAILHOUND_HISTORY= ${trailhound} tui --db '${dbPath}'`;
     expect(tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', command).status).toBe(0);
     await waitForScreen((text) => text.includes('3 matches'), 'the first results');
     tmux('send-keys', '-t', 'tui', '-l', 'action:DeleteBucket');

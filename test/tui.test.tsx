@@ -38,7 +38,8 @@ const ADMIN_ROLE = 'arn:aws:iam::111122223333:role/Admin';
 const ADMIN_SESSION = 'arn:aws:sts::111122223333:assumed-role/Admin/alice';
 /** Clipboard write (OSC 52), screen clear, cursor home, bidi override, CR, BS, hyperlink (OSC 8), 8-bit CSI. */
 const HOSTILE_AGENT =
-  'curl/8.0 \u001b]52;c;aGFja2Vk\u0007 \u001b[2J\u001b[H \u202eexe.txt \r\b \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m';
+  'curl/8.0 \u001b]52;c;aGFja2Vk\u0007 \u001b[2J\u001b[H \u202eexe.txt \r\b ' +
+  '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007 \u009b31m';
 const RAW_CONTROLS = /[\u001b\u0007\u0008\r\u202e\u009b]/;
 
 function user(arn: string, key: string): Rec {
@@ -404,7 +405,8 @@ describe('terminal UI', () => {
     frame = await waitFor((f) => /exported 2 events to .*\.csv/.test(f), 'CSV export');
     const csv = readdirSync(dir).find((name) => name.endsWith('.csv'))!;
     expect(readFileSync(join(dir, csv), 'utf8').split('\r\n')[0]).toBe(
-      'time,account,region,identity_type,identity_arn,access_key,event_source,action,source_ip,user_agent,error,error_message,row_id',
+      'time,account,region,identity_type,identity_arn,access_key,event_source,action,source_ip,' +
+        'user_agent,error,error_message,row_id',
     );
   });
 
@@ -444,7 +446,8 @@ describe('terminal UI', () => {
     const writer = new Database(own);
     writer
       .prepare(
-        "INSERT INTO verification(path, kind, verdict, detail, verified_at) VALUES (?, 'log', 'valid', NULL, '2026-03-03T00:00:00Z')",
+        'INSERT INTO verification(path, kind, verdict, detail, verified_at) ' +
+          "VALUES (?, 'log', 'valid', NULL, '2026-03-03T00:00:00Z')",
       )
       .run(file);
     writer.close();

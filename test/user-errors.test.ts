@@ -63,12 +63,14 @@ describe('the help check fails where it should', () => {
     ],
     [
       'a caller that passes an empty help',
-      "const make = (help: string) => new UserError({ what: 'x', reason: 'y', help, exitCode: ExitCode.usage });\nexport const a = make('fine');\nexport const b = make('');",
+      "const make = (help: string) => new UserError({ what: 'x', reason: 'y', help, exitCode: ExitCode.usage });\n" +
+        "export const a = make('fine');\nexport const b = make('');",
       ['empty help, written at {file}:4'],
     ],
     [
       'a caller that passes no help',
-      "const make = (help?: string) => new UserError({ what: 'x', reason: 'y', help: help as string });\nexport const a = make();",
+      "const make = (help?: string) => new UserError({ what: 'x', reason: 'y', help: help as string });\n" +
+        'export const a = make();',
       ['{file}:3: no help passed'],
     ],
   ];
@@ -101,7 +103,11 @@ describe('the help line as the user reads it (exit code and the whole of stderr)
     expect([result.status, result.stdout, result.stderr]).toEqual([
       2,
       '',
-      'error: bad query\n reason: "(" is never closed\n  where: user:alice (action:RunTask\n                    ^\n   help: add the ")" that closes it, or write "(" in quotes to search for it\n',
+      'error: bad query\n' +
+        ' reason: "(" is never closed\n' +
+        '  where: user:alice (action:RunTask\n' +
+        '                    ^\n' +
+        '   help: add the ")" that closes it, or write "(" in quotes to search for it\n',
     ]);
   });
 
@@ -109,7 +115,11 @@ describe('the help line as the user reads it (exit code and the whole of stderr)
     const result = runCli(['search', 'user: alice', '--db', join(tempDir(), 'unused.db')]);
     expect([result.status, result.stderr]).toEqual([
       2,
-      'error: bad query\n reason: "user:" needs a value\n  where: user: alice\n         ^^^^^\n   help: put the value right after the colon, without a space: user:VALUE\n',
+      'error: bad query\n' +
+        ' reason: "user:" needs a value\n' +
+        '  where: user: alice\n' +
+        '         ^^^^^\n' +
+        '   help: put the value right after the colon, without a space: user:VALUE\n',
     ]);
   });
 
@@ -122,7 +132,9 @@ describe('the help line as the user reads it (exit code and the whole of stderr)
     expect([result.status, result.stdout, result.stderr]).toEqual([
       1,
       '',
-      `error: cannot open database ${other}\n reason: it is an SQLite file, but not a trailhound database; it was left untouched\n   help: check the --db path: it names an index, or a new file for trailhound index to create\n`,
+      `error: cannot open database ${other}\n` +
+        ' reason: it is an SQLite file, but not a trailhound database; it was left untouched\n' +
+        '   help: check the --db path: it names an index, or a new file for trailhound index to create\n',
     ]);
   });
 
@@ -149,7 +161,8 @@ describe('the help line as the user reads it (exit code and the whole of stderr)
         'warning: skipped input (normalize)',
         ' reason: an aws:s3 event notification, not a CloudTrail event',
         '  where: {tmp}/s3-event-notification.json, record 0, line 1, byte 13',
-        "   help: only CloudTrail records are indexed; give the trail's AWSLogs/<account>/CloudTrail/ folders, or leave this file out",
+        "   help: only CloudTrail records are indexed; give the trail's AWSLogs/<account>/CloudTrail/ folders, " +
+          'or leave this file out',
         '',
       ].join('\n'),
     );

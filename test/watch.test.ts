@@ -129,9 +129,10 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
 }
 
 function eventCount(db: string, ids: readonly string[]): number {
+  const placeholders = ids.map(() => '?').join(', ');
   const rows = query<{ n: number; distinct_ids: number }>(
     db,
-    `SELECT count(*) AS n, count(DISTINCT event_id) AS distinct_ids FROM events WHERE event_id IN (${ids.map(() => '?').join(', ')})`,
+    `SELECT count(*) AS n, count(DISTINCT event_id) AS distinct_ids FROM events WHERE event_id IN (${placeholders})`,
     ...ids,
   );
   expect(rows[0]!.n).toBe(rows[0]!.distinct_ids);
@@ -706,8 +707,10 @@ describe('reports', () => {
     expect(text).toBe(
       [
         '{"type":"watching","time":"2026-03-02T10:05:00.000Z","paths":["/cases/acme"]}',
-        '{"type":"indexed","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","status":"partial","events_read":3,"events_new":2,"problems":1}',
-        '{"type":"problem","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz","position":"byte 9","stage":"decompress","reason":"gzip data ends early"}',
+        '{"type":"indexed","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz",' +
+          '"status":"partial","events_read":3,"events_new":2,"problems":1}',
+        '{"type":"problem","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/a.json.gz",' +
+          '"position":"byte 9","stage":"decompress","reason":"gzip data ends early"}',
         '{"type":"missing","time":"2026-03-02T10:05:00.000Z","path":"/cases/acme/b.json.gz"}',
         '',
       ].join('\n'),

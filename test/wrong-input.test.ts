@@ -19,13 +19,16 @@ describe('wrong input is named', () => {
     );
     writeFileSync(
       join(dir, 'flow.log'),
-      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n',
+      '2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 ' +
+        '20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n',
     );
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
     const result = runCli(['index', dir, '--db', join(dir, 'out.db')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'error: no CloudTrail event or digest in these files (GuardDuty findings, VPC flow logs and other JSON are not CloudTrail)\n   help: ',
+      'error: no CloudTrail event or digest in these files ' +
+        '(GuardDuty findings, VPC flow logs and other JSON are not CloudTrail)\n' +
+        '   help: ',
     );
   });
 
@@ -41,7 +44,10 @@ describe('wrong input is named', () => {
     expect(runCli(['index', join(dir, 'AWSLogz'), '--db', db])).toEqual({
       status: 1,
       stdout: '',
-      stderr: `error: nothing to index\n reason: no such file or folder: ${join(dir, 'AWSLogz')}\n   help: check the path; folders are read recursively, .zip, .json.gz, .json and .jsonl files directly\n`,
+      stderr:
+        'error: nothing to index\n' +
+        ` reason: no such file or folder: ${join(dir, 'AWSLogz')}\n` +
+        '   help: check the path; folders are read recursively, .zip, .json.gz, .json and .jsonl files directly\n',
     });
     expect(existsSync(db)).toBe(false);
   });
@@ -54,13 +60,19 @@ describe('wrong input is named', () => {
       expect(runCli([command, ...args, '--db', join(dir, 'missing', 'case.db')])).toEqual({
         status: 2,
         stdout: '',
-        stderr: `error: bad --db\n reason: the folder ${join(dir, 'missing')} does not exist\n   help: create it first (mkdir -p ${join(dir, 'missing')}), or give --db a file in an existing folder\n`,
+        stderr:
+          'error: bad --db\n' +
+          ` reason: the folder ${join(dir, 'missing')} does not exist\n` +
+          `   help: create it first (mkdir -p ${join(dir, 'missing')}), or give --db a file in an existing folder\n`,
       });
       mkdirSync(join(dir, 'cases'));
       expect(runCli([command, ...args, '--db', join(dir, 'cases')])).toEqual({
         status: 2,
         stdout: '',
-        stderr: `error: bad --db\n reason: ${join(dir, 'cases')} is a folder, not a database file\n   help: name a file in it: --db ${join(dir, 'cases', 'trailhound.db')}\n`,
+        stderr:
+          'error: bad --db\n' +
+          ` reason: ${join(dir, 'cases')} is a folder, not a database file\n` +
+          `   help: name a file in it: --db ${join(dir, 'cases', 'trailhound.db')}\n`,
       });
     },
   );
@@ -71,7 +83,12 @@ describe('wrong input is named', () => {
       const result = runCli(['sql', 'SELECT ? AS a', '--params', params, '--db', dbPath]);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(
-        /^error: bad --params\n reason: Too (many|few) parameter values were provided: --params holds \d values?, which must match the \?s of the statement one for one\n   help: give one value per \? in order, as a JSON array: --params '\["a", 1\]'\n$/,
+        new RegExp(
+          '^error: bad --params\\n' +
+            ' reason: Too (many|few) parameter values were provided: --params holds \\d values?, ' +
+            'which must match the \\?s of the statement one for one\\n' +
+            '   help: give one value per \\? in order, as a JSON array: --params \'\\["a", 1\\]\'\\n$',
+        ),
       );
     }
   });

@@ -218,7 +218,8 @@ class RegionStream {
 
   private writeLog(deliveredMs: number, records: Json[]): DeliveredLog {
     const stamp = iso(deliveredMs).slice(0, 16).replace(/[-:]/g, '');
-    const s3Object = `${this.folder('CloudTrail', deliveredMs)}/${this.account.id}_CloudTrail_${this.region}_${stamp}Z_${this.random.alnum(16)}.json.gz`;
+    const fileName = `${this.account.id}_CloudTrail_${this.region}_${stamp}Z_${this.random.alnum(16)}.json.gz`;
+    const s3Object = `${this.folder('CloudTrail', deliveredMs)}/${fileName}`;
     const text = JSON.stringify({ Records: records });
     writeGzip(join(this.options.outDir, s3Object), text);
     const times = records.map((record) => String(record['eventTime'])).sort();

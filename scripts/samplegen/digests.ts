@@ -96,7 +96,8 @@ export class DigestChain {
     };
     // AWS writes `\/` in keys; the hash and signature cover the exact bytes written.
     const bytes = Buffer.from(JSON.stringify(body).replace(/\//g, '\\/'));
-    const message = `${endTime}\n${this.options.bucket}/${s3Object}\n${sha256hex(bytes)}\n${previous?.signature ?? 'null'}`;
+    const previousSignature = previous?.signature ?? 'null';
+    const message = `${endTime}\n${this.options.bucket}/${s3Object}\n${sha256hex(bytes)}\n${previousSignature}`;
     const signature = sign('sha256', Buffer.from(message), this.key.privateKey).toString('hex');
     this.previous = { s3Object, bytes, signature };
     return this.previous;
@@ -106,6 +107,7 @@ export class DigestChain {
     const { accountId, keyPrefix, region, trail, homeRegion } = this.options;
     const [date] = endTime.split('T');
     const stamp = endTime.replace(/[-:]/g, '');
-    return `${keyPrefix}/CloudTrail-Digest/${region}/${date!.replace(/-/g, '/')}/${accountId}_CloudTrail-Digest_${region}_${trail}_${homeRegion}_${stamp}.json.gz`;
+    const folder = `${keyPrefix}/CloudTrail-Digest/${region}/${date!.replace(/-/g, '/')}`;
+    return `${folder}/${accountId}_CloudTrail-Digest_${region}_${trail}_${homeRegion}_${stamp}.json.gz`;
   }
 }

@@ -70,7 +70,9 @@ const ecsArn = (context: CallContext, kind: string, path: string) =>
 export function accessDenied(actorArn: string, action: string, resource: string): { code: string; message: string } {
   return {
     code: 'AccessDenied',
-    message: `User: ${actorArn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+    message:
+      `User: ${actorArn} is not authorized to perform: ${action} on resource: ${resource} ` +
+      `because no identity-based policy allows the ${action} action`,
   };
 }
 
@@ -230,7 +232,9 @@ export function ecsCall(random: Random, context: CallContext, cluster: string, s
           interactive: true,
           session: {
             sessionId: `ecs-execute-command-${random.hex(17)}`,
-            streamUrl: `wss://ssmmessages.${context.region}.amazonaws.com/v1/data-channel/ecs-execute-command-${random.hex(17)}`,
+            streamUrl:
+              `wss://ssmmessages.${context.region}.amazonaws.com/v1/data-channel/` +
+              `ecs-execute-command-${random.hex(17)}`,
             tokenValue: 'HIDDEN_DUE_TO_SECURITY_REASONS',
           },
           taskArn,

@@ -27,13 +27,17 @@ export const USER_AGENTS = {
     'aws-cli/2.17.4 Python/3.11.9 Darwin/23.5.0 exe/x86_64 prompt/off',
   ],
   boto: [
-    'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69',
+    'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.2 md/pyimpl#CPython ' +
+      'cfg/retry-mode#legacy Botocore/1.34.69',
   ],
   console: [
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+      'Chrome/122.0.0.0 Safari/537.36',
   ],
   terraform: [
-    'APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.26.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/ecs#1.41.1',
+    'APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) ' +
+      'terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) ' +
+      'aws-sdk-go-v2/1.26.0 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/ecs#1.41.1',
   ],
   ecsAgent: ['aws-sdk-go/1.51.21 (go1.21.8; linux; amd64) amazon-ecs-agent/1.82.1'],
 } as const;

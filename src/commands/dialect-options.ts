@@ -18,16 +18,20 @@ export function withDialect<T>(yargs: Argv<T>) {
       choices: DIALECTS,
       default: 'sqlite' as DialectName,
       describe:
-        "with --sql: the engine to write the statement for: trailhound's index (sqlite), DuckDB or ClickHouse over the log files, Athena or Trino over the CloudTrail table",
+        "with --sql: the engine to write the statement for: trailhound's index (sqlite), " +
+        'DuckDB or ClickHouse over the log files, Athena or Trino over the CloudTrail table',
     })
     .option('from', {
       type: 'string',
       describe:
-        'with --dialect duckdb|clickhouse: the AWSLogs folder, a glob of .json.gz files, or (ClickHouse) s3://bucket/prefix',
+        'with --dialect duckdb|clickhouse: the AWSLogs folder, a glob of .json.gz files, ' +
+        'or (ClickHouse) s3://bucket/prefix',
     })
     .option('table', {
       type: 'string',
-      describe: `with --dialect athena|trino: the CloudTrail table (default ${DEFAULT_TABLE}, as trailhound athena-table creates it)`,
+      describe:
+        `with --dialect athena|trino: the CloudTrail table (default ${DEFAULT_TABLE}, ` +
+        'as trailhound athena-table creates it)',
     });
 }
 
@@ -40,7 +44,9 @@ export function printDialectStatement(
   if (!args.sql)
     throw new UserError({
       what: '--dialect needs --sql',
-      reason: `trailhound runs searches on its own index; --dialect ${dialect} only writes the statement for that engine`,
+      reason:
+        'trailhound runs searches on its own index; ' +
+        `--dialect ${dialect} only writes the statement for that engine`,
       help: `add --sql: trailhound search --sql --dialect ${dialect} "QUERY"`,
       exitCode: ExitCode.usage,
     });

@@ -34,7 +34,8 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('rule', {
         type: 'string',
         describe:
-          "export one detection's evidence: the events the Sigma rule with this id matches (ANDed with the query, if any)",
+          "export one detection's evidence: the events the Sigma rule with this id matches " +
+          '(ANDed with the query, if any)',
       })
       .option('rules', {
         type: 'string',
@@ -48,13 +49,15 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       })
       .example('$0 export "ip:198.51.100.23" --out case-42/evidence', "an incident's records, for the report")
       .example(
-        '$0 export --rule 0a5177f4-6ca9-44c2-aacf-d3f3d8b6e4d2 --rules ~/src/sigma/rules/cloud/aws --out case-42/backdoor-keys',
+        '$0 export --rule 0a5177f4-6ca9-44c2-aacf-d3f3d8b6e4d2 --rules ~/src/sigma/rules/cloud/aws ' +
+          '--out case-42/backdoor-keys',
         'the evidence of one detection (see trailhound hunt)',
       )
       .example('$0 export "" --parquet lake/cloudtrail', 'every event as Parquet, for DuckDB, Athena or Spark')
       .epilog(
-        `Writes ${EXPORT_FILES.events} (the original records, oldest first, one per line), ${EXPORT_FILES.provenance} ` +
-          "(per record: its source file and position, the file's SHA-256, and its trailhound verify verdict) and " +
+        `Writes ${EXPORT_FILES.events} (the original records, oldest first, one per line), ` +
+          `${EXPORT_FILES.provenance} (per record: its source file and position, the file's SHA-256, ` +
+          'and its trailhound verify verdict) and ' +
           `${EXPORT_FILES.manifest} (query, SQL, time, database, tool version, count, SHA-256 of both files). ` +
           'Refuses a folder that is not empty.',
       ) as unknown as Argv<ExportArgs>,
@@ -78,8 +81,11 @@ export function runExportCommand(args: ExportArgs): number {
   try {
     if (args.parquet !== undefined) {
       const result = exportParquet(db, compiled, args.parquet);
+      const events = `${result.events} event${result.events === 1 ? '' : 's'}`;
+      const files = `${result.files} Parquet file${result.files === 1 ? '' : 's'}`;
       process.stderr.write(
-        `exported ${result.events} event${result.events === 1 ? '' : 's'} to ${escapeForTerminal(args.parquet)} as ${result.files} Parquet file${result.files === 1 ? '' : 's'} (account=…/region=…/date=…/part-0.parquet)\n`,
+        `exported ${events} to ${escapeForTerminal(args.parquet)} as ${files} ` +
+          '(account=…/region=…/date=…/part-0.parquet)\n',
       );
       return ExitCode.done;
     }
@@ -129,9 +135,8 @@ function describeExport(manifest: ExportManifest, dir: string): string {
   const statuses = Object.entries(manifest.verification)
     .map(([status, count]) => `${count} ${status}`)
     .join(', ');
-  const lines = [
-    `exported ${manifest.count} event${manifest.count === 1 ? '' : 's'} to ${escapeForTerminal(dir)} (${Object.values(EXPORT_FILES).join(', ')})`,
-  ];
+  const events = `${manifest.count} event${manifest.count === 1 ? '' : 's'}`;
+  const lines = [`exported ${events} to ${escapeForTerminal(dir)} (${Object.values(EXPORT_FILES).join(', ')})`];
   if (manifest.count > 0) lines.push(`source files: ${escapeForTerminal(statuses)}`);
   else lines.push('no events matched the query; the files are empty');
   return `${lines.join('\n')}\n`;

@@ -36,9 +36,15 @@ export function printHuntDialectStatements(
   for (const rule of rules) {
     try {
       const predicate = and([huntToPredicate(rule.predicate, rule.aggregation, { dialect, rule: rule.id }), ...filter]);
-      process.stdout.write(
-        `${renderPredicateStatement(dialect, predicate, { query: `${rule.title} (${rule.id})`, command: 'hunt rule', from: args.from, table: args.table, sort: 'oldest', limit: 0 })}\n`,
-      );
+      const statement = renderPredicateStatement(dialect, predicate, {
+        query: `${rule.title} (${rule.id})`,
+        command: 'hunt rule',
+        from: args.from,
+        table: args.table,
+        sort: 'oldest',
+        limit: 0,
+      });
+      process.stdout.write(`${statement}\n`);
       printed++;
     } catch (error) {
       if (!(error instanceof DialectError)) throw error;

@@ -69,8 +69,10 @@ export const huntCommand: CommandModule<object, HuntArgs> = {
         'one account, one day on, for a report',
       )
       .epilog(
-        'Columns: time, level, rule (title), identity, action, source_ip, account, region, event_id, rule_id, author. ' +
-          'A summary (detections per level and per rule; rules loaded and skipped, with file, line and reason) goes to stderr. ' +
+        'Columns: time, level, rule (title), identity, action, source_ip, account, region, ' +
+          'event_id, rule_id, author. ' +
+          'A summary (detections per level and per rule; rules loaded and skipped, with file, line and reason) ' +
+          'goes to stderr. ' +
           "Find a detection's record with trailhound sql \"SELECT record FROM events WHERE event_id = 'EVENT_ID'\".",
       ) as unknown as Argv<HuntArgs>,
   handler: async (args) => {
@@ -135,14 +137,18 @@ function printStatements(rules: readonly HuntRule[], filter: EventFilter, format
   for (const rule of rules) {
     const statement = ruleStatement(rule.predicate, rule.aggregation, filter);
     if (format === 'json' || format === 'ndjson') {
-      process.stdout.write(
-        `${escapeJsonForTerminal(JSON.stringify({ rule_id: rule.id, rule: rule.title, author: rule.author, sql: statement.sql, params: statement.params }))}\n`,
-      );
+      const json = JSON.stringify({
+        rule_id: rule.id,
+        rule: rule.title,
+        author: rule.author,
+        sql: statement.sql,
+        params: statement.params,
+      });
+      process.stdout.write(`${escapeJsonForTerminal(json)}\n`);
     } else {
       const title = JSON.stringify(`${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`);
-      process.stdout.write(
-        `-- rule ${escapeJsonForTerminal(title)}\n${statement.sql};\n-- --params '${escapeJsonForTerminal(JSON.stringify(statement.params)).replace(/'/g, "'\\''")}'\n\n`,
-      );
+      const params = escapeJsonForTerminal(JSON.stringify(statement.params)).replace(/'/g, "'\\''");
+      process.stdout.write(`-- rule ${escapeJsonForTerminal(title)}\n${statement.sql};\n-- --params '${params}'\n\n`);
     }
   }
   return ExitCode.done;

@@ -143,21 +143,26 @@ async function countInputs(
 
 export function formatSummary(summary: IndexSummary, seconds: number, db: string, interrupted: boolean): string {
   const rate = seconds > 0 ? Math.round(summary.eventsRead / seconds) : 0;
+  const outcome = interrupted ? 'interrupted; committed so far' : 'indexed';
   const lines = [
-    `${interrupted ? 'interrupted; committed so far' : 'indexed'}: ${summary.filesSeen} files (${summary.filesRead} read, ${summary.filesUnchanged} unchanged, ${summary.filesPartial} partly read, ${summary.filesFailed} unreadable), ${summary.digests} digests`,
-    `events: ${summary.eventsRead} read, ${summary.eventsNew} new, in ${formatDuration(seconds)} (${rate} events/s) into ${db}`,
+    `${outcome}: ${summary.filesSeen} files (${summary.filesRead} read, ${summary.filesUnchanged} unchanged, ` +
+      `${summary.filesPartial} partly read, ${summary.filesFailed} unreadable), ${summary.digests} digests`,
+    `events: ${summary.eventsRead} read, ${summary.eventsNew} new, in ${formatDuration(seconds)} ` +
+      `(${rate} events/s) into ${db}`,
   ];
   const skipped = describeSkipped(summary.filesSkipped);
   if (skipped) lines.push(skipped);
   if (summary.problems > 0) {
     lines.push(
-      `problems: ${summary.problems} (first ${summary.firstProblems.length} below; all with: trailhound sql "SELECT * FROM problems" --db ${db})`,
+      `problems: ${summary.problems} (first ${summary.firstProblems.length} below; ` +
+        `all with: trailhound sql "SELECT * FROM problems" --db ${db})`,
     );
   }
   if (summary.filesSeen === 0 && !skipped) lines.push('error: no files found under the given paths');
   else if (noCloudTrailIn(summary)) {
     lines.push(
-      'error: no CloudTrail event or digest in these files (GuardDuty findings, VPC flow logs and other JSON are not CloudTrail)',
+      'error: no CloudTrail event or digest in these files ' +
+        '(GuardDuty findings, VPC flow logs and other JSON are not CloudTrail)',
       '   help: give the folder that holds AWSLogs/<account>/CloudTrail/, or files of {"Records": [...]}',
     );
   }

@@ -95,10 +95,13 @@ export function defaultWorkerCount(cores: number): number {
 
 /** `--workers`, for the commands that index: decoding threads beside the one writer. */
 export function withWorkers<T>(yargs: Argv<T>) {
+  const workers = defaultWorkerCount(availableParallelism());
   return yargs.option('workers', {
     type: 'number',
-    default: defaultWorkerCount(availableParallelism()),
-    defaultDescription: `${defaultWorkerCount(availableParallelism())}: cores - 1, within a ${MEMORY_BUDGET_MB} MB memory budget`,
-    describe: `threads that decode files while the main thread writes; 0 decodes on the main thread; each thread may hold ~${WORKER_MB} MB on files of large records`,
+    default: workers,
+    defaultDescription: `${workers}: cores - 1, within a ${MEMORY_BUDGET_MB} MB memory budget`,
+    describe:
+      'threads that decode files while the main thread writes; 0 decodes on the main thread; ' +
+      `each thread may hold ~${WORKER_MB} MB on files of large records`,
   });
 }

@@ -20,7 +20,9 @@ function warnAboutOperatorWords(query: string, hints: readonly OperatorHint[]): 
       formatUserMessage('warning', {
         headline: `"${hint.word}" was searched as a word`,
         where: `${query}\n${' '.repeat(hint.at)}${'^'.repeat(hint.word.length)}`,
-        help: `write ${hint.word.toUpperCase()} in upper case to use it as an operator, or "${hint.word}" in quotes to keep it a word without this note`,
+        help:
+          `write ${hint.word.toUpperCase()} in upper case to use it as an operator, ` +
+          `or "${hint.word}" in quotes to keep it a word without this note`,
       }),
     );
   }

@@ -74,8 +74,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
 };
 
 function fieldsHelp(): string {
+  const fieldLines = FIELDS.map((field) => `  ${`${field.name}:`.padEnd(10)} ${field.help}`).join('\n');
   return (
-    `Fields (case-insensitive, * wildcards where it makes sense):\n${FIELDS.map((field) => `  ${`${field.name}:`.padEnd(10)} ${field.help}`).join('\n')}\n` +
+    `Fields (case-insensitive, * wildcards where it makes sense):\n${fieldLines}\n` +
     'json and ndjson print the original records; csv neutralises formulas; table escapes control characters.'
   );
 }

@@ -30,7 +30,8 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
       })
       .example('$0 sql "SELECT event_name, count(*) n FROM events GROUP BY 1 ORDER BY n DESC LIMIT 10"', 'top actions')
       .example(
-        `$0 sql "SELECT json_extract(record, '$.requestParameters.cluster') FROM events WHERE event_source = 'ecs.amazonaws.com'" --format csv`,
+        `$0 sql "SELECT json_extract(record, '$.requestParameters.cluster') FROM events ` +
+          `WHERE event_source = 'ecs.amazonaws.com'" --format csv`,
         'any record field',
       )
       .epilog(
@@ -59,9 +60,10 @@ function withParamsChecked<T>(prepare: () => T, given: number): T {
     return prepare();
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
+    const values = `${given} value${given === 1 ? '' : 's'}`;
     throw new UserError({
       what: 'bad --params',
-      reason: `${messageOf(error)}: --params holds ${given} value${given === 1 ? '' : 's'}, which must match the ?s of the statement one for one`,
+      reason: `${messageOf(error)}: --params holds ${values}, which must match the ?s of the statement one for one`,
       help: 'give one value per ? in order, as a JSON array: --params \'["a", 1]\'',
       exitCode: ExitCode.usage,
     });

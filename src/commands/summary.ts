@@ -49,7 +49,8 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
       .example('$0 summary "error:AccessDenied*" --by action --format csv', 'what is being denied')
       .example('$0 summary "since:7d" --by ip --sql', 'the statement, to run with trailhound sql or change')
       .epilog(
-        'Columns: first_seen, last_seen, events, distinct actions, source_ips and regions, errors; by identity also access_keys.',
+        'Columns: first_seen, last_seen, events, distinct actions, source_ips and regions, errors; ' +
+          'by identity also access_keys.',
       ) as unknown as Argv<SummaryArgs>,
   handler: async (args) => {
     process.exitCode = await runSummaryCommand(args);

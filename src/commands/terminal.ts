@@ -12,6 +12,7 @@ export function terminalWidth(): number {
 /** What a table leaves out to fit the terminal is said on stderr, so nothing disappears unsaid. */
 export function noteColumnsLeftOut(columns: readonly string[]): void {
   process.stderr.write(
-    `note: left out to fit ${terminalWidth()} columns: ${columns.join(', ')} (widen the terminal, or use --format csv)\n`,
+    `note: left out to fit ${terminalWidth()} columns: ${columns.join(', ')} ` +
+      '(widen the terminal, or use --format csv)\n',
   );
 }

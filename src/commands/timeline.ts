@@ -42,8 +42,11 @@ export const timelineCommand: CommandModule<object, TimelineArgs> = {
       .example('$0 timeline "key:AKIA4ZPBI2O6T4AHRAEB since:2026-03-03" --format csv', "a key's use, for a report")
       .example('$0 timeline "ip:198.51.100.23" --sql', 'the statement, to run with trailhound sql or change')
       .epilog(
-        'Columns: time, identity (short form), action (service:Action), target (the cluster, bucket, user, role … named in the request, or the first resource ARN), source_ip, result (OK or the error code).\n' +
-          'With --sql: the same events in the same order, with the columns the lines are made of (identity columns, request_parameters, first_resource_arn, error_code).',
+        'Columns: time, identity (short form), action (service:Action), ' +
+          'target (the cluster, bucket, user, role … named in the request, or the first resource ARN), ' +
+          'source_ip, result (OK or the error code).\n' +
+          'With --sql: the same events in the same order, with the columns the lines are made of ' +
+          '(identity columns, request_parameters, first_resource_arn, error_code).',
       ) as unknown as Argv<TimelineArgs>,
   handler: async (args) => {
     process.exitCode = await runTimelineCommand(args);

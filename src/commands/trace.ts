@@ -31,7 +31,8 @@ interface TraceArgs {
 export const traceCommand: CommandModule<object, TraceArgs> = {
   command: 'trace <target>',
   describe:
-    'Who is really behind an event, key or session (back to the origin), or with --forward everything an identity led to',
+    'Who is really behind an event, key or session (back to the origin), ' +
+    'or with --forward everything an identity led to',
   builder: (yargs) =>
     withFormat(withDatabase(yargs as Argv<object>))
       .positional('target', {
@@ -43,7 +44,8 @@ export const traceCommand: CommandModule<object, TraceArgs> = {
         type: 'boolean',
         default: false,
         describe:
-          'the blast radius: every session opened from TARGET (a key or ARN), recursively, across accounts, with per-session counts',
+          'the blast radius: every session opened from TARGET (a key or ARN), recursively, across accounts, ' +
+          'with per-session counts',
       })
       .option('timeline', {
         type: 'boolean',
@@ -54,7 +56,8 @@ export const traceCommand: CommandModule<object, TraceArgs> = {
         type: 'boolean',
         default: false,
         describe:
-          'with --forward: print only the search-language query for the whole radius (for search, timeline, export) and run nothing else',
+          'with --forward: print only the search-language query for the whole radius ' +
+          '(for search, timeline, export) and run nothing else',
       })
       .example('$0 trace 3f6c…-event-id', 'the chain of sessions behind one event, oldest first')
       .example('$0 trace ASIAEXAMPLEKEY0000001', 'which call issued this temporary key, and who was behind that')
@@ -65,12 +68,15 @@ export const traceCommand: CommandModule<object, TraceArgs> = {
       )
       .epilog(
         'Backwards, one row per hop, oldest first: step 0 says where the chain starts (origin), or why it stops ' +
-          '(outside-index: the next link is in logs not indexed, and note says what to fetch; ambiguous: several calls ' +
-          'could be the link, each listed as a candidate). Links: an ASIA key to the AssumeRole*, GetSessionToken or ' +
-          'GetFederationToken call that issued it; a session ARN or sourceIdentity to the call that created the session; ' +
-          "SAML and web identity federation to the identity provider's subject; AWSReservedSSO_ roles to the Identity Center " +
-          'user; ECS task, EC2 instance profile and Lambda sessions to the RunTask/StartTask, RunInstances or CreateFunction ' +
-          'that started them, and on to its caller. Copies of one request (a cross-account call is logged in both accounts) are one hop.',
+          '(outside-index: the next link is in logs not indexed, and note says what to fetch; ' +
+          'ambiguous: several calls could be the link, each listed as a candidate). ' +
+          'Links: an ASIA key to the AssumeRole*, GetSessionToken or GetFederationToken call that issued it; ' +
+          'a session ARN or sourceIdentity to the call that created the session; ' +
+          "SAML and web identity federation to the identity provider's subject; " +
+          'AWSReservedSSO_ roles to the Identity Center user; ' +
+          'ECS task, EC2 instance profile and Lambda sessions ' +
+          'to the RunTask/StartTask, RunInstances or CreateFunction that started them, and on to its caller. ' +
+          'Copies of one request (a cross-account call is logged in both accounts) are one hop.',
       ) as unknown as Argv<TraceArgs>,
   handler: async (args) => {
     process.exitCode = await runTraceCommand(args);
@@ -122,9 +128,13 @@ function describeEnd(chain: TraceChain): string {
 async function writeRadius(radius: BlastRadius, format: OutputFormat): Promise<void> {
   const table = format === 'table';
   if (format === 'json') {
-    process.stdout.write(
-      `${JSON.stringify({ root: radius.root, query: radius.query, truncated: radius.truncated, sessions: radiusRows(radius, { indent: false }) }, null, 2)}\n`,
-    );
+    const report = {
+      root: radius.root,
+      query: radius.query,
+      truncated: radius.truncated,
+      sessions: radiusRows(radius, { indent: false }),
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     await writeRows(
       format,
@@ -153,7 +163,8 @@ async function writeRadius(radius: BlastRadius, format: OutputFormat): Promise<v
     );
   if (table)
     process.stderr.write(
-      `every event of the radius: trailhound export ${shellQuote(radius.query)} --out DIR (or trailhound timeline …)\n`,
+      `every event of the radius: trailhound export ${shellQuote(radius.query)} --out DIR ` +
+        '(or trailhound timeline …)\n',
     );
 }
 

@@ -34,7 +34,8 @@ export const tuiCommand: CommandModule<object, TuiArgs> = {
       .example('$0 tui --db acme.db', 'open the index; type a query, ↑↓ to move, Enter for detail, ? for keys')
       .example('$0 tui "error:AccessDenied*" --db acme.db', 'start from a search')
       .epilog(
-        'Queries typed are kept in ~/.trailhound_history ($TRAILHOUND_HISTORY names another file; set it empty to keep none). ' +
+        'Queries typed are kept in ~/.trailhound_history ' +
+          '($TRAILHOUND_HISTORY names another file; set it empty to keep none). ' +
           'NO_COLOR turns colour off. Exports (x) go to the current folder.',
       ) as unknown as Argv<TuiArgs>,
   handler: async (args) => {

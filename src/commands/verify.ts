@@ -59,7 +59,11 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         'also prove the newest digest',
       )
       .epilog(
-        'Exit 0: everything proven (log files delivered after the newest digest aside: their digest is not written yet). 3: something was modified, is missing or breaks a chain. 4: nothing tampered, but something could not be proven; the summary on stderr says exactly what. Verdicts are stored in the verification table of --db when that database exists.',
+        'Exit 0: everything proven ' +
+          '(log files delivered after the newest digest aside: their digest is not written yet). ' +
+          '3: something was modified, is missing or breaks a chain. ' +
+          '4: nothing tampered, but something could not be proven; the summary on stderr says exactly what. ' +
+          'Verdicts are stored in the verification table of --db when that database exists.',
       ) as unknown as Argv<VerifyArgs>,
   handler: async (args) => {
     process.exitCode = await runVerify(args);

@@ -53,12 +53,14 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
         type: 'string',
         array: true,
         describe:
-          'Sigma rule files or folders (as trailhound hunt takes them): each newly indexed event a rule matches is alerted on, like --alert (repeatable)',
+          'Sigma rule files or folders (as trailhound hunt takes them): ' +
+          'each newly indexed event a rule matches is alerted on, like --alert (repeatable)',
       })
       .option('alert-exec', {
         type: 'string',
         describe:
-          'a shell command that receives every alert match on stdin, one JSON line each ({"type": "alert", "alert", "row_id", "source_file", "record"})',
+          'a shell command that receives every alert match on stdin, one JSON line each ' +
+          '({"type": "alert", "alert", "row_id", "source_file", "record"})',
       })
       .example(
         '$0 watch AWSLogs --alert "action:CreateAccessKey" --alert "error:AccessDenied* type:Root"',
@@ -76,7 +78,8 @@ export const watchCommand: CommandModule<object, WatchArgs> = {
       .epilog(
         'Files are read once they stop growing; temporary download names (aws s3 sync, rsync, rclone) are skipped. ' +
           'Deleted files keep their events and are marked missing in the files table. ' +
-          'Alerts fire for events indexed after the catch-up scan. Search meanwhile with trailhound search or sql; stop with Ctrl-C or SIGTERM.',
+          'Alerts fire for events indexed after the catch-up scan. ' +
+          'Search meanwhile with trailhound search or sql; stop with Ctrl-C or SIGTERM.',
       ) as unknown as Argv<WatchArgs>,
   handler: async (args) => {
     process.exitCode = await runWatch(args);

@@ -66,7 +66,8 @@ export async function* gunzipTolerant(compressed: AsyncIterable<Buffer>, maxByte
     const reason =
       total === 0
         ? `gzip data is corrupt (${trailingError})`
-        : `gzip data is corrupt or followed by bytes that are not gzip (${trailingError}); the ${total} bytes before were read`;
+        : `gzip data is corrupt or followed by bytes that are not gzip (${trailingError}); ` +
+          `the ${total} bytes before were read`;
     throw new InputError('decompress', reason, `after ${total} decompressed bytes`, INPUT_HELP.downloadAgain);
   }
 }

@@ -61,7 +61,9 @@ export const DEFAULT_REGIONS = [
  */
 export function athenaTableStatement(options: AthenaTableOptions): string {
   checkOptions(options);
-  const root = `s3://${options.bucket}/${options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/` : ''}AWSLogs/${options.org ? `${options.org}/` : ''}`;
+  const prefixFolder = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
+  const orgFolder = options.org ? `${options.org}/` : '';
+  const root = `s3://${options.bucket}/${prefixFolder}AWSLogs/${orgFolder}`;
   const columns = CLOUDTRAIL_COLUMNS.map((column) => `  ${column.name} ${hiveType(column.type)}`).join(',\n');
   const account =
     options.accounts.length > 0

@@ -32,12 +32,15 @@ function resolve(path: string, dialect: DialectName): Resolved {
     if (rest.length === 0) return { expr, type: column.type };
     if (column.type.kind === 'json')
       return { expr, jsonPath: `$${rest.map((key) => (key.includes('-') ? `["${key}"]` : `.${key}`)).join('')}` };
-    if (column.type.kind !== 'struct')
+    if (column.type.kind !== 'struct') {
+      const leaf = segments.slice(0, index + 1).join('.');
+      const leafKind = column.type.kind === 'array' ? 'an array' : 'text';
       throw new DialectError(
         dialect,
-        `"${path}": ${segments.slice(0, index + 1).join('.')} is ${column.type.kind === 'array' ? 'an array' : 'text'}, with no fields below it`,
-        `name ${segments.slice(0, index + 1).join('.')} itself; trailhound athena-table prints the table and its columns`,
+        `"${path}": ${leaf} is ${leafKind}, with no fields below it`,
+        `name ${leaf} itself; trailhound athena-table prints the table and its columns`,
       );
+    }
     columns = column.type.fields;
   }
   throw new DialectError(
@@ -61,13 +64,16 @@ function jsonOf(resolved: Resolved): string {
 
 /** Trino SQL, which Athena (engine 3) speaks too, over the CloudTrail table. */
 function trinoSyntax(name: 'athena' | 'trino'): DialectSyntax {
+  const columnTexts = CLOUDTRAIL_COLUMNS.map((column) =>
+    textOf({ expr: column.name.toLowerCase(), type: column.type }),
+  );
   return {
     name,
     quote: trinoString,
     text: (path) => textOf(resolve(path, name)),
     json: (path) => jsonOf(resolve(path, name)),
     // The table has no column with the record as logged: its columns, as JSON text, stand for it.
-    recordText: `concat_ws(' ', ${CLOUDTRAIL_COLUMNS.map((column) => textOf({ expr: column.name.toLowerCase(), type: column.type })).join(', ')})`,
+    recordText: `concat_ws(' ', ${columnTexts.join(', ')})`,
     flagText: (path) => `lower(${textOf(resolve(path, name))})`,
     // Trino's own CIDR test; TRY_CAST leaves service names ("ecs.amazonaws.com") as NULL, not an error.
     ipv4InRange: (_first, _last, cidr) =>

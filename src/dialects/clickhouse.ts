@@ -7,6 +7,8 @@ import { LIST_FIELDS, headerComment, orderAndLimit } from './statement-parts.js'
 
 const keys = (path: string): string => pathSegments(path, 'clickhouse').map(clickhouseString).join(', ');
 
+const SOURCE_IPV4 = `toUInt32(toIPv4OrNull(trim(splitByChar(',', JSONExtractString(record, 'sourceIPAddress'))[1])))`;
+
 /**
  * ClickHouse over `file()` or `s3()` in JSONAsString format: each record stays JSON text and is read
  * with the JSONExtract functions, which give '' (not NULL) for a missing field; `nullIf` turns that
@@ -20,8 +22,7 @@ export const clickhouseSyntax: DialectSyntax = {
   recordText: 'record',
   // readOnly is logged as true/false, and as "true"/"false" in some copies.
   flagText: (path) => `lower(trim(BOTH '"' FROM JSONExtractRaw(record, ${keys(path)})))`,
-  ipv4InRange: (first, last) =>
-    `toUInt32(toIPv4OrNull(trim(splitByChar(',', JSONExtractString(record, 'sourceIPAddress'))[1]))) BETWEEN ${first} AND ${last}`,
+  ipv4InRange: (first, last) => `${SOURCE_IPV4} BETWEEN ${first} AND ${last}`,
   likeInsensitive: (expr, pattern) => `${expr} ILIKE ${clickhouseString(pattern)}`,
   regexMatch: (expr, regex) => `match(${expr}, ${clickhouseString(regex)})`,
   withoutVersion: (expr) => `replaceRegexpOne(${expr}, '^([A-Za-z]+?)[0-9][0-9v_]*$', '\\\\1')`,

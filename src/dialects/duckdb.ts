@@ -48,12 +48,14 @@ const OCTET = '(25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
 
 /** The table function that reads the files: one row per file, its `Records` as a list of JSON values. */
 export function duckdbReadFiles(from: string | undefined): string {
-  return `read_json(${duckdbString(duckdbFiles(from))}, columns = {Records: 'JSON[]'}, format = 'unstructured', maximum_object_size = 1073741824)`;
+  const readOptions = `columns = {Records: 'JSON[]'}, format = 'unstructured', maximum_object_size = 1073741824`;
+  return `read_json(${duckdbString(duckdbFiles(from))}, ${readOptions})`;
 }
 
 /** The whole statement: read the files, unnest `Records`, derive the first source IPv4 as an integer, filter. */
 export function duckdbStatement(where: string, options: StatementOptions): string {
   const columns = LIST_FIELDS.map(({ alias, path }) => `  ${duckdbSyntax.text(path)} AS ${alias}`).join(',\n');
+  const octetValues = [1, 2, 3, 4].map((n) => `CAST(split_part(source_ip, '.', ${n}) AS BIGINT) * ${256 ** (4 - n)}`);
   return `${headerComment('DuckDB', options)}WITH records AS (
   SELECT unnest(Records) AS record
   FROM ${duckdbReadFiles(options.from)}
@@ -62,7 +64,7 @@ export function duckdbStatement(where: string, options: StatementOptions): strin
 ), events AS (
   -- the first address as a 32-bit integer, for CIDR ranges (trailhound's source_ipv4_int)
   SELECT record, CASE WHEN regexp_full_match(source_ip, '${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}')
-    THEN ${[1, 2, 3, 4].map((n) => `CAST(split_part(source_ip, '.', ${n}) AS BIGINT) * ${256 ** (4 - n)}`).join(' + ')} END AS source_ipv4
+    THEN ${octetValues.join(' + ')} END AS source_ipv4
   FROM addressed
 )
 SELECT

@@ -46,8 +46,10 @@ export function renderPredicate(predicate: Predicate, syntax: DialectSyntax): st
     case 'all':
       return 'TRUE';
     case 'and':
-    case 'or':
-      return `(${predicate.items.map((item) => renderPredicate(item, syntax)).join(predicate.kind === 'and' ? ' AND ' : ' OR ')})`;
+    case 'or': {
+      const connective = predicate.kind === 'and' ? ' AND ' : ' OR ';
+      return `(${predicate.items.map((item) => renderPredicate(item, syntax)).join(connective)})`;
+    }
     case 'not':
       // NULL-safe, as compile.ts: "-error:*" keeps the events that have no error code.
       return `NOT coalesce(${renderPredicate(predicate.item, syntax)}, FALSE)`;

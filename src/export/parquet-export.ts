@@ -71,7 +71,10 @@ export interface ParquetExportResult {
 export function exportParquet(db: SqliteDatabase, compiled: CompiledQuery, dir: string): ParquetExportResult {
   const createdDir = prepareExportDir(dir);
   const writer = new PartitionedParquetWriter(dir, PARQUET_COLUMNS);
-  const sql = `SELECT coalesce(e.recipient_account_id, '') AS p_account, coalesce(e.aws_region, '') AS p_region, coalesce(substr(e.event_time, 1, 10), '') AS p_date,
+  const partitionColumns =
+    "coalesce(e.recipient_account_id, '') AS p_account, coalesce(e.aws_region, '') AS p_region, " +
+    "coalesce(substr(e.event_time, 1, 10), '') AS p_date";
+  const sql = `SELECT ${partitionColumns},
     ${PARQUET_COLUMNS.map((column) => `e.${column.name}`).join(', ')}
     FROM events e WHERE ${compiled.where.sql}
     ORDER BY p_account, p_region, p_date, e.event_time, e.row_id`;

@@ -10,7 +10,8 @@ import { ExitCode, UserError } from '../errors.js';
  * One SQL expression, so summary groups and timeline lines name actions the same way.
  */
 export const SHORT_ACTION_SQL =
-  "CASE WHEN e.event_source LIKE '%.amazonaws.com' THEN substr(e.event_source, 1, length(e.event_source) - length('.amazonaws.com')) " +
+  "CASE WHEN e.event_source LIKE '%.amazonaws.com' " +
+  "THEN substr(e.event_source, 1, length(e.event_source) - length('.amazonaws.com')) " +
   "ELSE e.event_source END || ':' || e.event_name";
 
 /** A `--limit N` option: a whole number, where 0 means no limit (null). */
@@ -26,9 +27,10 @@ export function parseOffset(offset: number): number {
 /** yargs gives NaN for `abc`; `1e20` is a whole number but no count of rows SQLite can bind exactly. */
 function wholeNumberOption(flag: string, value: number, help: string): number {
   if (!Number.isSafeInteger(value) || value < 0) {
+    const got = Number.isNaN(value) ? 'something that is not a number' : String(value);
     throw new UserError({
       what: `bad ${flag}`,
-      reason: `expected a whole number, 0 or more; got ${Number.isNaN(value) ? 'something that is not a number' : String(value)}`,
+      reason: `expected a whole number, 0 or more; got ${got}`,
       help: help,
       exitCode: ExitCode.usage,
     });

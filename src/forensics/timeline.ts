@@ -59,10 +59,13 @@ export function timelineStatement(compiled: CompiledQuery, limit: number | null)
   const order = 'ORDER BY e.event_time ASC, e.row_id ASC';
   return {
     sql:
-      `SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn, e.user_identity_user_name,\n` +
+      `SELECT e.row_id, e.event_id, e.event_time, e.user_identity_type, e.user_identity_arn, ` +
+      `e.user_identity_user_name,\n` +
       `  e.user_identity_invoked_by, ${SHORT_ACTION_SQL} AS action, e.source_ip_address, e.error_code,\n` +
-      `  e.request_parameters, (SELECT res.value ->> '$.ARN' FROM json_each(e.resources) res WHERE res.value ->> '$.ARN' IS NOT NULL LIMIT 1) AS first_resource_arn\n` +
-      `FROM events e\nWHERE e.row_id IN (\n  SELECT e.row_id FROM events e\n  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ?)\n${order}`,
+      `  e.request_parameters, (SELECT res.value ->> '$.ARN' FROM json_each(e.resources) res ` +
+      `WHERE res.value ->> '$.ARN' IS NOT NULL LIMIT 1) AS first_resource_arn\n` +
+      `FROM events e\nWHERE e.row_id IN (\n  SELECT e.row_id FROM events e\n` +
+      `  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ?)\n${order}`,
     params: [...compiled.where.params, limitParam(limit)],
   };
 }

@@ -54,6 +54,17 @@ function compileMap(map: Record<string, Json>, keys: readonly (string | number)[
 const MATCH_MODIFIERS = ['contains', 'startswith', 'endswith'] as const;
 const COMPARE_MODIFIERS: readonly CompareOp[] = ['gt', 'gte', 'lt', 'lte'];
 const REGEX_FLAGS: Record<string, string> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
+const SUPPORTED_MODIFIERS = [
+  ...MATCH_MODIFIERS,
+  'all',
+  're',
+  'cidr',
+  'exists',
+  ...COMPARE_MODIFIERS,
+  'fieldref',
+  'base64',
+  'base64offset',
+];
 
 interface Modifiers {
   around: (typeof MATCH_MODIFIERS)[number] | 'equals';
@@ -89,10 +100,7 @@ function parseModifiers(names: readonly string[]): Modifiers {
     else if (name === 'fieldref') modifiers.fieldref = true;
     else if (name === 'base64') modifiers.base64 = 'plain';
     else if (name === 'base64offset') modifiers.base64 = 'offset';
-    else
-      throw new RuleError(
-        `modifier "${raw}" is not supported (${['contains', 'startswith', 'endswith', 'all', 're', 'cidr', 'exists', 'gt', 'gte', 'lt', 'lte', 'fieldref', 'base64', 'base64offset'].join(', ')})`,
-      );
+    else throw new RuleError(`modifier "${raw}" is not supported (${SUPPORTED_MODIFIERS.join(', ')})`);
   }
   return modifiers;
 }

@@ -68,7 +68,8 @@ function valueOf(field: FieldPath): SqlPart {
   if (column) return part(column);
   const path = jsonPathOf(field);
   return part(
-    `CASE json_type(${RECORD}, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE nullif(CAST(json_extract(${RECORD}, ?) AS TEXT), '') END`,
+    `CASE json_type(${RECORD}, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
+      `ELSE nullif(CAST(json_extract(${RECORD}, ?) AS TEXT), '') END`,
     path,
     path,
   );
@@ -340,9 +341,10 @@ function aggregatedIds(condition: SqlPart, aggregation: Aggregation): SqlPart {
   // The window's size is part of the statement's text: SQLite wants a constant there, and it is a
   // number the rule's timeframe was parsed into, never rule text.
   const window = `RANGE BETWEEN ${Math.floor(aggregation.windowSeconds)} PRECEDING AND CURRENT ROW`;
+  const countInWindow = `count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window})`;
   return {
     sql:
-      `e.row_id IN (\n  SELECT row_id FROM (\n    SELECT e.row_id, count(*) OVER (PARTITION BY ${group.sql} ORDER BY unixepoch(e.event_time) ${window}) AS n\n` +
+      `e.row_id IN (\n  SELECT row_id FROM (\n    SELECT e.row_id, ${countInWindow} AS n\n` +
       `    FROM events e\n    WHERE ${condition.sql}\n      AND e.event_time IS NOT NULL)\n  WHERE n ${op} ?)`,
     params: [...group.params, ...condition.params, aggregation.threshold],
   };

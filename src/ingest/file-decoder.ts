@@ -287,10 +287,16 @@ function slicedRecord(value: unknown, path: readonly (string | number)[], slicer
  */
 function embeddedFidelity(text: string, path: readonly (string | number)[], slicer: JsonSlicer): string | null {
   if (hasLoneSurrogate(text))
-    return 'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: stored with U+FFFD in its place';
+    return (
+      'the record holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF), which has no UTF-8 form: ' +
+      'stored with U+FFFD in its place'
+    );
   const slice = slicer.sliceAt(path);
   if (slice !== null && !isUtf8(slicer.bytes.subarray(slice.start, slice.end))) {
-    return 'the string holding the record is not valid UTF-8 in the file: stored with U+FFFD in place of the invalid bytes';
+    return (
+      'the string holding the record is not valid UTF-8 in the file: ' +
+      'stored with U+FFFD in place of the invalid bytes'
+    );
   }
   return null;
 }

@@ -11,7 +11,8 @@
  */
 export function valueToken(value: string): string {
   const folded = value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-  return `vt${hash32(folded, 0x811c9dc5).toString(36).padStart(7, '0')}${hash32(folded, 0x01000193).toString(36).padStart(7, '0')}`;
+  const hashDigits = (seed: number) => hash32(folded, seed).toString(36).padStart(7, '0');
+  return `vt${hashDigits(0x811c9dc5)}${hashDigits(0x01000193)}`;
 }
 
 /** FNV-1a over UTF-16 code units, from two seeds for 64 bits between them. */

@@ -57,8 +57,9 @@ export function describeHunt(
   for (const detection of result.detections)
     byLevel.set(detection.rule.level, (byLevel.get(detection.rule.level) ?? 0) + 1);
   const firing = rules.filter((rule) => (result.perRule.get(rule.id) ?? 0) > 0);
+  const detectionCount = result.detections.length;
   lines.push(
-    `${result.detections.length} detection${result.detections.length === 1 ? '' : 's'} from ${firing.length} of ${rules.length} rules run`,
+    `${detectionCount} detection${detectionCount === 1 ? '' : 's'} from ${firing.length} of ${rules.length} rules run`,
   );
   if (byLevel.size > 0)
     lines.push(
@@ -75,12 +76,13 @@ export function describeHunt(
         LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) ||
         (result.perRule.get(b.id) ?? 0) - (result.perRule.get(a.id) ?? 0),
     );
-    for (const rule of ranked)
-      lines.push(
-        `  ${rule.level.padEnd(13)} ${String(result.perRule.get(rule.id)).padStart(6)}  ${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`,
-      );
+    for (const rule of ranked) {
+      const count = String(result.perRule.get(rule.id)).padStart(6);
+      lines.push(`  ${rule.level.padEnd(13)} ${count}  ${rule.title} (${rule.id}, ${rule.author ?? 'no author'})`);
+    }
   }
-  const loaded = `rules: ${rules.length + belowLevel} loaded${belowLevel > 0 ? `, ${belowLevel} below --level not run` : ''}, ${skipped.length} skipped`;
+  const notRun = belowLevel > 0 ? `, ${belowLevel} below --level not run` : '';
+  const loaded = `rules: ${rules.length + belowLevel} loaded${notRun}, ${skipped.length} skipped`;
   lines.push(loaded);
   for (const skip of skipped)
     lines.push(`  skipped ${skip.file}${skip.line === null ? '' : `:${skip.line}`}: ${skip.rule}: ${skip.reason}`);

@@ -110,21 +110,23 @@ function spend(context: CompileContext, query: string, at: number, kind: 'words'
   const budget = context.budget;
   budget[kind] += amount;
   if (kind === 'words' && budget.words > MAX_WORDS) {
+    const maxWords = MAX_WORDS.toLocaleString('en-US');
     throw new QueryError(
       query,
-      `the query holds more than ${MAX_WORDS.toLocaleString('en-US')} words of free text (the limit is ${MAX_WORDS.toLocaleString('en-US')})`,
+      `the query holds more than ${maxWords} words of free text (the limit is ${maxWords})`,
       at,
       1,
       'search for the few words that matter, or use field filters (user:, ip:, key:, action: …)',
     );
   }
   if (kind === 'comparisons' && budget.comparisons > MAX_COMPARISONS) {
+    const userWildcardCost = 'a user: value with * counts 14, as it compares every form of an identity';
     throw new QueryError(
       query,
       `the query makes more than ${MAX_COMPARISONS} comparisons per event (the limit is ${MAX_COMPARISONS})`,
       at,
       1,
-      'values of one field ORed together count once (ip:a OR ip:b OR …); a user: value with * counts 14, as it compares every form of an identity',
+      `values of one field ORed together count once (ip:a OR ip:b OR …); ${userWildcardCost}`,
     );
   }
 }

@@ -53,7 +53,9 @@ export type EventListRow = { [K in (typeof LIST_COLUMNS)[number]]: K extends 'ro
 export function searchStatement(compiled: CompiledQuery, page: Page, options: { withRecord?: boolean } = {}): SqlPart {
   const order = orderBy(page);
   return {
-    sql: `SELECT ${listColumns(options)}\nFROM events e\nWHERE e.row_id IN (\n  SELECT e.row_id FROM events e\n  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ? OFFSET ?)\n${order}`,
+    sql:
+      `SELECT ${listColumns(options)}\nFROM events e\nWHERE e.row_id IN (\n` +
+      `  SELECT e.row_id FROM events e\n  WHERE ${compiled.where.sql}\n  ${order}\n  LIMIT ? OFFSET ?)\n${order}`,
     params: [...compiled.where.params, page.limit, page.offset],
   };
 }
@@ -80,7 +82,10 @@ function recentWindowStatement(page: Page, window: number, rowTest: SqlPart): Sq
  */
 function eventsInTimeOrder(sort: SortOrder, limit: '?' | '-1'): string {
   const direction = directionOf(sort);
-  return `(SELECT r.*, r.id AS row_id FROM event_rows r ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ${limit}) e`;
+  return (
+    '(SELECT r.*, r.id AS row_id FROM event_rows r ' +
+    `ORDER BY r.event_time ${direction}, r.id ${direction} LIMIT ${limit}) e`
+  );
 }
 
 function directionOf(sort: SortOrder): 'ASC' | 'DESC' {
@@ -130,7 +135,9 @@ function rowsWithIds(
   sort: SortOrder,
   options: { withRecord?: boolean },
 ): IterableIterator<EventListRow> {
-  const sql = `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n${orderBy({ sort })}`;
+  const sql =
+    `SELECT ${listColumns(options)} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?))\n` +
+    orderBy({ sort });
   return iterateRows<EventListRow>(db, { sql, params: [JSON.stringify(ids)] }, SEARCH_FAILED);
 }
 
@@ -319,7 +326,8 @@ function facetStatement(
   const dimensions = FACETS.map(([name, expression]) => `${expression} AS ${name}`).join(', ');
   const perFacet = FACETS.map(
     ([name], i) =>
-      `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
+      `SELECT * FROM (SELECT ${i} AS facet, ${name} AS value, count(*) AS n FROM matched ` +
+      `GROUP BY 2 ORDER BY 3 DESC, 2 LIMIT ${options.top})`,
   );
   const ids = options.scanNewest
     ? {
@@ -327,7 +335,9 @@ function facetStatement(
         params: compiled.rowWhere.params,
       }
     : {
-        sql: `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?`,
+        sql:
+          `SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ` +
+          'ORDER BY e.event_time DESC, e.row_id DESC LIMIT ?',
         params: compiled.where.params,
       };
   return {
@@ -365,7 +375,9 @@ export function countFacets(
 }
 
 function shareOfRecentMatching(db: SqliteDatabase, compiled: CompiledQuery): number {
-  const sql = `SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total FROM ${eventsInTimeOrder('newest', '?')} WHERE ${compiled.rowWhere.sql}`;
+  const sql =
+    'SELECT count(*) AS n, (SELECT count(*) FROM (SELECT 1 FROM event_rows LIMIT ?)) AS total ' +
+    `FROM ${eventsInTimeOrder('newest', '?')} WHERE ${compiled.rowWhere.sql}`;
   const { n, total } = firstRow<{ n: number; total: number }>(
     db,
     { sql, params: [RECENT_WINDOW, RECENT_WINDOW, ...compiled.rowWhere.params] },

@@ -113,12 +113,8 @@ function compileId(value: string): SqlPart {
   const inRecord = (test: string) => `e.row_id IN (SELECT v.row_id FROM events v WHERE ${test})`;
   if (hasWildcard(value)) {
     const like = toLikePattern(value);
-    return part(
-      `(e.event_id LIKE ? ESCAPE '\\' OR ${inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'")})`,
-      like,
-      like,
-      like,
-    );
+    const recordIdsLike = inRecord("v.request_id LIKE ? ESCAPE '\\' OR v.shared_event_id LIKE ? ESCAPE '\\'");
+    return part(`(e.event_id LIKE ? ESCAPE '\\' OR ${recordIdsLike})`, like, like, like);
   }
   return part(
     `(e.event_id IN (?, ?) OR ${inRecord('v.request_id = ? COLLATE NOCASE OR v.shared_event_id = ? COLLATE NOCASE')})`,
@@ -143,7 +139,8 @@ function compileAround(value: string): SqlPart {
     );
   const seconds = Math.round(spanMs / 1000);
   const at = (sign: '-' | '+') =>
-    `(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', a.event_time, '${sign}${seconds} seconds') FROM events a WHERE a.event_id IN (?, ?))`;
+    `(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', a.event_time, '${sign}${seconds} seconds') ` +
+    'FROM events a WHERE a.event_id IN (?, ?))';
   return part(`e.event_time BETWEEN ${at('-')} AND ${at('+')}`, id, id.toLowerCase(), id, id.toLowerCase());
 }
 
@@ -211,7 +208,9 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     name: 'user',
     aliases: ['identity', 'arn', 'who'],
-    help: 'an identity in any form: ARN, user or session name, Role/session, principal id or a part, session issuer, root, invoking service: user:ci-deploy, user:*Admin*',
+    help:
+      'an identity in any form: ARN, user or session name, Role/session, principal id or a part, ' +
+      'session issuer, root, invoking service: user:ci-deploy, user:*Admin*',
     compile: compileUser,
     compileSet: compileUserSet,
   },
@@ -271,7 +270,9 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     name: 'conflict',
     aliases: ['conflicts'],
-    help: 'events whose eventID was also logged with other content (redaction, a hand-edited log or tampering): conflict:true',
+    help:
+      'events whose eventID was also logged with other content ' +
+      '(redaction, a hand-edited log or tampering): conflict:true',
     compile: compileConflict,
   },
   {

@@ -46,6 +46,7 @@ export function compileUserSet(values: readonly string[], context: FieldContext)
 
 const ROLE_SESSION = "substr(e.user_identity_arn, nullif(instr(e.user_identity_arn, ':assumed-role/'), 0) + 14)";
 const PRINCIPAL_COLON = "nullif(instr(e.user_identity_principal_id, ':'), 0)";
+const PRINCIPAL_TO_LAST_COLON = "rtrim(e.user_identity_principal_id, replace(e.user_identity_principal_id, ':', ''))";
 
 /** The forms of derivedChecks as SQL expressions of a row (NULL where a form does not apply). */
 const DERIVED_FORMS = [
@@ -54,9 +55,10 @@ const DERIVED_FORMS = [
   "substr(e.user_identity_arn, nullif(instr(e.user_identity_arn, ':federated-user/'), 0) + 16)",
   `substr(e.user_identity_principal_id, 1, ${PRINCIPAL_COLON} - 1)`,
   `substr(e.user_identity_principal_id, ${PRINCIPAL_COLON} + 1)`,
-  `replace(e.user_identity_principal_id, rtrim(e.user_identity_principal_id, replace(e.user_identity_principal_id, ':', '')), '')`,
+  `replace(e.user_identity_principal_id, ${PRINCIPAL_TO_LAST_COLON}, '')`,
   "CASE WHEN e.user_identity_type = 'Root' COLLATE NOCASE THEN 'root' END",
-  'CASE WHEN e.user_identity_arn IS NULL AND e.user_identity_invoked_by IS NULL AND e.user_identity_user_name IS NULL THEN e.user_identity_type END',
+  'CASE WHEN e.user_identity_arn IS NULL AND e.user_identity_invoked_by IS NULL ' +
+    'AND e.user_identity_user_name IS NULL THEN e.user_identity_type END',
 ];
 
 const FTS_NARROW = 'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
@@ -99,6 +101,7 @@ function derivedChecks(pattern: string): string[] {
     `e.user_identity_principal_id LIKE '%:' || ${pattern} ESCAPE '\\'`,
     `e.user_identity_principal_id LIKE '%:' || ${pattern} || ':%' ESCAPE '\\'`,
     `(e.user_identity_type = 'Root' COLLATE NOCASE AND 'root' LIKE ${pattern} ESCAPE '\\')`,
-    `(e.user_identity_arn IS NULL AND e.user_identity_invoked_by IS NULL AND e.user_identity_user_name IS NULL AND e.user_identity_type LIKE ${pattern} ESCAPE '\\')`,
+    '(e.user_identity_arn IS NULL AND e.user_identity_invoked_by IS NULL AND e.user_identity_user_name IS NULL ' +
+      `AND e.user_identity_type LIKE ${pattern} ESCAPE '\\')`,
   ];
 }

@@ -145,7 +145,8 @@ class Parser {
   private nested(token: Token, parse: () => QueryNode): QueryNode {
     if (++this.depth > MAX_NESTING) {
       throw new QuerySyntaxError(
-        `parentheses and negations nest more than ${MAX_NESTING} levels deep; simplify the query (the limit is ${MAX_NESTING})`,
+        `parentheses and negations nest more than ${MAX_NESTING} levels deep; ` +
+          `simplify the query (the limit is ${MAX_NESTING})`,
         'drop parentheses around single terms, and list alternatives flat: a OR b OR c',
         token.at,
       );

@@ -64,7 +64,9 @@ export function countAddedBetween(
   upToRowId: number,
   cap: number,
 ): { count: number; capped: boolean } {
-  const sql = `SELECT count(*) FROM (SELECT 1 FROM events e WHERE e.row_id > ? AND e.row_id <= ? AND (${compiled.rowWhere.sql}) LIMIT ?)`;
+  const sql =
+    'SELECT count(*) FROM (SELECT 1 FROM events e ' +
+    `WHERE e.row_id > ? AND e.row_id <= ? AND (${compiled.rowWhere.sql}) LIMIT ?)`;
   const count = firstValue<number>(
     db,
     { sql, params: [afterRowId, upToRowId, ...compiled.rowWhere.params, cap + 1] },

@@ -55,12 +55,13 @@ export class ConflictRecorder {
     const known = this.statements.known.get(kept.id, fileId, recordIndex) as { id: number } | undefined;
     if (known === undefined) this.statements.insert.run(kept.id, fileId, recordIndex, record, new Date().toISOString());
     const path = (this.statements.path.get(fileId) as { path: string } | undefined)?.path ?? '';
+    const keptFile = kept.path ?? 'an unknown file';
     this.addProblem(fileId, {
       path,
       position: `record ${recordIndex}`,
       stage: 'store',
       reason:
-        `eventID ${eventId} is already indexed with other content (record ${kept.recordIndex} of ${kept.path ?? 'an unknown file'}): ` +
+        `eventID ${eventId} is already indexed with other content (record ${kept.recordIndex} of ${keptFile}): ` +
         'both records are kept; see the conflicts view (trailhound sql "SELECT * FROM conflicts")',
     });
     return { ...found, conflict: known === undefined ? 'new' : { knownId: known.id } };
@@ -78,7 +79,8 @@ export function sameRecord(a: Buffer, b: Buffer): boolean {
 function prepareStatements(db: SqliteDatabase) {
   return {
     kept: db.prepare(
-      `SELECT r.id, r.file_id AS fileId, r.record_index AS recordIndex, (SELECT path FROM files f WHERE f.id = r.file_id) AS path,
+      `SELECT r.id, r.file_id AS fileId, r.record_index AS recordIndex, ` +
+        `(SELECT path FROM files f WHERE f.id = r.file_id) AS path,
          (SELECT CAST(x.record AS BLOB) FROM event_records x WHERE x.id = r.id) AS bytes
        FROM event_rows r WHERE r.event_id = ?`,
     ),

@@ -93,7 +93,8 @@ export function readOnlyOpenMode(
     throw new UserError({
       what: `cannot open database ${path}`,
       reason:
-        'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), which a read-only open would not see',
+        'its folder is read-only and it has changes not yet moved into the database file (in its -wal file), ' +
+        'which a read-only open would not see',
       help: 'copy the database with its -wal file to a writable folder and open it there once',
     });
   }
@@ -228,16 +229,21 @@ function checkSchemaVersion(db: SqliteDatabase, path: string): void {
     db.close();
     throw new UserError({
       what: `cannot open database ${path}`,
-      reason: `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); it was left untouched`,
+      reason:
+        `it was written by a newer trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}); ` +
+        'it was left untouched',
       help: 'upgrade trailhound, or index into a new --db file',
     });
   }
   if (version !== null && version < SCHEMA_VERSION) {
     db.close();
+    const reindex = 'trailhound index PATH… --db NEW.db';
     throw new UserError({
       what: `cannot open database ${path}`,
-      reason: `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), whose layout this one does not read or convert; it was left untouched`,
-      help: 'rebuild it from the same logs into a new file: trailhound index PATH… --db NEW.db (the old file can then be deleted)',
+      reason:
+        `it was written by an older trailhound (schema ${version}; this one reads ${SCHEMA_VERSION}), ` +
+        'whose layout this one does not read or convert; it was left untouched',
+      help: `rebuild it from the same logs into a new file: ${reindex} (the old file can then be deleted)`,
     });
   }
 }

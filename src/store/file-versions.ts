@@ -78,7 +78,8 @@ function prepareStatements(db: SqliteDatabase) {
   return {
     file: db.prepare('SELECT id, sha256, status FROM files WHERE path = ?'),
     lastIds: db.prepare(
-      'SELECT (SELECT coalesce(max(id), 0) FROM event_rows) AS rowId, (SELECT coalesce(max(id), 0) FROM event_conflicts) AS conflictId',
+      'SELECT (SELECT coalesce(max(id), 0) FROM event_rows) AS rowId, ' +
+        '(SELECT coalesce(max(id), 0) FROM event_conflicts) AS conflictId',
     ),
     moveRecord: db.prepare('UPDATE event_rows SET record_index = ? WHERE id = ? AND file_id = ?'),
     earlierRows: db.prepare('SELECT id FROM event_rows WHERE file_id = ? AND id <= ?'),
@@ -86,7 +87,8 @@ function prepareStatements(db: SqliteDatabase) {
     // Called before the file's row is finished: it still says what the earlier version was, and when read.
     versionRow: db.prepare(
       `INSERT INTO files(path, sha256, content_sha256, kind, format, status, indexed_at)
-       SELECT path || ' (earlier version, sha256 ' || sha256 || ')', sha256, content_sha256, kind, format, 'superseded', indexed_at
+       SELECT path || ' (earlier version, sha256 ' || sha256 || ')', ` +
+        `sha256, content_sha256, kind, format, 'superseded', indexed_at
        FROM files WHERE id = ?
        ON CONFLICT(path) DO UPDATE SET status = 'superseded'
        RETURNING id`,

@@ -74,17 +74,18 @@ function prefixRange(prefix: string): [string, string] {
 }
 
 function prepareStatements(db: SqliteDatabase) {
+  const fileOrItsEntries = 'path = @path OR (path >= @from AND path < @to)';
   return {
     maxEventRowId: db.prepare('SELECT coalesce(max(id), 0) AS id FROM event_rows'),
     file: db.prepare(
       `SELECT path, status,
-         (SELECT coalesce(sum(events_read), 0) FROM files WHERE path = @path OR (path >= @from AND path < @to)) AS eventsRead,
-         (SELECT coalesce(sum(events_new), 0) FROM files WHERE path = @path OR (path >= @from AND path < @to)) AS eventsNew
+         (SELECT coalesce(sum(events_read), 0) FROM files WHERE ${fileOrItsEntries}) AS eventsRead,
+         (SELECT coalesce(sum(events_new), 0) FROM files WHERE ${fileOrItsEntries}) AS eventsNew
        FROM files WHERE path = @path`,
     ),
     fileProblems: db.prepare(
       `SELECT p.path, p.position, p.stage, p.reason FROM problems p
-       WHERE p.file_id IN (SELECT id FROM files WHERE path = @path OR (path >= @from AND path < @to)) ORDER BY p.id`,
+       WHERE p.file_id IN (SELECT id FROM files WHERE ${fileOrItsEntries}) ORDER BY p.id`,
     ),
     walkProblems: db.prepare(
       'SELECT id, path, position, stage, reason FROM problems WHERE file_id IS NULL AND id > ? ORDER BY id',

@@ -428,18 +428,21 @@ function prepareStatements(db: SqliteDatabase) {
     findFile: db.prepare('SELECT id, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, status FROM files WHERE path = ?'),
     upsertFile: db.prepare(
       `INSERT INTO files(path, size_bytes, mtime_ms, status) VALUES (?, ?, ?, 'indexing')
-       ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, status = 'indexing'
+       ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, ` +
+        `status = 'indexing'
        RETURNING id`,
     ),
     finishFile: db.prepare(
-      `UPDATE files SET sha256 = ?, content_sha256 = ?, kind = ?, format = ?, events_read = ?, events_new = ?, status = ?, indexed_at = ?
+      `UPDATE files SET sha256 = ?, content_sha256 = ?, kind = ?, format = ?, ` +
+        `events_read = ?, events_new = ?, status = ?, indexed_at = ?
        WHERE id = ?`,
     ),
     markMissing: db.prepare("UPDATE files SET status = 'missing' WHERE path = ?"),
     insertRecord: db.prepare('INSERT INTO event_records(id, record) VALUES (?, ?)'),
     insertEvent: db.prepare(`INSERT OR IGNORE INTO event_rows(${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`),
     insertFts: db.prepare(
-      'INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events_fts(rowid, action, identity, network, request, response, error, resources) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertTraceLink: db.prepare('INSERT OR IGNORE INTO trace_links(kind, value, row_id) VALUES (?, ?, ?)'),
     findByContent: db.prepare('SELECT id, file_id AS fileId FROM event_rows WHERE content_sha256 = ?'),

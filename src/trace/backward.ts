@@ -74,7 +74,9 @@ function stepBack(lookup: TraceLookup, who: TraceIdentity, before: string | null
   const found = creatorsOf(lookup, who, before);
   if (found.groups.length > 1) {
     const candidates = found.groups.map((group) => hopOf(group, found.via));
-    const reason = `${found.groups.length} separate calls could have created ${labelOf(who)} (${found.why}); the chain is not followed past them: trace one of their event ids`;
+    const reason =
+      `${found.groups.length} separate calls could have created ${labelOf(who)} (${found.why}); ` +
+      'the chain is not followed past them: trace one of their event ids';
     return {
       hops: [],
       candidates,
@@ -107,17 +109,21 @@ function originOf(who: TraceIdentity): ChainEnd | null {
     case 'IdentityCenterUser':
       return { kind: 'origin', ...at, reason: `IAM Identity Center user ${who.userName ?? who.principalId ?? '?'}` };
     case 'SAMLUser':
-    case 'WebIdentityUser':
+    case 'WebIdentityUser': {
+      const subjectKind = who.type === 'SAMLUser' ? 'SAML' : 'web identity';
       return {
         kind: 'origin',
         ...at,
-        reason: `${who.type === 'SAMLUser' ? 'SAML' : 'web identity'} subject ${who.userName ?? '?'} of identity provider ${who.identityProvider ?? '?'}`,
+        reason: `${subjectKind} subject ${who.userName ?? '?'} of identity provider ${who.identityProvider ?? '?'}`,
       };
+    }
     case 'AWSAccount':
       return {
         kind: 'outside-index',
         ...at,
-        reason: `called from account ${who.accountId ?? '?'} by principal ${who.principalId ?? '?'}: this is the copy logged in the resource's account, and the caller's own copy is not in the index`,
+        reason:
+          `called from account ${who.accountId ?? '?'} by principal ${who.principalId ?? '?'}: ` +
+          "this is the copy logged in the resource's account, and the caller's own copy is not in the index",
         fetch: `the CloudTrail logs of account ${who.accountId ?? '?'} for the same day`,
       };
     default:
@@ -190,36 +196,41 @@ function serviceFallback(lookup: TraceLookup, who: TraceIdentity): Step {
   const role = parts?.[1] ?? null;
   const sessionName = parts?.[2] ?? null;
   if (role?.startsWith('AWSReservedSSO_') && sessionName) {
+    const permissionSet = role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '');
     return {
       hops: [],
       end: {
         kind: 'origin',
         principal: labelOf(who),
         accessKeyId: who.accessKeyId,
-        reason: `IAM Identity Center user ${sessionName} (the session name of an AWSReservedSSO_ role; permission set ${role.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{16}$/, '')}); the AssumeRoleWithSAML that issued it is not in the index`,
+        reason:
+          `IAM Identity Center user ${sessionName} (the session name of an AWSReservedSSO_ role; ` +
+          `permission set ${permissionSet}); the AssumeRoleWithSAML that issued it is not in the index`,
         fetch: describeGap(who).fetch,
       },
     };
   }
   if (who.type === 'IAMUser' || who.type === 'Root') {
-    const reason = `${who.type === 'Root' ? `the root user of account ${who.accountId ?? '?'}` : `IAM user ${who.userName ?? who.arn ?? '?'}`}, with temporary key ${who.accessKeyId ?? '?'} from a console sign-in or a GetSessionToken call that is not in the index`;
+    const user =
+      who.type === 'Root'
+        ? `the root user of account ${who.accountId ?? '?'}`
+        : `IAM user ${who.userName ?? who.arn ?? '?'}`;
+    const reason =
+      `${user}, with temporary key ${who.accessKeyId ?? '?'} ` +
+      'from a console sign-in or a GetSessionToken call that is not in the index';
     return {
       hops: [],
       end: { kind: 'origin', principal: labelOf(who), accessKeyId: who.accessKeyId, reason, fetch: null },
     };
   }
   const started = serviceStart(lookup, guessService(sessionName), sessionName, null);
-  if (started.hop)
+  if (started.hop) {
+    const gap = 'the AssumeRole that vended the session is not in the index, the session name names it';
     return fromServiceStart(null, {
       ...started,
-      hop: {
-        ...started.hop,
-        note: `${started.hop.note ?? ''}; the AssumeRole that vended the session is not in the index, the session name names it`.replace(
-          /^; /,
-          '',
-        ),
-      },
+      hop: { ...started.hop, note: `${started.hop.note ?? ''}; ${gap}`.replace(/^; /, '') },
     });
+  }
   return { hops: [], end: describeGap(who) };
 }
 

@@ -152,14 +152,19 @@ function identitiesWhere(identities: readonly Identity[]): { sql: string; params
   return {
     sql:
       'e.row_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND ' +
-      '(e.user_identity_access_key_id IN (SELECT value FROM json_each(?)) OR e.user_identity_arn IN (SELECT value FROM json_each(?)))',
+      '(e.user_identity_access_key_id IN (SELECT value FROM json_each(?)) ' +
+      'OR e.user_identity_arn IN (SELECT value FROM json_each(?)))',
     params: [inColumns(['identity'], terms.join(' OR ')), JSON.stringify(keys), JSON.stringify(arns)],
   };
 }
 
 /** Which identity of a batch an event belongs to: its key if the batch traces that key, else its ARN. */
 function groupSql(): string {
-  return "CASE WHEN e.user_identity_access_key_id IN (SELECT value FROM json_each(?)) THEN 'key:\"' || e.user_identity_access_key_id || '\"' ELSE 'user:\"' || e.user_identity_arn || '\"' END";
+  return (
+    'CASE WHEN e.user_identity_access_key_id IN (SELECT value FROM json_each(?)) ' +
+    "THEN 'key:\"' || e.user_identity_access_key_id || '\"' " +
+    "ELSE 'user:\"' || e.user_identity_arn || '\"' END"
+  );
 }
 
 function keysOf(identities: readonly Identity[]): string {
@@ -177,7 +182,9 @@ function countsOf(lookup: TraceLookup, identities: readonly Identity[]): Map<str
   const counts = new Map<string, SessionCounts>();
   for (const batch of chunks(identities)) {
     const where = identitiesWhere(batch);
-    const sql = `SELECT ${groupSql()} AS filter, count(*) AS events, count(DISTINCT e.event_source || ':' || e.event_name) AS actions, count(e.error_code) AS errors,
+    const sql =
+      `SELECT ${groupSql()} AS filter, count(*) AS events, ` +
+      `count(DISTINCT e.event_source || ':' || e.event_name) AS actions, count(e.error_code) AS errors,
          count(DISTINCT e.recipient_account_id) AS accounts, count(DISTINCT e.source_ip_address) AS sourceIps,
          min(e.event_time) AS firstSeen, max(e.event_time) AS lastSeen
        FROM events e WHERE ${where.sql} GROUP BY 1`;
@@ -198,7 +205,9 @@ function openedFrom(lookup: TraceLookup, nodes: readonly RadiusNode[]): Pending[
   const children: Pending[] = [];
   for (const batch of chunks(identities)) {
     const where = identitiesWhere(batch);
-    const sql = `SELECT e.row_id AS rowId, ${groupSql()} AS filter FROM events e WHERE ${where.sql} AND e.row_id IN (SELECT row_id FROM trace_links)`;
+    const sql =
+      `SELECT e.row_id AS rowId, ${groupSql()} AS filter FROM events e ` +
+      `WHERE ${where.sql} AND e.row_id IN (SELECT row_id FROM trace_links)`;
     const rows = allRows<{ rowId: number; filter: string }>(
       lookup.db,
       { sql, params: [keysOf(batch), ...where.params] },

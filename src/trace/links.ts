@@ -25,7 +25,9 @@ export function creatorsOf(lookup: TraceLookup, who: TraceIdentity, before: stri
       return {
         groups: byRequest(bySession),
         via: 'linked by session ARN (role and session name), not by access key',
-        why: "the same role and session name were used for each, and the session's creation time does not tell them apart",
+        why:
+          'the same role and session name were used for each, ' +
+          "and the session's creation time does not tell them apart",
       };
     }
   }
@@ -34,7 +36,9 @@ export function creatorsOf(lookup: TraceLookup, who: TraceIdentity, before: stri
     if (bySource.length > 0) {
       return {
         groups: byRequest(bySource),
-        via: `linked by sourceIdentity ${who.sourceIdentity}: the call that set it; sessions chained in between are not in the index`,
+        via:
+          `linked by sourceIdentity ${who.sourceIdentity}: the call that set it; ` +
+          'sessions chained in between are not in the index',
         why: `each set sourceIdentity ${who.sourceIdentity}`,
       };
     }
@@ -92,7 +96,8 @@ const SERVICES: Record<
     kind: 'task',
     noun: 'Amazon ECS task',
     starters:
-      "RunTask or StartTask naming it is in the index (an ECS service's tasks are started by its scheduler, which logs no RunTask: look for the CreateService or UpdateService of a task definition with this task role)",
+      "RunTask or StartTask naming it is in the index (an ECS service's tasks are started by its scheduler, " +
+      'which logs no RunTask: look for the CreateService or UpdateService of a task definition with this task role)',
   },
   'ec2.amazonaws.com': {
     kind: 'instance',
@@ -197,7 +202,9 @@ function inferredService(groups: TraceEvent[][], taskId: string, role: string): 
     issued: serviceArnOf(event!),
     issuedKey: null,
     copies,
-    note: `inferred: no RunTask names task ${taskId}; this call deployed a task definition with task role ${role} before the task started`,
+    note:
+      `inferred: no RunTask names task ${taskId}; ` +
+      `this call deployed a task definition with task role ${role} before the task started`,
   }));
   if (hops.length === 1) return { hop: hops[0]! };
   return {
@@ -206,7 +213,9 @@ function inferredService(groups: TraceEvent[][], taskId: string, role: string): 
       kind: 'ambiguous',
       principal: `Amazon ECS task ${taskId}`,
       accessKeyId: null,
-      reason: `no RunTask names task ${taskId}, and ${hops.length} service deployments of task definitions with task role ${role} could have started it`,
+      reason:
+        `no RunTask names task ${taskId}, and ${hops.length} service deployments ` +
+        `of task definitions with task role ${role} could have started it`,
       fetch: null,
     },
   };
@@ -236,11 +245,16 @@ export function describeGap(who: TraceIdentity): ChainEnd {
   const day = who.creationDate?.slice(0, 10) ?? null;
   const what = who.accessKeyId?.startsWith('ASIA') ? `access key ${who.accessKeyId}` : (who.arn ?? 'this session');
   const when = day ? `, created ${who.creationDate}` : '';
+  const forDay = day ? ` for ${day}` : '';
+  const dayFolder = day ? day.replace(/-/g, '/') : 'YYYY/MM/DD';
   return {
     kind: 'outside-index',
     principal: who.arn ?? who.accessKeyId ?? '?',
     accessKeyId: who.accessKeyId,
     reason: `no event in the index issued ${what}${when}`,
-    fetch: `account ${account ?? '?'}'s CloudTrail logs${day ? ` for ${day}` : ''} (AWSLogs/…/${account ?? '<account>'}/CloudTrail/us-east-1/${day ? day.replace(/-/g, '/') : 'YYYY/MM/DD'}/ for the global STS endpoint, or the region of a regional one), and the caller's account if the role was assumed across accounts`,
+    fetch:
+      `account ${account ?? '?'}'s CloudTrail logs${forDay} ` +
+      `(AWSLogs/…/${account ?? '<account>'}/CloudTrail/us-east-1/${dayFolder}/ for the global STS endpoint, ` +
+      "or the region of a regional one), and the caller's account if the role was assumed across accounts",
   };
 }

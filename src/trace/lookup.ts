@@ -59,8 +59,9 @@ interface EventRow {
 
 const BRIEF_COLUMNS =
   'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
-  'e.source_ip_address, e.error_code, NULL AS request_id, NULL AS shared_event_id, NULL AS record, e.user_identity_type, e.user_identity_arn, ' +
-  'e.user_identity_access_key_id, e.user_identity_account_id, e.user_identity_principal_id, e.user_identity_user_name, e.user_identity_invoked_by';
+  'e.source_ip_address, e.error_code, NULL AS request_id, NULL AS shared_event_id, NULL AS record, ' +
+  'e.user_identity_type, e.user_identity_arn, e.user_identity_access_key_id, e.user_identity_account_id, ' +
+  'e.user_identity_principal_id, e.user_identity_user_name, e.user_identity_invoked_by';
 
 const EVENT_COLUMNS =
   'e.row_id, e.event_id, e.event_time, e.recipient_account_id, e.aws_region, e.event_source, e.event_name, ' +
@@ -135,7 +136,9 @@ export class TraceLookup {
   /** The newest event made with this access key or by this identity ARN, to learn who holds it. */
   newestEventOf(by: { key: string } | { arn: string }): TraceEvent | null {
     const compiled = compileQuery(identityQuery(by));
-    const sql = `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id = (SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC LIMIT 1)`;
+    const sql =
+      `SELECT ${EVENT_COLUMNS} FROM events e WHERE e.row_id = ` +
+      `(SELECT e.row_id FROM events e WHERE ${compiled.where.sql} ORDER BY e.event_time DESC LIMIT 1)`;
     const row = firstRow<EventRow>(this.db, { sql, params: compiled.where.params }, TRACE_READ);
     return row ? toTraceEvent(row) : null;
   }
@@ -152,7 +155,9 @@ export class TraceLookup {
 
   private readByRowIds(columns: string, rowIds: readonly number[]): TraceEvent[] {
     if (rowIds.length === 0) return [];
-    const sql = `SELECT ${columns} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ORDER BY e.event_time, e.row_id`;
+    const sql =
+      `SELECT ${columns} FROM events e WHERE e.row_id IN (SELECT value FROM json_each(?)) ` +
+      'ORDER BY e.event_time, e.row_id';
     return allRows(this.db, { sql, params: [JSON.stringify(rowIds)] }, TRACE_READ, toTraceEvent);
   }
 }

@@ -59,12 +59,14 @@ function digestVerdict(outcome: DigestOutcome): VerdictRow {
   }
   if (isUnsignedNewest(outcome)) {
     const key = digest.fields.digestS3Object;
-    const help = `its signature is only in S3 object metadata: aws s3api head-object --bucket ${digest.fields.digestS3Bucket} --key ${key}, then --signature ${key}=HEX`;
+    const headObject = `aws s3api head-object --bucket ${digest.fields.digestS3Bucket} --key ${key}`;
+    const help = `its signature is only in S3 object metadata: ${headObject}, then --signature ${key}=HEX`;
     return verdictRow(path, 'digest', 'unverifiable', `newest digest of its chain; ${help}`, 'newest-digest-unsigned');
   }
   const reason =
     signature?.status === 'unverifiable' && signature.reason === 'no-signature'
-      ? 'no signature known: no digest in the archive names it as previous, and none was given with --signature or --signatures'
+      ? 'no signature known: no digest in the archive names it as previous, ' +
+        'and none was given with --signature or --signatures'
       : signature?.status === 'unverifiable'
         ? signature.detail
         : 'not proven';
@@ -104,7 +106,9 @@ function gapRows(outcomes: readonly DigestOutcome[]): VerdictRow[] {
     let covered = spans[0]!;
     for (const span of spans.slice(1)) {
       if (span.startMs > covered.endMs) {
-        const detail = `no digest covers ${covered.outcome.digest.fields!.digestEndTime} to ${span.outcome.digest.fields!.digestStartTime}: ${gapReason(span.outcome)}`;
+        const gapStart = covered.outcome.digest.fields!.digestEndTime;
+        const gapEnd = span.outcome.digest.fields!.digestStartTime;
+        const detail = `no digest covers ${gapStart} to ${gapEnd}: ${gapReason(span.outcome)}`;
         rows.push(verdictRow(span.outcome.digest.path, 'gap', 'gap', detail));
       }
       if (span.endMs > covered.endMs) covered = span;

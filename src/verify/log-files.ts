@@ -74,11 +74,12 @@ function judgeLog(path: string, listings: readonly Listed[]): VerdictRow {
   );
   if (differing.length > 0) {
     const { listing } = differing[0]!;
+    const algorithm = listing.hashAlgorithm ?? 'no algorithm';
     return verdictRow(
       path,
       'log',
       'modified',
-      `content hashes to ${hashed.sha256}; ${namesOf(differing)} lists ${listing.hashAlgorithm ?? 'no algorithm'} ${listing.hashValue}`,
+      `content hashes to ${hashed.sha256}; ${namesOf(differing)} lists ${algorithm} ${listing.hashValue}`,
     );
   }
   if (hashed.trailingBytes > 0) {
@@ -164,7 +165,8 @@ function notCoveredRow(log: LocalFile, span: Span | undefined): VerdictRow {
       log.path,
       'log',
       'not-covered',
-      `delivered ${delivered}, after the newest digest of ${where} (${newest}): the digest that lists it is not written or not downloaded yet`,
+      `delivered ${delivered}, after the newest digest of ${where} (${newest}): ` +
+        'the digest that lists it is not written or not downloaded yet',
       'after-newest-digest',
     );
   }
@@ -173,7 +175,8 @@ function notCoveredRow(log: LocalFile, span: Span | undefined): VerdictRow {
       log.path,
       'log',
       'not-covered',
-      `delivered ${delivered}, over an hour after the newest digest of ${where} (${newest}): the digests listing it are not in the archive`,
+      `delivered ${delivered}, over an hour after the newest digest of ${where} (${newest}): ` +
+        'the digests listing it are not in the archive',
     );
   if (stampMs + NAME_PRECISION_MS <= span.oldestStartMs)
     return verdictRow(
@@ -186,6 +189,7 @@ function notCoveredRow(log: LocalFile, span: Span | undefined): VerdictRow {
     log.path,
     'log',
     'not-covered',
-    `delivered ${delivered}, inside the hours the digests of ${where} cover, yet none lists it: not delivered by a trail whose digests are here`,
+    `delivered ${delivered}, inside the hours the digests of ${where} cover, yet none lists it: ` +
+      'not delivered by a trail whose digests are here',
   );
 }

@@ -16,7 +16,8 @@ export type SignatureCheck =
 
 /** CLOUDTRAIL.md §4.4: what CloudTrail signs, UTF-8, no trailing newline. */
 export function signingString(fields: DigestFields, sha256: string): string {
-  return `${fields.digestEndTime}\n${fields.digestS3Bucket}/${fields.digestS3Object}\n${sha256}\n${fields.previousDigestSignature ?? 'null'}`;
+  const previousSignature = fields.previousDigestSignature ?? 'null';
+  return `${fields.digestEndTime}\n${fields.digestS3Bucket}/${fields.digestS3Object}\n${sha256}\n${previousSignature}`;
 }
 
 /**

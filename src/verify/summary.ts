@@ -63,7 +63,8 @@ function provenStatements(rows: readonly VerdictRow[], outcomes: readonly Digest
       .map((outcome) => outcome.digest.chainId),
   );
   return [
-    `${validDigests} of ${outcomes.length} digest files are as CloudTrail wrote them (signature verified, or pinned by the hash in a proven successor)`,
+    `${validDigests} of ${outcomes.length} digest files are as CloudTrail wrote them ` +
+      '(signature verified, or pinned by the hash in a proven successor)',
     `${validLogs} of ${logFiles} log files are as CloudTrail delivered them (SHA-256 matches a proven digest)`,
     `${chains.size - brokenChains.size} of ${chains.size} digest chains have no broken or missing link`,
   ];
@@ -83,15 +84,19 @@ function unprovenStatements(
   };
   if (!keysGiven && outcomes.length > 0)
     statements.push('no signature was checked: no --public-keys given (save aws cloudtrail list-public-keys output)');
+  const newestDigests = heads === 1 ? 'newest digest of a chain' : 'newest digests of their chains';
+  const logsListed = by('log', 'unverifiable', 'listed-by-unsigned-newest');
   add(
     heads,
-    `newest digest${heads === 1 ? '' : 's'} of ${heads === 1 ? 'a chain' : 'their chains'}, and the ${by('log', 'unverifiable', 'listed-by-unsigned-newest')} log files listed there: the signature is only in S3 object metadata; pass it with --signature KEY=HEX or --signatures FILE`,
+    `${newestDigests}, and the ${logsListed} log files listed there: the signature is only in S3 object metadata; ` +
+      'pass it with --signature KEY=HEX or --signatures FILE',
   );
   add(by('digest', 'unverifiable', null), 'other digests could not be verified (see their rows)');
   add(by('log', 'unverifiable', null), 'other log files are listed only by digests that are not proven');
   add(
     by('log', 'not-covered', 'after-newest-digest'),
-    'log files were delivered after the newest digest of their account and region: the digest listing them is not in the archive yet (not counted against the result)',
+    'log files were delivered after the newest digest of their account and region: ' +
+      'the digest listing them is not in the archive yet (not counted against the result)',
   );
   add(by('log', 'not-covered', null), 'log files are listed by no digest in the archive (see their rows)');
   add(
@@ -102,7 +107,8 @@ function unprovenStatements(
   const newest = newestEnd(outcomes);
   if (newest)
     statements.push(
-      `that nothing was delivered after the newest digest of each chain (the latest ends ${newest}): a cut tail leaves no trace offline`,
+      `that nothing was delivered after the newest digest of each chain (the latest ends ${newest}): ` +
+        'a cut tail leaves no trace offline',
     );
   if (keysGiven)
     statements.push(
@@ -130,7 +136,8 @@ function count(rows: readonly VerdictRow[], predicate: (row: VerdictRow) => bool
 /** The summary as text for stderr; the caller escapes it, since details quote file content. */
 export function formatVerifySummary(summary: VerifySummary): string[] {
   const lines = [
-    `checked ${summary.chains} digest chains: ${summary.digestFiles} digest files, ${summary.logFiles} log files (${summary.filesIgnored} other files ignored)`,
+    `checked ${summary.chains} digest chains: ${summary.digestFiles} digest files, ${summary.logFiles} log files ` +
+      `(${summary.filesIgnored} other files ignored)`,
   ];
   for (const kind of Object.keys(VERDICTS) as VerdictKind[]) {
     const parts = VERDICTS[kind].map((verdict) =>

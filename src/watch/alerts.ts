@@ -84,10 +84,16 @@ export class Alerts {
 
   private emit(alert: Alert, match: AddedMatch): void {
     const record = match.record.includes('\n') ? JSON.stringify(JSON.parse(match.record)) : match.record;
-    const rule = alert.rule
-      ? `"rule":${JSON.stringify({ id: alert.rule.id, title: alert.rule.title, author: alert.rule.author, level: alert.rule.level })},`
-      : '';
-    const json = `{"type":"alert","alert":${JSON.stringify(alert.label)},${rule}"row_id":${match.row_id},"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
+    const ruleSummary = alert.rule && {
+      id: alert.rule.id,
+      title: alert.rule.title,
+      author: alert.rule.author,
+      level: alert.rule.level,
+    };
+    const rule = ruleSummary ? `"rule":${JSON.stringify(ruleSummary)},` : '';
+    const json =
+      `{"type":"alert","alert":${JSON.stringify(alert.label)},${rule}"row_id":${match.row_id},` +
+      `"source_file":${JSON.stringify(match.source_file)},"record":${record}}`;
     if (this.options.json) {
       this.options.out.write(`${escapeJsonForTerminal(json)}\n`);
     } else {

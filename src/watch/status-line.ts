@@ -92,7 +92,10 @@ export function createStderrReporter(
 }
 
 function stoppedLine(status: Pick<WatchStatus, 'filesRead' | 'eventsNew' | 'problems'>): string {
-  return `stopped: ${countOf(status.filesRead, 'file')} read, ${countOf(status.eventsNew, 'new event')}, ${countOf(status.problems, 'problem')}\n`;
+  const files = countOf(status.filesRead, 'file');
+  const events = countOf(status.eventsNew, 'new event');
+  const problems = countOf(status.problems, 'problem');
+  return `stopped: ${files} read, ${events}, ${problems}\n`;
 }
 
 /** One line per thing that happened, for a pipe or a log file; file names escaped, as everywhere. */

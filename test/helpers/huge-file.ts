@@ -57,9 +57,10 @@ export function indexHugeFile(sizeBytes: number): void {
     reason: string;
   };
   db.close();
+  const recordBytes = hugeOpen.length + blobBytes + hugeClose.length;
   expect(problem).toEqual({
     path,
     position: `record 1, line 1, byte ${head.length}`,
-    reason: `record of ${hugeOpen.length + blobBytes + hugeClose.length} bytes exceeds the ${DEFAULT_LIMITS.maxRecordBytes}-byte limit`,
+    reason: `record of ${recordBytes} bytes exceeds the ${DEFAULT_LIMITS.maxRecordBytes}-byte limit`,
   });
 }

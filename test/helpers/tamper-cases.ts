@@ -32,7 +32,9 @@ function digestBytes(json: DigestJson): Buffer {
 
 /** CLOUDTRAIL.md §4.4, written out again here so the test does not trust the program's version. */
 function signDigest(json: DigestJson, bytes: Buffer, key: KeyObject): string {
-  const message = `${json.digestEndTime}\n${json.digestS3Bucket}/${json.digestS3Object}\n${sha256hex(bytes)}\n${json.previousDigestSignature ?? 'null'}`;
+  const message =
+    `${json.digestEndTime}\n${json.digestS3Bucket}/${json.digestS3Object}\n` +
+    `${sha256hex(bytes)}\n${json.previousDigestSignature ?? 'null'}`;
   return sign('sha256', Buffer.from(message), key).toString('hex');
 }
 
@@ -171,17 +173,23 @@ export const TAMPER_CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'a digest re-signed with another RSA key, with its own fingerprint: unverifiable, next link broken, the hidden log not covered; exit 3',
+    name:
+      'a digest re-signed with another RSA key, with its own fingerprint: unverifiable, next link broken,' +
+      ' the hidden log not covered; exit 3',
     kind: 'digest re-signed',
     tamper: resigned('unverifiable', true),
   },
   {
-    name: "a digest re-signed with another RSA key, keeping AWS's fingerprint: invalid, next link broken, the hidden log not covered; exit 3",
+    name:
+      "a digest re-signed with another RSA key, keeping AWS's fingerprint: invalid, next link broken," +
+      ' the hidden log not covered; exit 3',
     kind: 'digest re-signed',
     tamper: resigned('invalid', false),
   },
   {
-    name: 'the newest digest re-signed with another key: no successor can expose it, so it stays unverifiable; exit 4, never 0',
+    name:
+      'the newest digest re-signed with another key: no successor can expose it,' +
+      ' so it stays unverifiable; exit 4, never 0',
     kind: 'newest digest re-signed',
     tamper: (model, copy) => {
       const { at } = copy;
@@ -204,7 +212,10 @@ export const TAMPER_CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'two consecutive digests swapped: both moved (invalid), the links into them broken; their logs still proven; exit 3',
+    name:
+      'two consecutive digests swapped: both moved (invalid), the links into them broken;' +
+      ' their logs still proven; exit 3',
+
     kind: 'digests reordered',
     tamper: (model, copy) => {
       const { at } = copy;

@@ -274,33 +274,38 @@ export function describeKeepingPlace(events: number): void {
       await indexInto([file], { dbPath: own });
     };
 
-    test('new matching events are counted while a writer runs, the results stay marked stale after it stops, until r; F follows', async () => {
-      const own = join(dir, 'fresh.db');
-      await add(own, 'fresh-1.json', [call(1, 'RunTask'), call(2, 'DescribeTasks')]);
-      // A live process holds the writer lock: this one, standing in for `trailhound watch`.
-      const lock = `${own}.lock`;
-      writeFileSync(lock, String(process.pid));
-      const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
-      await waitFor((f) => f.includes('1 match') && f.includes('watching: 0 new events'), 'the writer, nothing new');
-      await add(own, 'fresh-2.json', [call(3, 'RunTask'), call(4, 'DescribeTasks'), call(5, 'RunTask')]);
-      writeFileSync(lock, String(process.pid));
-      await waitFor(
-        (f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'),
-        'new events counted',
-      );
-      rmSync(lock);
-      const stale = await waitFor(
-        (f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'),
-        'stale after the writer stopped',
-      );
-      expect(stale).toMatch(/^ {2}1 match /m);
-      await press('r');
-      let frame = await waitFor((f) => f.includes('3 matches'), 'read again');
-      expect(frame).not.toContain('older than the index');
-      await press('F');
-      await add(own, 'fresh-3.json', [call(6, 'RunTask')]);
-      frame = await waitFor((f) => f.includes('4 matches'), 'followed without a key');
-      expect(frame).not.toContain('older than the index');
-    }, 30_000);
+    test(
+      'new matching events are counted while a writer runs, the results stay marked stale after it stops,' +
+        ' until r; F follows',
+      async () => {
+        const own = join(dir, 'fresh.db');
+        await add(own, 'fresh-1.json', [call(1, 'RunTask'), call(2, 'DescribeTasks')]);
+        // A live process holds the writer lock: this one, standing in for `trailhound watch`.
+        const lock = `${own}.lock`;
+        writeFileSync(lock, String(process.pid));
+        const { waitFor, press } = start({ dbPath: own, initialQuery: 'action:RunTask', statusPollMs: 50 });
+        await waitFor((f) => f.includes('1 match') && f.includes('watching: 0 new events'), 'the writer, nothing new');
+        await add(own, 'fresh-2.json', [call(3, 'RunTask'), call(4, 'DescribeTasks'), call(5, 'RunTask')]);
+        writeFileSync(lock, String(process.pid));
+        await waitFor(
+          (f) => f.includes('1 match ') && f.includes('watching: 3 new events, 2 matching (r reloads)'),
+          'new events counted',
+        );
+        rmSync(lock);
+        const stale = await waitFor(
+          (f) => f.includes('older than the index: 3 new events, 2 matching (r reloads)'),
+          'stale after the writer stopped',
+        );
+        expect(stale).toMatch(/^ {2}1 match /m);
+        await press('r');
+        let frame = await waitFor((f) => f.includes('3 matches'), 'read again');
+        expect(frame).not.toContain('older than the index');
+        await press('F');
+        await add(own, 'fresh-3.json', [call(6, 'RunTask')]);
+        frame = await waitFor((f) => f.includes('4 matches'), 'followed without a key');
+        expect(frame).not.toContain('older than the index');
+      },
+      30_000,
+    );
   });
 }

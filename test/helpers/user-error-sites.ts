@@ -72,7 +72,8 @@ export function findUserErrorSites(program: ts.Program, srcDir: string): UserErr
     if (ts.isTemplateExpression(expr)) {
       // Only the written parts count: a help made of nothing but ${…} could be empty.
       const text = expr.head.text + expr.templateSpans.map((span) => `\${…}${span.literal.text}`).join('');
-      return { helps: [{ text: text.replace(/\$\{…\}/g, '').trim() === '' ? '' : text, at: where(expr) }], faults: [] };
+      const written = text.replace(/\$\{…\}/g, '').trim();
+      return { helps: [{ text: written === '' ? '' : text, at: where(expr) }], faults: [] };
     }
     if (withoutCasts(expr) !== expr) return trace(withoutCasts(expr), next);
     if (ts.isConditionalExpression(expr)) return merge([trace(expr.whenTrue, next), trace(expr.whenFalse, next)]);

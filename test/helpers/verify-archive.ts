@@ -181,17 +181,18 @@ export function describeUntouchedArchive(title: string, chains?: readonly string
     });
     afterAll(() => rmSync(copy.root, { recursive: true, force: true }));
 
-    test('every digest, link and listed log file is valid; logs after the newest digest are not covered; exit 0', () => {
+    test('every digest, link and listed log is valid; logs after the newest digest are not covered; exit 0', () => {
       const result = verifyCopy(copy.root);
       expect(result.verdicts).toEqual(baseline(model, copy.at));
       expect(result.status).toBe(0);
       const afterNewest = model.logs.filter((key) => !model.listedBy.has(key)).length;
       expect(result.summary.notProven[0]).toBe(
-        `${afterNewest} log files were delivered after the newest digest of their account and region: the digest listing them is not in the archive yet (not counted against the result)`,
+        `${afterNewest} log files were delivered after the newest digest of their account and region:` +
+          ' the digest listing them is not in the archive yet (not counted against the result)',
       );
     });
 
-    test('without signatures, only the newest digest of each chain and the logs it lists are unverifiable; exit 4', () => {
+    test('without signatures, only the newest digest of a chain and the logs it lists are unverifiable; exit 4', () => {
       const { at } = copy;
       const expected = baseline(model, at);
       for (const chain of model.chains) {
@@ -208,7 +209,8 @@ export function describeUntouchedArchive(title: string, chains?: readonly string
         0,
       );
       expect(result.summary.notProven[0]).toBe(
-        `${heads} newest digests of their chains, and the ${headLogs} log files listed there: the signature is only in S3 object metadata; pass it with --signature KEY=HEX or --signatures FILE`,
+        `${heads} newest digests of their chains, and the ${headLogs} log files listed there:` +
+          ' the signature is only in S3 object metadata; pass it with --signature KEY=HEX or --signatures FILE',
       );
     });
 

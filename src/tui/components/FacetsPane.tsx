@@ -21,7 +21,8 @@ type Line = { readonly heading: string } | { readonly item: FacetItem; readonly 
 
 /** Top values per facet of the current results; Enter filters on one, - excludes it. */
 export function FacetsPane({ items, sampled, selected, height, width, focused, theme }: FacetsPaneProps) {
-  const title = `facets${sampled === null ? '' : ` (newest ${formatNumber(sampled)} matches)`}  Enter filter, - exclude`;
+  const sampleNote = sampled === null ? '' : ` (newest ${formatNumber(sampled)} matches)`;
+  const title = `facets${sampleNote}  Enter filter, - exclude`;
   const lines = items === null ? [] : facetLines(items);
   const at = lines.findIndex((line) => 'item' in line && line.index === selected);
   const top = Math.max(0, Math.min(at - Math.floor(height / 2), lines.length - height));

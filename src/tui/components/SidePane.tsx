@@ -26,7 +26,9 @@ export interface SidePaneProps {
   readonly theme: Theme;
 }
 
-/** Beside the list (or below it): the detections or the trace when open, else the facets when shown, else the detail. */
+/**
+ * Beside the list (or below it): the detections or the trace when open, else the facets when shown, else the detail.
+ */
 export function SidePane({
   layout,
   state,

@@ -26,10 +26,8 @@ export function TimelineStrip({ summary, timeline, selectedTime, width, withYear
   const hours = timeline?.hours ?? [];
   const first = hours[0]?.hour;
   const last = hours.at(-1)?.hour;
-  const range =
-    first && last
-      ? ` ${label(first, withYear)} → ${label(last, withYear)}${timeline?.capped ? ` (newest ${formatNumber(hours.reduce((n, h) => n + h.count, 0))})` : ''}`
-      : '';
+  const cappedNote = timeline?.capped ? ` (newest ${formatNumber(hours.reduce((n, h) => n + h.count, 0))})` : '';
+  const range = first && last ? ` ${label(first, withYear)} → ${label(last, withYear)}${cappedNote}` : '';
   const cells = fitTimeline(hours, Math.max(0, width - lead.length - range.length - 1));
   if (cells === null) return <Text wrap="truncate-end">{lead}</Text>;
   const strip = sparkline(cells.counts);

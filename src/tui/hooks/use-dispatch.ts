@@ -57,8 +57,6 @@ function exportMessage(reply: SearchReply<'export'>): StatusMessage {
       tone: 'info',
     };
   }
-  return {
-    text: `export failed: ${'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled'}`,
-    tone: 'error',
-  };
+  const reason = 'failure' in reply ? reply.failure : 'queryProblem' in reply ? reply.queryProblem.detail : 'cancelled';
+  return { text: `export failed: ${reason}`, tone: 'error' };
 }

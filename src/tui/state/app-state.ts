@@ -166,7 +166,8 @@ export function reduce(
       if (state.mode === 'help' || state.focus !== 'results') return moveBy(state, Number.MAX_SAFE_INTEGER, context);
       // The selection moves once the last rows are read (components/App.tsx), so it never lands on a row still loading.
       if (!context.countCapped) return done({ endPending: true });
-      return done({ endPending: true, message: { text: 'counting every match…', tone: 'info' } }, { type: 'countAll' });
+      const counting: StatusMessage = { text: 'counting every match…', tone: 'info' };
+      return done({ endPending: true, message: counting }, { type: 'countAll' });
     }
     case 'enter':
       return enter(state, context);

@@ -80,7 +80,9 @@ export const KEY_BINDINGS: readonly Binding[] = [
   },
   {
     keys: 'h',
-    does: "detections: the shipped Sigma rules matching the results, by level, with exact counts; Enter narrows to one rule's events",
+    does:
+      'detections: the shipped Sigma rules matching the results, by level, with exact counts; ' +
+      "Enter narrows to one rule's events",
     where: 'lists',
     hint: 'h detections',
   },

@@ -214,65 +214,62 @@ describe('trace backwards: each link kind', () => {
     expect(chain.end.principal).toBe(`arn:aws:iam::${A}:user/dev`);
   });
 
-  it(
-    "ends SAML and web identity federation at the identity provider's subject, " + 'with the attributes logged',
-    async () => {
-      const saml = rec({
-        eventTime: '2026-03-03T08:00:00Z',
-        eventName: 'AssumeRoleWithSAML',
-        userIdentity: {
-          type: 'SAMLUser',
-          principalId: 'okta:jane',
-          userName: 'jane@corp.example',
-          identityProvider: `arn:aws:iam::${A}:saml-provider/Okta`,
-        },
-        requestParameters: {
-          roleArn: `arn:aws:iam::${A}:role/Engineer`,
-          principalArn: `arn:aws:iam::${A}:saml-provider/Okta`,
-          principalTags: { team: 'payments' },
-        },
-        responseElements: {
-          credentials: { accessKeyId: 'ASIASAMLKEY000000001' },
-          assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/Engineer/jane@corp.example` },
-          subject: 'jane@corp.example',
-          subjectType: 'persistent',
-          issuer: 'http://www.okta.com/exk1',
-          audience: 'https://signin.aws.amazon.com/saml',
-        },
-      });
-      const web = rec({
-        eventTime: '2026-03-03T08:10:00Z',
-        eventName: 'AssumeRoleWithWebIdentity',
-        userIdentity: {
-          type: 'WebIdentityUser',
-          principalId: 'token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/app:ref:refs/heads/main',
-          userName: 'repo:acme/app:ref:refs/heads/main',
-          identityProvider: 'token.actions.githubusercontent.com',
-        },
-        requestParameters: { roleArn: `arn:aws:iam::${A}:role/GitHubDeploy`, roleSessionName: 'gha' },
-        responseElements: {
-          credentials: { accessKeyId: 'ASIAWEBKEY0000000001' },
-          assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/GitHubDeploy/gha` },
-          subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main',
-          provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
-          audience: 'sts.amazonaws.com',
-        },
-      });
-      const { lookup } = await traceOf([saml, web]);
-      const viaSaml = traceBack(lookup, 'ASIASAMLKEY000000001');
-      expect(hopsOf(viaSaml)).toEqual([['saml', 'AssumeRoleWithSAML', saml['eventID']]]);
-      expect(viaSaml.end).toMatchObject({ kind: 'origin', principal: 'jane@corp.example' });
-      expect(viaSaml.end.reason).toBe(
-        'SAML subject jane@corp.example of identity provider http://www.okta.com/exk1 ' +
-          '(subjectType=persistent, audience=https://signin.aws.amazon.com/saml, principalTags={"team":"payments"})',
-      );
-      const viaWeb = traceBack(lookup, 'ASIAWEBKEY0000000001');
-      expect(viaWeb.end.reason).toBe(
-        'web identity subject repo:acme/app:ref:refs/heads/main of identity provider ' +
-          'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (audience=sts.amazonaws.com)',
-      );
-    },
-  );
+  it("ends SAML and web identity federation at the provider's subject, with the attributes logged", async () => {
+    const saml = rec({
+      eventTime: '2026-03-03T08:00:00Z',
+      eventName: 'AssumeRoleWithSAML',
+      userIdentity: {
+        type: 'SAMLUser',
+        principalId: 'okta:jane',
+        userName: 'jane@corp.example',
+        identityProvider: `arn:aws:iam::${A}:saml-provider/Okta`,
+      },
+      requestParameters: {
+        roleArn: `arn:aws:iam::${A}:role/Engineer`,
+        principalArn: `arn:aws:iam::${A}:saml-provider/Okta`,
+        principalTags: { team: 'payments' },
+      },
+      responseElements: {
+        credentials: { accessKeyId: 'ASIASAMLKEY000000001' },
+        assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/Engineer/jane@corp.example` },
+        subject: 'jane@corp.example',
+        subjectType: 'persistent',
+        issuer: 'http://www.okta.com/exk1',
+        audience: 'https://signin.aws.amazon.com/saml',
+      },
+    });
+    const web = rec({
+      eventTime: '2026-03-03T08:10:00Z',
+      eventName: 'AssumeRoleWithWebIdentity',
+      userIdentity: {
+        type: 'WebIdentityUser',
+        principalId: 'token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/app:ref:refs/heads/main',
+        userName: 'repo:acme/app:ref:refs/heads/main',
+        identityProvider: 'token.actions.githubusercontent.com',
+      },
+      requestParameters: { roleArn: `arn:aws:iam::${A}:role/GitHubDeploy`, roleSessionName: 'gha' },
+      responseElements: {
+        credentials: { accessKeyId: 'ASIAWEBKEY0000000001' },
+        assumedRoleUser: { arn: `arn:aws:sts::${A}:assumed-role/GitHubDeploy/gha` },
+        subjectFromWebIdentityToken: 'repo:acme/app:ref:refs/heads/main',
+        provider: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+        audience: 'sts.amazonaws.com',
+      },
+    });
+    const { lookup } = await traceOf([saml, web]);
+    const viaSaml = traceBack(lookup, 'ASIASAMLKEY000000001');
+    expect(hopsOf(viaSaml)).toEqual([['saml', 'AssumeRoleWithSAML', saml['eventID']]]);
+    expect(viaSaml.end).toMatchObject({ kind: 'origin', principal: 'jane@corp.example' });
+    expect(viaSaml.end.reason).toBe(
+      'SAML subject jane@corp.example of identity provider http://www.okta.com/exk1 ' +
+        '(subjectType=persistent, audience=https://signin.aws.amazon.com/saml, principalTags={"team":"payments"})',
+    );
+    const viaWeb = traceBack(lookup, 'ASIAWEBKEY0000000001');
+    expect(viaWeb.end.reason).toBe(
+      'web identity subject repo:acme/app:ref:refs/heads/main of identity provider ' +
+        'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (audience=sts.amazonaws.com)',
+    );
+  });
 
   it(
     'ends an Identity Center (AWSReservedSSO_) session at the signed-in user, ' +

@@ -162,46 +162,42 @@ describe('terminal UI: detections (h)', () => {
     60_000,
   );
 
-  test(
-    'Enter keeps the place: the event the view was opened on stays selected ' + "and marked in the rule's events",
-    async () => {
-      const detections = hunt(null);
-      const alone = (time: string) => suite.records.filter((r) => r.eventTime === time).length === 1;
-      // A rule event that is neither the newest of its rule nor of its window, so landing on it is not row 1 by chance.
-      const byRule = new Map<string, HuntLine[]>();
-      for (const d of detections) byRule.set(d.rule_id, [...(byRule.get(d.rule_id) ?? []), d]);
-      const [rule, origin] = [...byRule.values()]
-        .filter((events) => events.length >= 3)
-        .map((events) => [events[0]!, events.slice().sort((a, b) => b.time.localeCompare(a.time))[1]!] as const)
-        .find(([, event]) => alone(event.time))!;
-      const at = Date.parse(origin.time);
-      const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-      const window = `since:${iso(at - 3_600_000)} until:${iso(at + 3_600_000)}`;
-      const shown = origin.time.replace('T', ' ').replace('Z', '');
-      const timeOfSelection = (f: string) => {
-        const selected = f.split('\n').find((line) => line.startsWith('›')) ?? '';
-        return /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(selected)?.[0] ?? null;
-      };
+  test("Enter keeps the place: the event the view opened on stays selected, marked in the rule's events", async () => {
+    const detections = hunt(null);
+    const alone = (time: string) => suite.records.filter((r) => r.eventTime === time).length === 1;
+    // A rule event that is neither the newest of its rule nor of its window, so landing on it is not row 1 by chance.
+    const byRule = new Map<string, HuntLine[]>();
+    for (const d of detections) byRule.set(d.rule_id, [...(byRule.get(d.rule_id) ?? []), d]);
+    const [rule, origin] = [...byRule.values()]
+      .filter((events) => events.length >= 3)
+      .map((events) => [events[0]!, events.slice().sort((a, b) => b.time.localeCompare(a.time))[1]!] as const)
+      .find(([, event]) => alone(event.time))!;
+    const at = Date.parse(origin.time);
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const window = `since:${iso(at - 3_600_000)} until:${iso(at + 3_600_000)}`;
+    const shown = origin.time.replace('T', ' ').replace('Z', '');
+    const timeOfSelection = (f: string) => {
+      const selected = f.split('\n').find((line) => line.startsWith('›')) ?? '';
+      return /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/.exec(selected)?.[0] ?? null;
+    };
 
-      const { waitFor, press } = start(window);
-      await waitFor((f) => timeOfSelection(f) !== null, "the window's events");
-      for (let i = 0; i < 200 && timeOfSelection(await waitFor(() => true, 'a frame')) !== shown; i++) await press('j');
-      expect(timeOfSelection(await waitFor(() => true, 'a frame'))).toBe(shown);
+    const { waitFor, press } = start(window);
+    await waitFor((f) => timeOfSelection(f) !== null, "the window's events");
+    for (let i = 0; i < 200 && timeOfSelection(await waitFor(() => true, 'a frame')) !== shown; i++) await press('j');
+    expect(timeOfSelection(await waitFor(() => true, 'a frame'))).toBe(shown);
 
-      await press('h');
-      const view = await waitFor((f) => viewRules(f).length > 0, 'the detections view');
-      const index = viewRules(view).findIndex(([, , title]) => title === rule.rule);
-      expect(index).toBeGreaterThanOrEqual(0);
-      for (let i = 0; i < index; i++) await press('j');
-      await press('\r');
-      const narrowed = await waitFor(
-        (f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown,
-        "the origin selected in the rule's events",
-      );
-      expect(narrowed.split('\n').find((line) => line.startsWith('›'))).toMatch(/^›◆/);
-    },
-    60_000,
-  );
+    await press('h');
+    const view = await waitFor((f) => viewRules(f).length > 0, 'the detections view');
+    const index = viewRules(view).findIndex(([, , title]) => title === rule.rule);
+    expect(index).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < index; i++) await press('j');
+    await press('\r');
+    const narrowed = await waitFor(
+      (f) => f.startsWith(`search: rule:${rule.rule_id} ${window}`) && timeOfSelection(f) === shown,
+      "the origin selected in the rule's events",
+    );
+    expect(narrowed.split('\n').find((line) => line.startsWith('›'))).toMatch(/^›◆/);
+  }, 60_000);
 
   test('the detail card names every shipped rule the selected event matches, and no other', async () => {
     const all = hunt(null);

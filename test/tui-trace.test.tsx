@@ -117,52 +117,45 @@ function start(initialQuery: string) {
 }
 
 describe('terminal UI: trace', () => {
-  test(
-    "o shows the selected event's origin chain, oldest first; " + "Enter on a hop pivots to that hop's event",
-    async () => {
-      const { waitFor, press } = start('action:GetObject');
-      await waitFor((f) => screenRows(f).length === 1, 'the GetObject row');
-      await press('o');
-      const frame = await waitFor(
-        (f) => f.includes('origin chain, oldest first') && f.includes('2  2026-03-02T10:05:00Z'),
-        'the chain',
-      );
-      const lines = frame.split('\n');
-      const at = (text: string) => lines.findIndex((line) => line.includes(text));
-      expect(at('start  origin: arn:aws:iam::111122223333:user/alice (AKIAALICE00000000001)')).toBeGreaterThan(0);
-      expect(
-        at(
-          `1  2026-03-02T10:00:00Z 111122223333 sts:AssumeRole by arn:aws:iam::111122223333:user/alice ` +
-            `→ arn:aws:sts::111122223333:assumed-role/Admin`,
-        ),
-      ).toBeGreaterThan(at('start  origin'));
-      expect(at(`2  2026-03-02T10:05:00Z 111122223333 s3:GetObject by ${SESSION_ARN}`)).toBeGreaterThan(
-        at('1  2026-03-02T10:00:00Z'),
-      );
-      expect(frame).toContain('IAM user alice with long-term access key AKIAALICE00000000001');
-      await press('k', '\r');
-      const pivoted = await waitFor(
-        (f) =>
-          !f.includes('origin chain') && f.startsWith(`search: id:${ASSUME.eventID}`) && screenRows(f).length === 1,
-        "the hop's event",
-      );
-      expect(screenRows(pivoted)).toEqual(rowsOf([ASSUME]));
-    },
-  );
+  test("o shows the selected event's origin chain, oldest first; Enter on a hop pivots to its event", async () => {
+    const { waitFor, press } = start('action:GetObject');
+    await waitFor((f) => screenRows(f).length === 1, 'the GetObject row');
+    await press('o');
+    const frame = await waitFor(
+      (f) => f.includes('origin chain, oldest first') && f.includes('2  2026-03-02T10:05:00Z'),
+      'the chain',
+    );
+    const lines = frame.split('\n');
+    const at = (text: string) => lines.findIndex((line) => line.includes(text));
+    expect(at('start  origin: arn:aws:iam::111122223333:user/alice (AKIAALICE00000000001)')).toBeGreaterThan(0);
+    expect(
+      at(
+        `1  2026-03-02T10:00:00Z 111122223333 sts:AssumeRole by arn:aws:iam::111122223333:user/alice ` +
+          `→ arn:aws:sts::111122223333:assumed-role/Admin`,
+      ),
+    ).toBeGreaterThan(at('start  origin'));
+    expect(at(`2  2026-03-02T10:05:00Z 111122223333 s3:GetObject by ${SESSION_ARN}`)).toBeGreaterThan(
+      at('1  2026-03-02T10:00:00Z'),
+    );
+    expect(frame).toContain('IAM user alice with long-term access key AKIAALICE00000000001');
+    await press('k', '\r');
+    const pivoted = await waitFor(
+      (f) => !f.includes('origin chain') && f.startsWith(`search: id:${ASSUME.eventID}`) && screenRows(f).length === 1,
+      "the hop's event",
+    );
+    expect(screenRows(pivoted)).toEqual(rowsOf([ASSUME]));
+  });
 
-  test(
-    "B shows the blast radius of the selected event's key: " + 'its events and every session opened from it',
-    async () => {
-      const { waitFor, press } = start('action:GetCallerIdentity');
-      await waitFor((f) => screenRows(f).length === 1, "alice's row");
-      await press('B');
-      const frame = await waitFor((f) => f.startsWith('search: key:') && screenRows(f).length === 4, 'the radius');
-      expect(frame.split('\n')[0]).toContain('ASIAADMINSESSION0001');
-      expect(screenRows(frame)).toEqual(
-        rowsOf(
-          RECORDS.filter((r) => ['AKIAALICE00000000001', 'ASIAADMINSESSION0001'].includes(r.userIdentity.accessKeyId)),
-        ),
-      );
-    },
-  );
+  test("B shows the blast radius of the selected event's key: its events and each session opened from it", async () => {
+    const { waitFor, press } = start('action:GetCallerIdentity');
+    await waitFor((f) => screenRows(f).length === 1, "alice's row");
+    await press('B');
+    const frame = await waitFor((f) => f.startsWith('search: key:') && screenRows(f).length === 4, 'the radius');
+    expect(frame.split('\n')[0]).toContain('ASIAADMINSESSION0001');
+    expect(screenRows(frame)).toEqual(
+      rowsOf(
+        RECORDS.filter((r) => ['AKIAALICE00000000001', 'ASIAADMINSESSION0001'].includes(r.userIdentity.accessKeyId)),
+      ),
+    );
+  });
 });

@@ -79,16 +79,16 @@ describe('wrong input is named', () => {
 
   it('a ? count that does not match --params is a usage error', async () => {
     const { dbPath } = await indexInto([new URL('./fixtures/single-event.json', import.meta.url).pathname]);
-    for (const params of ['[1, 2]', '[]']) {
+    for (const [params, mismatch] of [
+      ['[1, 2]', 'Too many parameter values were provided: --params holds 2 values'],
+      ['[]', 'Too few parameter values were provided: --params holds 0 values'],
+    ] as const) {
       const result = runCli(['sql', 'SELECT ? AS a', '--params', params, '--db', dbPath]);
       expect(result.status).toBe(2);
-      expect(result.stderr).toMatch(
-        new RegExp(
-          '^error: bad --params\\n' +
-            ' reason: Too (many|few) parameter values were provided: --params holds \\d values?, ' +
-            'which must match the \\?s of the statement one for one\\n' +
-            '   help: give one value per \\? in order, as a JSON array: --params \'\\["a", 1\\]\'\\n$',
-        ),
+      expect(result.stderr).toBe(
+        'error: bad --params\n' +
+          ` reason: ${mismatch}, which must match the ?s of the statement one for one\n` +
+          `   help: give one value per ? in order, as a JSON array: --params '["a", 1]'\n`,
       );
     }
   });

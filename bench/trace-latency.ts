@@ -38,8 +38,7 @@ function keyNear(db: SqliteDatabase, events: number): { key: string; events: num
   const row = db
     .prepare(
       'SELECT user_identity_access_key_id AS key, count(*) AS events FROM event_rows ' +
-        'WHERE user_identity_access_key_id IS NOT NULL\n' +
-        '     GROUP BY 1 ORDER BY abs(count(*) - ?) LIMIT 1',
+        'WHERE user_identity_access_key_id IS NOT NULL GROUP BY 1 ORDER BY abs(count(*) - ?) LIMIT 1',
     )
     .get(events) as { key: string; events: number } | undefined;
   return row ?? null;

@@ -13,5 +13,7 @@ export default defineConfig({
     // all): src/ keeps no module-level mutable state (STYLE.md) and no test mocks or stubs a module.
     isolate: false,
     testTimeout: 120_000,
+    // samples/ is indexed once for the run, and the suites that search it each take a copy.
+    globalSetup: ['test/helpers/samples-index-setup.ts'],
   },
 });

@@ -5,7 +5,8 @@ import { chmodSync, cpSync, readdirSync, readFileSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers/run-cli.js';
-import { indexInto, tempDir } from './helpers/temp-index.js';
+import { tempDir } from './helpers/temp-index.js';
+import { copySamplesIndex } from './helpers/samples.js';
 import { openIndex, openReadOnly, readOnlyOpenMode } from '../src/store/db.js';
 import { ExcludedPaths, partialDownloadReason } from '../src/watch/partial-download.js';
 import { defaultWorkerCount } from '../src/commands/options.js';
@@ -86,7 +87,7 @@ describe('read-only evidence (issue 13, item 6)', () => {
   /** An index in a write-protected folder, as an examiner keeps an evidence copy; and the same index, writable. */
   async function protectedCopy() {
     const writable = join(tempDir(), 'case.db');
-    await indexInto([samples], { dbPath: writable });
+    copySamplesIndex(writable);
     const evidence = join(tempDir(), 'evidence');
     cpSync(writable, join(evidence, 'case.db'));
     const db = join(evidence, 'case.db');
@@ -138,7 +139,7 @@ describe('read-only evidence (issue 13, item 6)', () => {
     async () => {
       const dir = tempDir();
       const db = join(dir, 'case.db');
-      await indexInto([samples], { dbPath: db });
+      copySamplesIndex(db);
       expect(readOnlyOpenMode(db, () => true)).toBe('shared');
       expect(readOnlyOpenMode(db, () => false)).toBe('immutable');
       chmodSync(dir, 0o555);

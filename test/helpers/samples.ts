@@ -1,14 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openReadOnly } from '../../src/store/db.js';
 import type { SqliteDatabase } from '../../src/store/db.js';
-import { indexInto } from './temp-index.js';
+import { SAMPLE_LOGS } from './index-files.js';
 
 export type Rec = Record<string, any>;
-export const SAMPLE_LOGS = new URL('../../samples/AWSLogs', import.meta.url).pathname;
+export { SAMPLE_LOGS };
 
 /** The samples' records, read straight from the files with no trailhound code, one per eventID. */
 export function sampleRecords(): Rec[] {
@@ -29,18 +29,25 @@ export interface IndexedSamples {
   readonly dir: string;
 }
 
+/** A writable index of samples/ at `dbPath`: a copy of the one the global setup built (samples-index-setup.ts). */
+export function copySamplesIndex(dbPath: string): void {
+  copyFileSync(inject('samplesIndex'), dbPath);
+}
+
 /**
- * samples/ indexed once for a whole describe block, beside the raw records to check answers
- * against (temp-index.ts cleans up after every test, which a shared index must outlive).
+ * samples/ indexed for a whole describe block, beside the raw records to check answers against; a
+ * copy of its own, so a suite may write to it. temp-index.ts cleans up after every test, which a
+ * shared index must outlive.
  */
 export function indexSamplesForSuite(): IndexedSamples {
   const suite = {} as { -readonly [K in keyof IndexedSamples]: IndexedSamples[K] };
-  beforeAll(async () => {
+  beforeAll(() => {
     suite.records = sampleRecords();
     suite.dir = mkdtempSync(join(tmpdir(), 'trailhound-samples-'));
-    suite.dbPath = (await indexInto([SAMPLE_LOGS], { dbPath: join(suite.dir, 'index.db') })).dbPath;
+    suite.dbPath = join(suite.dir, 'index.db');
+    copySamplesIndex(suite.dbPath);
     suite.db = openReadOnly(suite.dbPath);
-  }, 60_000);
+  });
   afterAll(() => {
     suite.db?.close();
     if (suite.dir) rmSync(suite.dir, { recursive: true, force: true });

@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/ingest/limits.js';
 import type { ReadLimits } from '../../src/ingest/limits.js';
-import { indexPaths } from '../../src/ingest/indexer.js';
 import type { IndexSummary } from '../../src/ingest/indexer.js';
-import { databaseFiles, openIndex, openReadOnly } from '../../src/store/db.js';
+import { openReadOnly } from '../../src/store/db.js';
 import type { SqliteDatabase } from '../../src/store/db.js';
-import { IndexWriter } from '../../src/store/ingest.js';
+import { indexFiles } from './index-files.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -28,17 +26,7 @@ export async function indexInto(
   options: { dbPath?: string; limits?: Partial<ReadLimits> } = {},
 ): Promise<{ summary: IndexSummary; dbPath: string }> {
   const dbPath = options.dbPath ?? join(tempDir(), 'index.db');
-  const index = openIndex(dbPath);
-  try {
-    const summary = await indexPaths(paths, new IndexWriter(index.db), {
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
-      workers: 0,
-      exclude: databaseFiles(dbPath),
-    });
-    return { summary, dbPath };
-  } finally {
-    index.close();
-  }
+  return { summary: await indexFiles(paths, dbPath, options.limits), dbPath };
 }
 
 /** Opens an index read-only for assertions; closed after the test. */
